@@ -1,0 +1,27 @@
+"""Exceptions that the CLI turns into one-line messages and exit codes.
+
+``UsageError`` (exit 2) is for anything the user can fix by changing the input:
+out-of-range exponents, malformed numbers or files, unstable learning rates.
+``VerificationFailed`` (exit 1) is raised by nothing in the library; the CLI uses
+exit 1 only for a verification table with a failing row.
+"""
+
+from __future__ import annotations
+
+
+class ScalingToolError(Exception):
+    """Base class of every error scalingtool raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(ScalingToolError, ValueError):
+    """Bad input: the message names the value and what was expected (exit code 2)."""
+
+    exit_code = 2
+
+
+class NumericalError(ScalingToolError, ArithmeticError):
+    """A computation could not be carried out as asked (diverged, did not converge)."""
+
+    exit_code = 2

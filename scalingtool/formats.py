@@ -1,0 +1,150 @@
+"""Output formats shared by every command: a rich table, JSON, CSV and LaTeX.
+
+A command builds one :class:`Report` (rows for humans and spreadsheets, a JSON
+document for scripts) and hands it to :func:`render`. JSON documents carry a
+``schema`` key (``scalingtool/<command>/v1``); keys are only ever added within a
+schema version, never renamed or removed. Exact rationals appear in JSON as
+``{"exact": "2/3", "value": 0.6666666666666666}`` (see :func:`exact`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable, Sequence
+
+from .errors import UsageError
+
+__all__ = ["FORMATS", "Report", "exact", "cell", "render", "check_format"]
+
+FORMATS = ("table", "json", "csv", "latex")
+
+
+def exact(value: Fraction | int | None) -> dict[str, Any] | None:
+    """JSON form of an exact rational: its text and its float value."""
+    if value is None:
+        return None
+    value = Fraction(value)
+    return {"exact": str(value), "value": float(value)}
+
+
+def cell(value: Any) -> str:
+    """Text of one table or CSV cell: exact rationals as ``p/q``, floats to 4 significant digits."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _latex_cell(value: Any) -> str:
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return f"${value.numerator}$"
+        sign = "-" if value < 0 else ""
+        return f"${sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}$"
+    text = cell(value)
+    for char in "\\&%$#_{}":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+@dataclass
+class Report:
+    """What a command prints.
+
+    ``rows`` are dictionaries keyed by ``columns`` (values: Fraction, float, int, str, None);
+    ``payload`` is the JSON document; ``notes`` are lines shown under the table only.
+    """
+
+    title: str
+    columns: Sequence[str]
+    rows: list[dict[str, Any]]
+    payload: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    latex: str | None = None  # a hand-made LaTeX rendering, if the command has a better one
+
+
+def check_format(fmt: str, allowed: Iterable[str] = FORMATS) -> str:
+    """Return ``fmt`` if allowed, else raise a :class:`UsageError` listing the choices."""
+    allowed = tuple(allowed)
+    if fmt not in allowed:
+        raise UsageError(f"--format: unknown format {fmt!r}; choose one of {', '.join(allowed)}")
+    return fmt
+
+
+def _to_json(obj: Any) -> Any:
+    if isinstance(obj, Fraction):
+        return exact(obj)
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def render(report: Report, fmt: str) -> str:
+    """The text of ``report`` in format ``fmt`` (``table`` is rendered with rich)."""
+    if fmt == "json":
+        return json.dumps(report.payload, indent=2, default=_to_json, allow_nan=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(report.columns)
+        for row in report.rows:
+            writer.writerow([cell(row.get(c)) for c in report.columns])
+        return buffer.getvalue()
+    if fmt == "latex":
+        if report.latex is not None:
+            return report.latex
+        spec = "l" * len(report.columns)
+        lines = [f"\\begin{{tabular}}{{{spec}}}", "\\hline",
+                 " & ".join(_latex_cell(c) for c in report.columns) + " \\\\", "\\hline"]
+        lines += [" & ".join(_latex_cell(row.get(c)) for c in report.columns) + " \\\\"
+                  for row in report.rows]
+        lines += ["\\hline", "\\end{tabular}"]
+        return "\n".join(lines) + "\n"
+    if fmt == "table":
+        return _rich_table(report)
+    raise UsageError(f"--format: unknown format {fmt!r}")
+
+
+def _rich_table(report: Report) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=report.title, title_justify="left")
+    for column in report.columns:
+        table.add_column(column)
+    for row in report.rows:
+        table.add_row(*(cell(row.get(c)) for c in report.columns))
+    console = Console(file=io.StringIO(), width=_width(), record=False,
+                      force_terminal=_colour())
+    console.print(table)
+    for note in report.notes:
+        console.print(note, markup=False, highlight=False)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _width() -> int:
+    import shutil
+
+    return max(80, shutil.get_terminal_size((120, 24)).columns)
+
+
+def _colour() -> bool | None:
+    """Colour only on a terminal and never under ``NO_COLOR`` (https://no-color.org)."""
+    import os
+    import sys
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() or None
