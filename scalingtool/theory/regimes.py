@@ -16,11 +16,13 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .symbols import alpha as ALPHA, beta as BETA, to_fraction, to_sympy
+from .results import place
+from .symbols import alpha as ALPHA, beta as BETA, linear_root, to_fraction, to_sympy
 from .terms import learned_norm_growth, noise_decay, signal_decay
 
 __all__ = ["REGIMES", "DYNAMICS", "kink", "hard_easy_boundary", "easy_supereasy_boundary",
-           "observed_time_decay", "regimes_for", "classify"]
+           "observed_time_decay", "regimes_for", "classify", "sample_points", "holds",
+           "resolve_branches"]
 
 REGIMES = ("hard", "easy", "super-easy")
 DYNAMICS = ("sgd", "gd")
@@ -33,8 +35,7 @@ def kink(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     if len(switches) != 1 or len(switches[0].args) != 2:
         raise ValueError(f"expected one two-way Min/Max in {expr}")
     left, right = switches[0].args
-    (value,) = sp.solve(sp.Eq(left, right), var)
-    return sp.simplify(value)
+    return sp.expand(linear_root(left, right, var))
 
 
 def observed_time_decay(dynamics: str, signal: sp.Expr, alpha: sp.Expr = ALPHA) -> sp.Expr:
@@ -64,21 +65,66 @@ def regimes_for(dynamics: str) -> tuple[str, ...]:
 
 
 def classify(alpha: Fraction, beta: Fraction, dynamics: str = "sgd") -> tuple[str, str | None]:
-    """``(regime, boundary)`` for exact ``alpha``, ``beta``.
-
-    ``boundary`` is ``None`` inside a regime, or ``"hard|easy"`` / ``"easy|super-easy"`` when
-    ``beta`` sits exactly on a boundary (the exponents are continuous there; the regime
-    returned is the one above the boundary).
-    """
+    """``(regime, boundary)`` for exact ``alpha``, ``beta``; see :func:`~.results.place`."""
     a = to_sympy(alpha)
     first = to_fraction(hard_easy_boundary().subs(ALPHA, a))
-    if beta < first:
-        return "hard", None
-    if beta == first:
-        return "easy", "hard|easy"
-    if dynamics == "gd":
-        return "easy", None
-    second = to_fraction(easy_supereasy_boundary().subs(ALPHA, a))
-    if beta < second:
-        return "easy", None
-    return "super-easy", ("easy|super-easy" if beta == second else None)
+    second = (to_fraction(easy_supereasy_boundary().subs(ALPHA, a)) if dynamics == "sgd" else None)
+    return place(beta, first, second)
+
+
+def sample_points(regime: str, dynamics: str = "sgd") -> list[tuple[Fraction, Fraction]]:
+    """Points strictly inside ``regime``, spread over ``alpha`` and over its ``beta`` range.
+
+    Used to decide, for symbolic ``(alpha, beta)``, which branch of a ``Min``/``Max`` or
+    which side of a condition holds throughout a regime (and to check that it does).
+    """
+    if regime not in regimes_for(dynamics):
+        raise ValueError(f"no regime {regime!r} under dynamics {dynamics!r}")
+    points = []
+    for a in (Fraction(3, 2), Fraction(2), Fraction(3), Fraction(6)):
+        low = to_fraction(hard_easy_boundary().subs(ALPHA, to_sympy(a)))
+        high = to_fraction(easy_supereasy_boundary().subs(ALPHA, to_sympy(a)))
+        if regime == "hard":
+            betas = [low * f for f in (Fraction(1, 5), Fraction(1, 2), Fraction(9, 10))]
+        elif regime == "easy":
+            top = high if dynamics == "sgd" else low + 4
+            betas = [low + (top - low) * f for f in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))]
+        else:
+            betas = [high + d for d in (Fraction(1, 4), Fraction(1), Fraction(3))]
+        points += [(a, b) for b in betas]
+    return points
+
+
+def _at(point: tuple[Fraction, Fraction]) -> dict:
+    return {ALPHA: to_sympy(point[0]), BETA: to_sympy(point[1])}
+
+
+def holds(condition: sp.Basic, regime: str | None = None, dynamics: str = "sgd") -> bool:
+    """Truth of ``condition``: directly for numbers, or throughout ``regime`` for symbols.
+
+    For symbolic ``(alpha, beta)`` the condition is evaluated at every sample point of the
+    regime; a condition that changes inside the regime is an error of the derivation.
+    """
+    if regime is None:
+        return bool(condition)
+    values = {bool(condition.subs(_at(pt))) for pt in sample_points(regime, dynamics)}
+    if len(values) != 1:
+        raise ArithmeticError(f"{condition} changes inside the {regime} regime")
+    return values.pop()
+
+
+def resolve_branches(expr: sp.Expr, regime: str, dynamics: str = "sgd") -> sp.Expr:
+    """``expr`` with every ``Min``/``Max`` replaced by the branch that wins in ``regime``."""
+    points = [_at(pt) for pt in sample_points(regime, dynamics)]
+
+    def pick(node: sp.Expr) -> sp.Expr:
+        winners = set()
+        for at in points:
+            values = [arg.subs(at) for arg in node.args]
+            target = min(values) if isinstance(node, sp.Min) else max(values)
+            winners.add(values.index(target))
+        if len(winners) != 1:
+            raise ArithmeticError(f"{node} switches branch inside the {regime} regime")
+        return node.args[winners.pop()]
+
+    return expr.replace(lambda n: isinstance(n, (sp.Min, sp.Max)), pick)

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-__all__ = ["alpha", "beta", "gamma0", "N", "t", "tau", "C", "to_fraction", "to_sympy"]
+__all__ = ["alpha", "beta", "gamma0", "N", "t", "tau", "C", "linear_root", "to_fraction", "to_sympy"]
 
 #: capacity and source exponents; ``alpha > 1`` and ``beta > 0`` (SPEC §1)
 alpha = sp.Symbol("alpha", positive=True)
@@ -33,3 +33,17 @@ def to_fraction(value: sp.Expr) -> Fraction:
     if not isinstance(value, sp.Rational):
         raise TypeError(f"not an exact rational: {value}")
     return Fraction(int(value.p), int(value.q))
+
+
+def linear_root(lhs: sp.Expr, rhs: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """Solve ``lhs = rhs`` for ``var`` when the equation is linear in ``var``.
+
+    Every equation of the theory (balance of two power laws, the self-consistent time
+    change) is linear in its unknown exponent; solving it directly avoids ``sympy.solve``'s
+    general machinery (and its ``simplify``, which costs a second of imports).
+    """
+    difference = sp.expand(lhs - rhs)
+    slope = sp.diff(difference, var)
+    if slope.has(var) or slope == 0:
+        raise ValueError(f"{lhs} = {rhs} is not linear in {var}")
+    return sp.cancel(-difference.subs(var, 0) / slope)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .symbols import alpha as ALPHA, beta as BETA
+from .symbols import alpha as ALPHA, beta as BETA, linear_root
 from .terms import learned_norm_growth, signal_decay
 
 __all__ = ["TRAININGS", "time_change", "kernel_growth", "signal_time_decay"]
@@ -41,8 +41,7 @@ def time_change(training: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> 
     if training != "rich":
         raise ValueError(f"training must be 'lazy' or 'rich', not {training!r}")
     h = kernel_growth(alpha, beta)
-    (solution,) = sp.solve(sp.Eq(_r - 1, _r * h), _r)
-    return sp.simplify(solution)
+    return linear_root(_r - 1, _r * h, _r)
 
 
 def signal_time_decay(training: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:

@@ -1,0 +1,84 @@
+"""Pieces every command shares: the ``--format`` option, printing a report, progress bars."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from typing import Callable, Iterator
+
+import typer
+
+from ..errors import UsageError
+from ..files import write_text_atomic
+from ..formats import Report, render
+
+__all__ = ["Format", "TableFormat", "format_option", "emit", "progress_bar", "stderr_console"]
+
+
+class Format(str, Enum):
+    """Output formats of result commands."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    latex = "latex"
+
+
+class TableFormat(str, Enum):
+    """Output formats of commands without a LaTeX rendering."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def format_option(default: str = "table", kind: type[Enum] = Format):
+    """The ``--format`` option (``-f``)."""
+    return typer.Option(default, "--format", "-f", help="Output format.", case_sensitive=False)
+
+
+def emit(report: Report, fmt: str | Enum, out: str | None = None) -> None:
+    """Print ``report`` in ``fmt`` to stdout, or write it atomically to ``out``."""
+    name = fmt.value if isinstance(fmt, Enum) else fmt
+    text = render(report, name)
+    if out:
+        write_text_atomic(out, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def stderr_console():
+    """A rich console on stderr that honours ``NO_COLOR``."""
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (hidden when stderr is not a terminal).
+
+    Yields ``update(done, total)``, the ``progress`` callback the library functions accept.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    console = stderr_console()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: int, total_: int) -> None:
+            bar.update(task, completed=done, total=total_)
+
+        yield update
+
+
+def require_choice(value: str, name: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``, else a usage error naming them."""
+    if value not in choices:
+        raise UsageError(f"{name}: unknown value {value!r}; choose one of {', '.join(choices)}")
+    return value
