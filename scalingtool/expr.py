@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Union
+from typing import Iterable
 
 from .errors import UsageError
 
-__all__ = ["Expr", "parse_expr_text", "evaluate"]
+__all__ = ["Expr", "ExprDivisionByZero", "parse_expr_text", "evaluate"]
 
 _MAX_LENGTH = 2000
 _MAX_DEPTH = 64
@@ -37,7 +37,10 @@ _TOKEN = re.compile(r"""
      |(?P<op>\*\*|[-+*/^(),])
     )""", re.VERBOSE)
 
-Node = Union[tuple]
+
+
+class ExprDivisionByZero(UsageError, ZeroDivisionError):
+    """An expression divided by zero at the given values."""
 
 
 @dataclass(frozen=True)
@@ -184,13 +187,13 @@ def _eval(node: tuple, env: dict[str, Fraction], text: str) -> Fraction:
         return left * right
     if op == "/":
         if right == 0:
-            raise UsageError(f"expression {text!r}: division by zero")
+            raise ExprDivisionByZero(f"expression {text!r}: division by zero")
         return left / right
     if right.denominator != 1 or abs(right) > _MAX_POWER:
         raise UsageError(f"expression {text!r}: powers must be whole numbers up to {_MAX_POWER}, "
                          f"got {right}")
     if left == 0 and right < 0:
-        raise UsageError(f"expression {text!r}: division by zero")
+        raise ExprDivisionByZero(f"expression {text!r}: division by zero")
     return left ** int(right)
 
 

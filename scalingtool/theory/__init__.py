@@ -10,7 +10,7 @@ Public API::
 Layout: :mod:`.powercount` (the one power-counting rule), :mod:`.terms` (each loss term's
 mode sum), :mod:`.timechange` (rich effective time), :mod:`.regimes` (boundaries),
 :mod:`.maxmin` and :mod:`.compute` (max-min allocation), :mod:`.crossover` (when each
-law shows), :mod:`.derive` (formulas), :mod:`.compiled` (formulas shipped as text),
+law shows), :mod:`.formulas` (formulas), :mod:`.compiled` (formulas shipped as text),
 :mod:`.summary` (one task). Names are imported on first use, so that the compiled fast
 path does not pay for importing SymPy.
 """
@@ -24,7 +24,7 @@ _EXPORTS = {
     "exponents": "summary", "ENGINES": "summary",
     "TaskExponents": "results", "TrainingExponents": "results", "Crossovers": "results",
     "Optimum": "maxmin", "optimum": "maxmin",
-    "derive": "derive", "Derived": "derive",
+    "derive": "formulas", "Derived": "formulas",
     "compute_optimum": "compute", "derive_compute": "compute", "loss_lines": "compute",
     "classify": "regimes", "hard_easy_boundary": "regimes", "easy_supereasy_boundary": "regimes",
     "REGIMES": "regimes", "DYNAMICS": "regimes",

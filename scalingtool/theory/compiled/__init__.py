@@ -1,6 +1,6 @@
 """Derive once, evaluate fast: the theory's formulas compiled to plain text (SPEC §3).
 
-:func:`compile_theory` runs the SymPy derivation (:func:`~..derive.regime_values`) and
+:func:`compile_theory` runs the SymPy derivation (:func:`~..formulas.regime_values`) and
 writes every per-regime formula in the grammar of :mod:`scalingtool.expr`;
 :func:`exponents_compiled` evaluates those formulas with exact Fractions, so the common
 path of ``scalingtool exponents`` needs no SymPy at all. The files ``sgd.json`` and
@@ -30,7 +30,7 @@ def compile_theory(dynamics: str) -> dict[str, Any]:
     """The derived formulas of ``dynamics`` as a JSON-ready dictionary (runs SymPy)."""
     import sympy as sp
 
-    from ..derive import global_values, regime_values
+    from ..formulas import global_values, regime_values
     from ..regimes import easy_supereasy_boundary, hard_easy_boundary
 
     def text(value: Any) -> Any:
@@ -96,10 +96,17 @@ def exponents_compiled(alpha: Fraction, beta: Fraction, dynamics: str) -> TaskEx
             balance=tuple(values[f"{name}.balance"]),
         )
 
+    def crossover(formula: Expr | None) -> Fraction | None:
+        """On a regime boundary the two crossing power laws are parallel: never."""
+        try:
+            return value(formula)
+        except ZeroDivisionError:
+            return None
+
     crossovers = Crossovers(
-        rich_onset=value(values["rich_onset"]),
+        rich_onset=crossover(values["rich_onset"]),
         width_plateau=value(values["width_plateau"]),
-        noise_takeover={tr: value(values.get(f"{tr}.noise_takeover")) for tr in _TRAININGS},
+        noise_takeover={tr: crossover(values.get(f"{tr}.noise_takeover")) for tr in _TRAININGS},
     )
     return TaskExponents(alpha, beta, dynamics, Fraction(1), Fraction(1), regime, boundary,
                          training("lazy"), training("rich"), crossovers)

@@ -1,0 +1,38 @@
+"""Run the command line in-process and capture what it prints."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from scalingtool.cli import main
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "160")
+
+    def run(*argv: str) -> Run:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def assert_usage_error(result: Run, *fragments: str) -> None:
+    """Exit 2, one line on stderr naming the problem, nothing on stdout, no traceback."""
+    assert result.code == 2, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("scalingtool: error: ")
+    assert "Traceback" not in result.err and result.out == ""
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
