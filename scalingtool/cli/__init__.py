@@ -13,7 +13,7 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import theory
+from . import theory, verify
 
 app = typer.Typer(
     name="scalingtool",
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 theory.register(app)
+verify.register(app)
 
 
 # Typer re-exports click's exceptions under its own names (recent Typer vendors click);

@@ -1,0 +1,63 @@
+"""The theory tier: the two derivation routes agree, and claims match the theory (SPEC §3).
+
+* compiled formulas (the fast path) against the direct SymPy evaluation, exactly, on a
+  grid covering hard, easy and super-easy tasks under SGD and gradient flow;
+* each user claim against the derived exponent, exactly (or within half a unit of the
+  last decimal the user wrote).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable
+
+from ..theory import exponents
+from .checks import Check, judge
+from .claims import QUANTITIES, Claim
+
+__all__ = ["GRID", "QUICK_GRID", "theory_checks", "claim_theory_checks", "case_name"]
+
+#: (alpha, beta) cases of the default grid: hard, easy and super-easy tasks.
+QUICK_GRID = [(Fraction(2), Fraction(1, 2)), (Fraction(3), Fraction(5, 4)), (Fraction(2), Fraction(3))]
+GRID = QUICK_GRID + [(Fraction(3, 2), Fraction(3, 10)), (Fraction(3), Fraction(4, 5)),
+                     (Fraction(3, 2), Fraction(6, 5)), (Fraction(4), Fraction(5, 2))]
+
+
+def case_name(alpha: Fraction, beta: Fraction, training: str | None = None, dynamics: str | None = None) -> str:
+    parts = [f"alpha={alpha} beta={beta}"]
+    parts += [p for p in (training, dynamics) if p]
+    return " ".join(parts)
+
+
+def theory_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None) -> list[Check]:
+    """Compiled formulas against the SymPy engine on the default grid, every quantity."""
+    grid = QUICK_GRID if quick else GRID
+    jobs = [(a, b, d) for a, b in grid for d in ("sgd", "gd")]
+    checks = []
+    for k, (a, b, dynamics) in enumerate(jobs):
+        fast = exponents(a, b, dynamics, engine="compiled")
+        slow = exponents(a, b, dynamics, engine="sympy")
+        for training in ("lazy", "rich"):
+            for quantity, attr in QUANTITIES.items():
+                predicted = getattr(slow.training(training), attr)
+                if predicted is None:
+                    continue
+                checks.append(judge("theory", case_name(a, b, training, dynamics), quantity,
+                                    predicted, getattr(fast.training(training), attr), Fraction(0),
+                                    "compiled formula vs SymPy engine"))
+        if progress:
+            progress(k + 1, len(jobs))
+    return checks
+
+
+def claim_theory_checks(claims: list[Claim], quick: bool = False) -> list[Check]:
+    """Each claim (``predicted``) against the derived exponent (``measured``)."""
+    checks = []
+    for claim in claims:
+        derived = getattr(exponents(claim.alpha, claim.beta, claim.dynamics).training(claim.training),
+                          QUANTITIES[claim.quantity])
+        note = f"claimed {claim.value_text!r} vs derived" + (
+            f" (decimals: +-{claim.rounding})" if claim.rounding else "")
+        checks.append(judge("claims", claim.name, claim.quantity, claim.value, derived,
+                            claim.rounding, note))
+    return checks
