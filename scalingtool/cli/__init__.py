@@ -13,7 +13,7 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import theory, verify
+from . import run, theory, verify
 
 app = typer.Typer(
     name="scalingtool",
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 theory.register(app)
 verify.register(app)
+run.register(app)
 
 
 # Typer re-exports click's exceptions under its own names (recent Typer vendors click);

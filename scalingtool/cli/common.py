@@ -34,8 +34,8 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
-def format_option(default: str = "table", kind: type[Enum] = Format):
-    """The ``--format`` option (``-f``)."""
+def format_option(default: str = "table"):
+    """The ``--format`` option (``-f``); its choices come from the parameter's Enum type."""
     return typer.Option(default, "--format", "-f", help="Output format.", case_sensitive=False)
 
 

@@ -1,0 +1,60 @@
+"""``scalingtool run RECIPE`` and ``scalingtool plot FOLDER``: reproducible recipes and figures."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from ..formats import Report, exact
+from .common import TableFormat, emit, format_option, progress_bar
+
+_COLUMNS = ["case", "quantity", "predicted", "measured", "tolerance", "status", "note"]
+
+
+def run_cmd(
+    recipe: str = typer.Argument(..., help="A recipe file, e.g. recipes/phase.toml."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: out/<recipe name>)."),
+    quick: bool = typer.Option(False, "--quick", help="The recipe's small [quick] grid (seconds)."),
+    fmt: TableFormat = format_option(),
+) -> None:
+    """Run a recipe: results (CSV/JSON), figures (PNG/SVG) and a measured-vs-predicted summary.
+
+    Re-running skips the parts already computed; an interrupted run leaves no half-written file.
+
+    Example: scalingtool run recipes/phase.toml --quick --out out/phase
+    """
+    from ..run import run_recipe
+
+    with progress_bar(f"run {recipe}") as update:
+        result = run_recipe(recipe, out, quick=quick, progress=update)
+    rows = [{k: v for k, v in c.row().items() if k != "tier"} for c in result.outcome.checks]
+    ok = all(c.status != "fail" for c in result.outcome.checks)
+    payload = {
+        "schema": "scalingtool/run/v1", "recipe": result.recipe, "kind": result.kind,
+        "folder": str(result.folder), "ok": ok, "computed": result.computed, "reused": result.reused,
+        "files": [str(p) for p in result.files], "notes": result.notes,
+        "checks": [{**row, **{k: (exact(row[k]) if not isinstance(row[k], float) else row[k])
+                              for k in ("predicted", "measured", "tolerance")}} for row in rows],
+    }
+    notes = [f"{len(result.computed)} parts computed, {len(result.reused)} reused; "
+             f"files in {result.folder}", *result.notes]
+    emit(Report(f"Recipe {result.recipe} ({result.kind})", _COLUMNS, rows, payload, notes), fmt)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def plot_cmd(folder: str = typer.Argument(..., help="The output folder of `scalingtool run`.")) -> None:
+    """Draw the figures of a finished run again (PNG and SVG), from its stored results.
+
+    Example: scalingtool plot out/phase
+    """
+    from ..run import redraw
+
+    for path in redraw(folder):
+        typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_cmd)
+    app.command("plot")(plot_cmd)
