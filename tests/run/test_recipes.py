@@ -1,0 +1,130 @@
+"""Recipes: every shipped recipe parses and runs in --quick mode; resume; malformed files."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scalingtool.errors import UsageError
+from scalingtool.run import load_recipe, parse_recipe, redraw, run_recipe
+from scalingtool.run.kinds import get_kind
+from tests.conftest import assert_usage_error
+
+RECIPES = sorted((Path(__file__).resolve().parents[2] / "recipes").glob("*.toml"))
+SLOW_KINDS = {"mlp-circle"}  # run by the slow suite only
+
+
+def test_recipes_exist():
+    assert RECIPES, "no recipes shipped"
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
+def test_recipe_parses_and_names_a_known_kind(path):
+    recipe = load_recipe(path)
+    assert recipe.name == path.stem
+    get_kind(recipe.kind, recipe.layer, str(path))
+
+
+@pytest.mark.parametrize("path", [p for p in RECIPES if load_recipe(p).kind not in SLOW_KINDS], ids=lambda p: p.stem)
+def test_recipe_runs_quick(path, tmp_path):
+    pytest.importorskip("matplotlib")
+    result = run_recipe(path, tmp_path, quick=True)
+    assert result.outcome.checks and all(c.status == "pass" for c in result.outcome.checks), result.outcome.checks
+    name = load_recipe(path).name
+    for suffix in (".csv", ".png", ".svg"):
+        assert (tmp_path / f"{name}{suffix}").stat().st_size > 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["schema"] == "scalingtool/run-summary/v1"
+
+
+def test_phase_figure_has_boundaries(tmp_path):
+    """Each panel of the phase figure carries the two SGD regime boundaries."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    recipe = load_recipe(Path(RECIPES[0]).with_name("phase.toml"))
+    run_recipe(recipe, tmp_path, quick=True, figures=False)
+    run = json.loads((tmp_path / "run.json").read_text())
+    data = {p: json.loads((tmp_path / "parts" / f"{p}.json").read_text())["data"] for p in run["parts"]}
+    figure = get_kind("phase").draw(run["config"], data, plt)
+    panels = [ax for ax in figure.axes if ax.get_title()]
+    assert len(panels) == 3
+    assert all(len(ax.get_lines()) == 2 for ax in panels)
+    plt.close(figure)
+
+
+def test_resume_recomputes_nothing(tmp_path):
+    path = Path(RECIPES[0]).with_name("phase.toml")
+    first = run_recipe(path, tmp_path, quick=True, figures=False)
+    assert first.computed and not first.reused
+    second = run_recipe(path, tmp_path, quick=True, figures=False)
+    assert not second.computed and second.reused == first.computed
+
+
+def test_resume_after_interruption(tmp_path, monkeypatch):
+    """Interrupt after two parts: the stored parts are whole, and the rerun computes only the rest."""
+    from scalingtool.run import runner
+
+    path = Path(RECIPES[0]).with_name("phase.toml")
+    calls = {"n": 0}
+    original = runner.Store.save
+
+    def interrupting_save(self, part_id, params, data):
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        calls["n"] += 1
+        original(self, part_id, params, data)
+
+    monkeypatch.setattr(runner.Store, "save", interrupting_save)
+    with pytest.raises(KeyboardInterrupt):
+        run_recipe(path, tmp_path, quick=True, figures=False)
+    monkeypatch.setattr(runner.Store, "save", original)
+    stored = sorted(p.name for p in (tmp_path / "parts").iterdir())
+    assert len(stored) == 2 and all(name.endswith(".json") for name in stored)  # no temporary files left
+    result = run_recipe(path, tmp_path, quick=True, figures=False)
+    assert len(result.reused) == 2 and len(result.computed) == len(result.reused + result.computed) - 2
+
+
+def test_changed_params_recompute(tmp_path):
+    text = Path(RECIPES[0]).with_name("phase.toml").read_text()
+    run_recipe(parse_recipe(text, "a.toml"), tmp_path, quick=True, figures=False)
+    changed = parse_recipe(text.replace('dynamics = "sgd"', 'dynamics = "gd"'), "b.toml")
+    assert not run_recipe(changed, tmp_path, quick=True, figures=False).reused
+
+
+def test_plot_redraws(tmp_path, cli):
+    pytest.importorskip("matplotlib")
+    path = Path(RECIPES[0]).with_name("phase.toml")
+    run_recipe(path, tmp_path, quick=True, figures=False)
+    assert [p.suffix for p in redraw(tmp_path)] == [".png", ".svg"]
+    r = cli("plot", str(tmp_path))
+    assert r.code == 0 and "phase.png" in r.out
+
+
+GOOD = Path(__file__).resolve().parents[2].joinpath("recipes", "phase.toml").read_text()
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("name = ", "not valid TOML"),
+    (GOOD.replace('layer = "theory"', 'layer = "magic"'), "key 'layer'"),
+    (GOOD.replace('kind = "phase"', 'kind = "astrology"'), "unknown kind 'astrology'"),
+    (GOOD.replace('name = "phase"', 'name = "../../etc"'), "key 'name'"),
+    (GOOD.replace('title = ', 'titel = '), "unknown key 'titel'"),
+    (GOOD.replace('alpha = { min = "1.5", max = "3", steps = 4 }', 'alpha = { min = "0.5", max = "3", steps = 4 }'), "key 'alpha'"),
+    (GOOD.replace('beta = { min = "0.25", max = "3", steps = 6 }', 'beta = "lots"'), "key 'beta'"),
+    (GOOD.replace('dynamics = "sgd"', 'dynamics = "adam"'), "key 'dynamics'"),
+    (GOOD.replace('layer = "theory"', 'layer = "reduced"'), "belongs to layer"),
+])
+def test_malformed_recipes(tmp_path, cli, text, fragment):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(UsageError, match=fragment.replace("(", r"\(")):
+        run_recipe(path, tmp_path / "out", quick=True, figures=False)
+    assert_usage_error(cli("run", str(path), "--quick", "--out", str(tmp_path / "out")), fragment, "bad.toml")
+
+
+def test_run_command(cli, tmp_path):
+    r = cli("run", str(Path(RECIPES[0]).with_name("phase.toml")), "--quick", "--out", str(tmp_path), "-f", "json")
+    doc = json.loads(r.out)
+    assert r.code == 0 and doc["ok"] and doc["schema"] == "scalingtool/run/v1"
