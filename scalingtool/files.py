@@ -14,7 +14,7 @@ from typing import IO, Iterator
 
 from .errors import UsageError
 
-__all__ = ["atomic_open", "write_text_atomic"]
+__all__ = ["atomic_open", "read_user_text", "write_text_atomic"]
 
 
 @contextmanager
@@ -53,3 +53,16 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     with atomic_open(path, "w", newline="") as handle:
         handle.write(text)
+
+
+def read_user_text(path: str | os.PathLike[str], what: str = "file") -> str:
+    """The UTF-8 text of a file the user named, or a one-line :class:`UsageError`."""
+    path = Path(path)
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None

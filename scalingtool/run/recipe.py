@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..files import read_user_text
 from ..params import parse_int, parse_number
 
 if sys.version_info >= (3, 11):
@@ -164,13 +165,5 @@ def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
 
 def load_recipe(path: str | Path) -> Recipe:
     """Read and parse a recipe file (one-line :class:`UsageError` on any problem)."""
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such recipe file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a recipe file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    text = read_user_text(path, "recipe file")
     return parse_recipe(text, str(path))

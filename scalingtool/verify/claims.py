@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..files import read_user_text
 from ..expr import Expr, evaluate, parse_expr_text
 from ..params import parse_alpha, parse_beta, parse_number
 
@@ -138,13 +139,5 @@ def parse_claims(text: str, source: str = "<claims>") -> list[Claim]:
 
 def load_claims(path: str | Path) -> list[Claim]:
     """Read and check a claims file (one-line :class:`UsageError` on any problem)."""
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a claims file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    text = read_user_text(path, "file")
     return parse_claims(text, str(path))
