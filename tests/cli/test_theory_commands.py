@@ -125,3 +125,12 @@ def test_python_dash_m_entry_point():
     r = subprocess.run([sys.executable, "-m", "scalingtool", "exponents", "-a", "1", "-b", "1/2"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_exponents_imports_nothing_heavy():
+    """The fast path evaluates the compiled formulas: no SymPy, NumPy, matplotlib or torch."""
+    code = ("import sys; from scalingtool.cli import main; "
+            "main(['exponents', '-a', '2', '-b', '1/2', '-f', 'json']); "
+            "print(sorted(m for m in ('sympy', 'numpy', 'matplotlib', 'torch', 'mpmath') if m in sys.modules), file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stderr.strip() == "[]", r.stderr
