@@ -1,0 +1,46 @@
+"""Exact reduced dynamics of SPEC §2, in float64 and mpmath ("mp:DIGITS").
+
+The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, or a
+:class:`Frontier`; each long-running one takes ``progress=callable(done, total)``):
+
+* :func:`solve_infinite_width` -- gradient flow at infinite width, lazy (``gamma0 = 0``) or rich;
+* :func:`solve_finite_width` -- gradient flow at width ``N`` on a seeded random projection;
+* :func:`solve_sgd` -- lazy online SGD, infinite or finite width (exact second moments);
+* :func:`deterministic_width_curve` -- lazy ``t -> inf`` loss against width;
+* :func:`data_curve` -- lazy ridgeless regression error against data size;
+* :func:`compute_frontier` -- envelope over widths at fixed compute ``C = N^p t^q``.
+
+Module map: ``backend`` (precision), ``modes`` (mode grids), ``modesolver`` (the one mode ODE
+solver), ``infinite_width``, ``finite_width``, ``sgd``, ``equivalent``, ``data``, ``frontier``.
+"""
+
+from __future__ import annotations
+
+from .backend import Backend, get_backend
+from .curve import Curve
+from .data import data_curve
+from .equivalent import deterministic_width_curve
+from .finite_width import finite_width_spectrum, solve_finite_width
+from .frontier import Frontier, compute_frontier
+from .infinite_width import lazy_closed_form, solve_infinite_width
+from .modes import Spectrum, power_law_spectrum, truncated_spectrum
+from .sgd import largest_stable_step, solve_sgd
+
+__all__ = [
+    "Backend",
+    "Curve",
+    "Frontier",
+    "Spectrum",
+    "compute_frontier",
+    "data_curve",
+    "deterministic_width_curve",
+    "finite_width_spectrum",
+    "get_backend",
+    "largest_stable_step",
+    "lazy_closed_form",
+    "power_law_spectrum",
+    "solve_finite_width",
+    "solve_infinite_width",
+    "solve_sgd",
+    "truncated_spectrum",
+]

@@ -1,0 +1,154 @@
+"""Finite width: the N-space form of SPEC §2 in the eigenbasis of ``Sigma``.
+
+A seeded random ``A`` (N x M, i.i.d. N(0,1)) gives ``Sigma = A Lambda A^T`` and
+``b = A Lambda w*``; one eigendecomposition ``Sigma = E diag(sigma) E^T`` (``bt = E^T b``)
+and the rescaling of SPEC §2,
+
+    lambda_i' = sigma_i / N,    w_i' = sqrt(N) bt_i / sigma_i,    (y_i = sqrt(N) x_i),
+
+turn the network's gradient flow into the same mode ODE as infinite width, solved by the
+same code (:mod:`~scalingtool.reduced.modesolver`), with ``s(1+s) = gamma0^2 N |u|^2 =
+gamma0^2 |y|^2`` and the constant ``r`` of ``2L = r + sum_i lambda_i' (w_i' - y_i)^2``. The
+same spectrum drives the finite-width SGD recursion (:mod:`~scalingtool.reduced.sgd`).
+
+``r = w*^T Lambda w* - sum_i bt_i^2/sigma_i`` is computed without cancellation, as the
+residual of the best predictor in the span: ``u* = Sigma^-1 b``, ``v = w* - A^T u*``,
+``r = v^T Lambda v (+ tail terms)`` (a second pass regenerates ``A`` from its seed).
+
+Finite ``M`` and the modes beyond it (SPEC §1, last paragraph). ``M`` defaults to
+``max(16 N, 1024)``, and with ``tail="isotropic"`` (default) the modes ``k > M`` are added as
+an extra Gaussian, *approximately*: ``Sigma += (sum_{k>M} lambda_k) I`` (their projections
+are nearly isotropic, fluctuating by ``O(sqrt(N/M))`` of this small trace) and their power
+``sum_{k>M} lambda_k w_k^2`` is added to ``w*^T Lambda w*`` (it cannot be learned, and it
+correlates with nothing in ``b``). With ``tail="drop"`` the model is exactly the finite-``M``
+one (used for the exactness test against the network). ``A`` is drawn in column blocks of
+``_CHUNK`` from ``numpy.random.default_rng(seed)``, so for ``M <= _CHUNK`` it is exactly
+``default_rng(seed).standard_normal((N, M))``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Iterator
+
+import mpmath
+import numpy as np
+
+from ..errors import NumericalError, UsageError
+from .backend import Backend, get_backend
+from .curve import Curve, Progress
+from .infinite_width import solve_spectrum, points_and_substeps
+from .inputs import count, gamma, positive, task, time_limit
+from .modes import Spectrum
+
+__all__ = ["TAILS", "default_modes", "projection_blocks", "finite_width_spectrum",
+           "spectrum_from_projection", "solve_finite_width"]
+
+TAILS = ("isotropic", "drop")
+_CHUNK = 4096
+
+
+def default_modes(width: int) -> int:
+    """``M = max(16 N, 1024)``: the bottom of ``Sigma``'s spectrum is then set by modes well inside."""
+    return max(16 * width, 1024)
+
+
+def projection_blocks(width: int, modes: int, seed: int) -> Iterator[tuple[int, np.ndarray]]:
+    """``(first column, block of A)`` for ``A`` (width x modes), drawn block by block."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, modes, _CHUNK):
+        stop = min(modes, start + _CHUNK)
+        yield start, rng.standard_normal((width, stop - start))
+
+
+def _power_law(alpha: Fraction, beta: Fraction, modes: int) -> tuple[np.ndarray, np.ndarray]:
+    k = np.arange(1, modes + 1, dtype=float)
+    lam = k ** (-float(alpha))
+    w = k ** (float(alpha - alpha * beta - 1) / 2)
+    return lam, w
+
+
+def _tails(alpha: Fraction, beta: Fraction, modes: int) -> tuple[float, float]:
+    """``(sum_{k>M} lambda_k, sum_{k>M} lambda_k w_k^2)`` by Hurwitz zeta functions."""
+    a = mpmath.mpf(alpha.numerator) / alpha.denominator
+    q = a * (mpmath.mpf(beta.numerator) / beta.denominator) + 1
+    return float(mpmath.zeta(a, modes + 1)), float(mpmath.zeta(q, modes + 1))
+
+
+def spectrum_from_projection(sigma_mat: np.ndarray, b: np.ndarray, r: float, width: int,
+                             precision: str | Backend = "float64",
+                             info: dict[str, Any] | None = None) -> Spectrum:
+    """The rescaled modes ``(sigma/N, sqrt(N) bt/sigma)`` of SPEC §2 with constant ``r``."""
+    be = get_backend(precision)
+    sigma, vecs = np.linalg.eigh(sigma_mat)
+    if sigma[0] <= 0:
+        raise NumericalError(f"Sigma = A Lambda A^T is singular (smallest eigenvalue {sigma[0]:.3g})")
+    order = np.argsort(sigma)[::-1]
+    sigma, vecs = sigma[order], vecs[:, order]
+    bt = vecs.T @ b
+    with be.context():
+        lam = be.array(sigma / width)
+        w = be.array(np.sqrt(width) * bt / sigma)
+        spec = Spectrum(lam, w, be.array(np.ones(width)), be.scalar(r), be.scalar(0), be,
+                        dict(info or {}, grid="finite-width eigenbasis", nodes=width))
+    return spec
+
+
+def finite_width_spectrum(alpha: Any, beta: Any, width: int, seed: int = 0,
+                          modes: int | None = None, tail: str = "isotropic",
+                          precision: str | Backend = "float64") -> Spectrum:
+    """Sample ``A`` and build the rescaled eigen-spectrum of SPEC §2 (module docstring)."""
+    alpha, beta = task(alpha, beta)
+    n = count(width, "width", 1, 10**5)
+    m = default_modes(n) if modes is None else count(modes, "modes", 1, 10**8)
+    if m < n:
+        raise UsageError(f"modes = {m} is out of range: expected modes >= width = {n}")
+    if tail not in TAILS:
+        raise UsageError(f"tail = {tail!r} is not recognised: expected one of {', '.join(TAILS)}")
+    seed = count(seed, "seed", 0, 2**63 - 1)
+    lam, w = _power_law(alpha, beta, m)
+    lam_tail, power_tail = _tails(alpha, beta, m) if tail == "isotropic" else (0.0, 0.0)
+    sigma_mat = np.zeros((n, n))
+    b = np.zeros(n)
+    root_lam = np.sqrt(lam)
+    for start, block in projection_blocks(n, m, seed):
+        cols = slice(start, start + block.shape[1])
+        scaled = block * root_lam[cols]
+        sigma_mat += scaled @ scaled.T          # symmetric product (BLAS syrk)
+        b += scaled @ (root_lam[cols] * w[cols])
+    sigma_mat += lam_tail * np.eye(n)
+    u_star = np.linalg.solve(sigma_mat, b)
+    r = power_tail + lam_tail * float(u_star @ u_star)
+    for start, block in projection_blocks(n, m, seed):
+        cols = slice(start, start + block.shape[1])
+        v = w[cols] - block.T @ u_star
+        r += float(np.sum(lam[cols] * v * v))
+    info = {"width": n, "modes": m, "seed": seed, "tail": tail}
+    return spectrum_from_projection(sigma_mat, b, r, n, precision, info)
+
+
+def solve_finite_width(alpha: Any, beta: Any, gamma0: Any = 0, width: int = 64, seed: int = 0,
+                       t_max: Any = 1e8, eta: Any = 1, modes: int | None = None,
+                       tail: str = "isotropic", precision: str | Backend = "float64",
+                       points_per_decade: int | None = None, substeps: int | None = None,
+                       t_min: Any = Fraction(1, 100), estimate_error: bool = False,
+                       progress: Progress = None) -> Curve:
+    """Loss curve of gradient flow at width ``N`` (SPEC §2, N-space form), lazy or rich.
+
+    Columns ``s`` (with ``s(1+s) = gamma0^2 N |u|^2``) and ``tau``. The draw of ``A`` is fixed
+    by ``seed``; run several seeds for an error bar.
+    """
+    be = get_backend(precision)
+    alpha, beta = task(alpha, beta)
+    g0 = gamma(gamma0)
+    eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
+    t_hi = time_limit(t_max, be)
+    t_lo = positive(t_min, "t_min") / eta_q
+    if t_lo >= t_hi:
+        raise UsageError(f"t_min/eta = {float(t_lo):.3g} is out of range: expected below "
+                         f"t_max = {float(t_hi):.3g}")
+    ppd, sub = points_and_substeps(be, points_per_decade, substeps)
+    spec = finite_width_spectrum(alpha, beta, width, seed, modes, tail, be)
+    meta = {"solver": "finite_width", "alpha": alpha, "beta": beta, "gamma0": g0, "eta": eta_q,
+            "training": "rich" if g0 > 0 else "lazy", **spec.info}
+    return solve_spectrum(spec, g0, eta_q, t_hi, t_lo, ppd, sub, estimate_error, progress, meta)

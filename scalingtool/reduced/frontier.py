@@ -1,0 +1,151 @@
+"""The compute frontier: envelope of ``L(t, N)`` at fixed compute (SPEC §2, §3 "Compute").
+
+For each width ``N`` of a grid, a loss curve ``L(t; N)`` (finite-width gradient flow, lazy or
+rich, :mod:`~scalingtool.reduced.finite_width`; or lazy online SGD,
+:mod:`~scalingtool.reduced.sgd`, where SGD noise and the finite-width transient matter). At
+compute ``C = N^p t^q`` (the paper's ``C = N t`` by default) each width runs for
+``t = (C/N^p)^(1/q)``; the envelope is ``L*(C) = min_N L(t(C, N); N)`` (log-log interpolation
+of each curve). The optimal width ``N*(C)`` comes from a parabola through the discrete
+minimum and its neighbours in ``(log N, log L)``. Only compute values whose optimum is an
+interior width of the grid are used for the fitted slopes ``L* ~ C^-e`` and ``N* ~ C^a``
+(an optimum at the edge of the grid says the grid is too narrow, not what the law is).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import NumericalError, UsageError
+from ..measure import SlopeFit, fit_slope
+from .curve import Curve, Progress
+from .finite_width import solve_finite_width
+from .inputs import gamma, positive, task, widths_list
+from .sgd import solve_sgd
+
+__all__ = ["Frontier", "compute_frontier", "envelope", "TRAININGS", "DYNAMICS"]
+
+TRAININGS = ("lazy", "rich")
+DYNAMICS = ("gd", "sgd")
+
+
+@dataclass
+class Frontier:
+    """Envelope ``L*(C)``, allocation ``N*(C)`` and their fitted exponents."""
+
+    compute: np.ndarray
+    loss: np.ndarray
+    width: np.ndarray
+    interior: np.ndarray
+    exponent: SlopeFit | None
+    allocation: SlopeFit | None
+    curves: dict[int, Curve] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        """Column names of :meth:`to_rows`."""
+        return ["C", "loss", "N_opt", "interior"]
+
+    def to_rows(self) -> list[dict[str, float | bool]]:
+        """One dict per compute value (ready for CSV or JSON)."""
+        return [{"C": float(c), "loss": float(l), "N_opt": float(n), "interior": bool(i)}
+                for c, l, n, i in zip(self.compute, self.loss, self.width, self.interior)]
+
+
+def _interp_log(curve: Curve, t: float) -> float:
+    """``log L`` at ``t`` by linear interpolation in ``(log t, log L)``; NaN outside the curve."""
+    lt = math.log(t)
+    lx = np.log(curve.x)
+    if lt < lx[0] or lt > lx[-1]:
+        return math.nan
+    return float(np.interp(lt, lx, np.log(curve.loss)))
+
+
+def envelope(curves: dict[int, Curve], compute: np.ndarray, p: float = 1.0, q: float = 1.0
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(L*(C), N*(C), interior)`` over ``compute`` for per-width curves ``{N: L(t)}``."""
+    widths = sorted(curves)
+    log_n = np.log(np.array(widths, dtype=float))
+    best, where, inner = [], [], []
+    for c in compute:
+        vals = np.array([_interp_log(curves[n], (c / n**p) ** (1.0 / q)) for n in widths])
+        if np.all(np.isnan(vals)):
+            best.append(math.nan)
+            where.append(math.nan)
+            inner.append(False)
+            continue
+        j = int(np.nanargmin(vals))
+        ok = 0 < j < len(widths) - 1 and not np.isnan(vals[j - 1]) and not np.isnan(vals[j + 1])
+        if ok:
+            coeffs = np.polyfit(log_n[j - 1:j + 2], vals[j - 1:j + 2], 2)
+            vertex = -coeffs[1] / (2 * coeffs[0]) if coeffs[0] > 0 else log_n[j]
+            vertex = float(np.clip(vertex, log_n[j - 1], log_n[j + 1]))
+            best.append(math.exp(float(np.polyval(coeffs, vertex))))
+            where.append(math.exp(vertex))
+        else:
+            best.append(math.exp(vals[j]))
+            where.append(float(widths[j]))
+        inner.append(ok)
+    return np.array(best), np.array(where), np.array(inner, dtype=bool)
+
+
+def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str = "rich",
+                     dynamics: str = "gd", gamma0: Any = 1, eta: Any = 1, batch: int = 1,
+                     t_max: Any = None, seed: int = 0, p: Any = 1, q: Any = 1,
+                     compute_per_decade: int = 8, modes_factor: int = 16,
+                     progress: Progress = None) -> Frontier:
+    """Compute frontier of the finite-width model (SPEC §2-§3); see the module docstring.
+
+    ``training`` is ``"lazy"`` or ``"rich"`` (gradient flow, ``gamma0`` for rich);
+    ``dynamics="sgd"`` (lazy only) uses the exact SGD recursion with ``eta`` and ``batch``.
+    All widths share the seed, and lazy and rich runs with the same seed share ``A``.
+    ``t_max`` defaults to ``min(1e12, 100 N_max^alpha)`` (past the width floor of the widest
+    net). ``progress(done, total)`` counts widths.
+    """
+    alpha, beta = task(alpha, beta)
+    ns = widths_list(widths, "widths", high=10**5)
+    if len(ns) < 3:
+        raise UsageError(f"widths: expected at least 3 widths for a frontier, got {len(ns)}")
+    if training not in TRAININGS:
+        raise UsageError(f"training = {training!r} is not recognised: expected lazy or rich")
+    if dynamics not in DYNAMICS:
+        raise UsageError(f"dynamics = {dynamics!r} is not recognised: expected gd or sgd")
+    if dynamics == "sgd" and training == "rich":
+        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (SPEC §2): "
+                         "expected dynamics = 'gd' for rich training")
+    g0 = gamma(gamma0) if training == "rich" else Fraction(0)
+    pe, qe = float(positive(p, "p", Fraction(10))), float(positive(q, "q", Fraction(10)))
+    t_hi = float(t_max) if t_max is not None else min(1e12, 100.0 * ns[-1] ** float(alpha))
+    curves: dict[int, Curve] = {}
+    for i, n in enumerate(ns):
+        modes = max(modes_factor * n, 1024)
+        if dynamics == "gd":
+            curves[n] = solve_finite_width(alpha, beta, g0, n, seed, t_max=t_hi, eta=eta,
+                                           modes=modes)
+        else:
+            steps = int(min(10**15, math.ceil(t_hi / float(eta))))
+            curves[n] = solve_sgd(alpha, beta, eta, batch, steps, width=n, seed=seed, modes=modes)
+        if progress is not None:
+            progress(i + 1, len(ns))
+    c_lo = min(n**pe * float(curves[n].x[0]) ** qe for n in ns)
+    c_hi = max(n**pe * float(curves[n].x[-1]) ** qe for n in ns)
+    decades = math.log10(c_hi / c_lo)
+    compute = np.logspace(math.log10(c_lo), math.log10(c_hi),
+                          max(3, int(decades * compute_per_decade) + 1))
+    loss, width, interior = envelope(curves, compute, pe, qe)
+    fits = [None, None]
+    if np.count_nonzero(interior) >= 3:
+        fits = [fit_slope(compute[interior], loss[interior]),
+                fit_slope(compute[interior], width[interior])]
+    elif np.count_nonzero(interior) == 0:
+        raise NumericalError("no compute value has its optimum inside the width grid: "
+                             "widen the widths or lengthen t_max")
+    meta = {"alpha": alpha, "beta": beta, "training": training, "dynamics": dynamics,
+            "gamma0": g0, "eta": eta, "batch": batch, "seed": seed, "p": p, "q": q,
+            "t_max": t_hi, "widths": ns}
+    return Frontier(compute, loss, width, interior, fits[0], fits[1], curves, meta)

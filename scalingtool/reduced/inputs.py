@@ -1,0 +1,62 @@
+"""Validation of the numerical layer's inputs (SPEC §1 ranges), raising :class:`UsageError`.
+
+Thin wrappers over :mod:`scalingtool.params` so that every solver accepts ``Fraction``,
+``int``, ``float`` or text for ``alpha``, ``beta``, ``gamma0`` and the like, and reports a bad
+value in one line naming it and its allowed range.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Sequence
+
+from ..errors import UsageError
+from ..params import parse_alpha, parse_beta, parse_int, parse_nonnegative, parse_positive
+from .backend import Backend
+
+__all__ = ["task", "gamma", "positive", "count", "time_limit", "widths_list", "T_MAX_FLOAT",
+           "T_MAX_MP"]
+
+#: Largest time of a run: float64 keeps losses of typical tasks far from underflow up to here.
+T_MAX_FLOAT = Fraction(10) ** 12
+T_MAX_MP = Fraction(10) ** 30
+
+
+def task(alpha: Any, beta: Any) -> tuple[Fraction, Fraction]:
+    """``(alpha, beta)`` as exact rationals, ``1 < alpha <= 1000``, ``0 < beta <= 1000``."""
+    return parse_alpha(alpha), parse_beta(beta)
+
+
+def gamma(value: Any) -> Fraction:
+    """Feature-learning strength ``gamma0 >= 0``."""
+    return parse_nonnegative(value, "gamma0", high=Fraction(10) ** 6)
+
+
+def positive(value: Any, name: str, high: Fraction = Fraction(10) ** 30) -> Fraction:
+    """A number in ``(0, high]``."""
+    return parse_positive(value, name, high=high)
+
+
+def count(value: Any, name: str, low: int = 1, high: int = 10**12) -> int:
+    """A whole number in ``[low, high]``."""
+    return parse_int(value, name, low=low, high=high)
+
+
+def time_limit(value: Any, backend: Backend, name: str = "t_max") -> Fraction:
+    """The end time of a run: at most 1e12 in float64, 1e30 with mpmath (SPEC §2 numerics)."""
+    high = T_MAX_MP if backend.is_mp else T_MAX_FLOAT
+    t = parse_positive(value, name, high=T_MAX_MP)
+    if t > high:
+        raise UsageError(f"{name} = {float(t):.3g} is out of range for precision {backend.name}: "
+                         f"expected 0 < {name} <= {float(high):.0e} (use precision 'mp:30' beyond)")
+    return t
+
+
+def widths_list(values: Sequence[Any], name: str = "widths", high: int = 10**12) -> list[int]:
+    """A non-empty, strictly increasing list of whole numbers in ``[1, high]``."""
+    if isinstance(values, (str, bytes)) or len(values) == 0:
+        raise UsageError(f"{name}: expected a non-empty list of whole numbers from 1 to {high}")
+    out = [parse_int(v, name, low=1, high=high) for v in values]
+    if any(b <= a for a, b in zip(out, out[1:])):
+        raise UsageError(f"{name} = {out} must be strictly increasing")
+    return out
