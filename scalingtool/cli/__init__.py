@@ -13,7 +13,7 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import run, theory, verify
+from . import run, solve, theory, verify
 
 app = typer.Typer(
     name="scalingtool",
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 theory.register(app)
+solve.register(app)
 verify.register(app)
 run.register(app)
 

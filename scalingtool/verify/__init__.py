@@ -20,11 +20,13 @@ __all__ = ["TIERS", "DEFAULT_TIERS", "CLAIM_CHECKS", "Verification", "verify", "
 #: tier name -> "module:function" with signature (quick, progress) -> list[Check]
 TIERS: dict[str, str] = {
     "theory": "scalingtool.verify.theory_tier:theory_checks",
+    "reduced": "scalingtool.verify.reduced_tier:reduced_checks",
 }
 DEFAULT_TIERS = tuple(TIERS)
 #: checks of a claims file: "module:function" with signature (claims, quick) -> list[Check]
 CLAIM_CHECKS: tuple[str, ...] = (
     "scalingtool.verify.theory_tier:claim_theory_checks",
+    "scalingtool.verify.reduced_tier:claim_numeric_checks",
 )
 
 Progress = Callable[[int, int], None]

@@ -55,7 +55,11 @@ def test_right_claims_pass(cli, tmp_path):
     r = cli("verify", "--tier", "theory", "--quick", "--claims", write(tmp_path, RIGHT), "-f", "json")
     doc = json.loads(r.out)
     assert r.code == 0 and doc["ok"] and doc["schema"] == "scalingtool/verify/v1"
-    assert [c["status"] for c in doc["checks"] if c["tier"] == "claims"] == ["pass"] * 3
+    statuses = [c["status"] for c in doc["checks"] if c["tier"] == "claims"]
+    assert statuses[:3] == ["pass"] * 3  # against the theory
+    # numerics: the rich hard time exponent is measured (SGD noise does not bind);
+    # frontier claims are skipped under --quick
+    assert statuses[3:] == ["pass", "skip", "skip"]
 
 
 @pytest.mark.parametrize("old, new", [
