@@ -54,9 +54,14 @@ class Kind:
     draw: Callable[..., Any]
 
 
-#: kind name -> module defining ``KIND`` (imported on first use)
+#: kind name -> module defining ``KIND`` or ``KINDS[name]`` (imported on first use)
 KINDS: dict[str, str] = {
     "phase": "scalingtool.run.kinds.phase",
+    "time-curves": "scalingtool.run.kinds.curves",
+    "width-curve": "scalingtool.run.kinds.curves",
+    "data-curve": "scalingtool.run.kinds.curves",
+    "sgd-noise": "scalingtool.run.kinds.curves",
+    "frontier": "scalingtool.run.kinds.frontier",
 }
 
 
@@ -64,7 +69,8 @@ def get_kind(name: str, layer: str | None = None, source: str = "recipe") -> Kin
     """The kind called ``name``; a usage error names the known kinds (and a layer mismatch)."""
     if name not in KINDS:
         raise UsageError(f"{source}: key 'kind': unknown kind {name!r}; known: {', '.join(sorted(KINDS))}")
-    kind = importlib.import_module(KINDS[name]).KIND
+    module = importlib.import_module(KINDS[name])
+    kind = module.KINDS[name] if hasattr(module, "KINDS") else module.KIND
     if layer is not None and kind.layer != layer:
         raise UsageError(f"{source}: kind {name!r} belongs to layer {kind.layer!r}, not {layer!r}")
     return kind
