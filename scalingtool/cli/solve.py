@@ -54,12 +54,6 @@ def solve_cmd(
                          _precision(precision), seed, decades, tolerance, progress=update)
     m = solution.measurement
     status = "no measurement" if m is None else ("converged" if m.converged else "not converged")
-    row = {"quantity": "time", "training": solution.training, "dynamics": solution.dynamics,
-           "predicted": solution.predicted, "measured": (m.value if m else None),
-           "estimate": (m.estimate if m else None), "drift": (m.drift if m else None),
-           "window": (f"[{m.window[0]:.3g}, {m.window[1]:.3g}]" if m else None), "status": status}
-    if m is not None and m.extrapolated is not None:
-        row["extrapolated"] = m.extrapolated
     if out:
         import csv
 
@@ -68,6 +62,16 @@ def solve_cmd(
             writer.writeheader()
             writer.writerows(solution.curve.to_rows())
         solution.notes.append(f"curve written to {out} ({len(solution.curve)} points)")
+    rows = [
+        {"quantity": "predicted time exponent (SymPy)", "value": solution.predicted},
+        {"quantity": "measured time exponent", "value": m.value if m else None},
+        {"quantity": "local slope in the window", "value": m.estimate if m else None},
+        {"quantity": "fit window (t)", "value": f"[{m.window[0]:.3g}, {m.window[1]:.3g}]" if m else None},
+        {"quantity": "drift between windows", "value": m.drift if m else None},
+        {"quantity": "status", "value": status},
+    ]
+    if m is not None and m.extrapolated is not None:
+        rows.append({"quantity": "1/log t extrapolation", "value": m.extrapolated})
     payload = {
         "schema": "scalingtool/solve/v1",
         "inputs": {k: (exact(v) if v is not None and not isinstance(v, (str, int)) else v)
@@ -77,10 +81,11 @@ def solve_cmd(
         "measurement": m.as_dict() if m else None,
         "points": len(solution.curve), "out": out, "notes": solution.notes,
     }
-    columns = ["quantity", "training", "dynamics", "predicted", "measured", "estimate", "drift",
-               "window", "status"] + (["extrapolated"] if "extrapolated" in row else [])
     notes = [*solution.notes] + ([m.reason] if m else [])
-    emit(Report("Reduced dynamics: measured vs predicted", columns, [row], payload, notes), fmt)
+    width = "inf" if solution.inputs["width"] is None else solution.inputs["width"]
+    title = (f"{solution.training} {solution.dynamics}, alpha = {solution.inputs['alpha']}, "
+             f"beta = {solution.inputs['beta']}, width {width}: L ~ t^-x")
+    emit(Report(title, ["quantity", "value"], rows, payload, notes), fmt)
 
 
 def register(app: typer.Typer) -> None:
