@@ -130,7 +130,7 @@ def _rich_table(report: Report) -> str:
                       force_terminal=_colour())
     console.print(table)
     for note in report.notes:
-        console.print(note, markup=False, highlight=False)
+        console.print(note, markup=False, highlight=False, soft_wrap=True)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
