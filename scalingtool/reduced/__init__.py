@@ -8,7 +8,8 @@ The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, o
 * :func:`solve_sgd` -- lazy online SGD, infinite or finite width (exact second moments);
 * :func:`deterministic_width_curve` -- lazy ``t -> inf`` loss against width;
 * :func:`data_curve` -- lazy ridgeless regression error against data size;
-* :func:`compute_frontier` -- envelope over widths at fixed compute ``C = N^p t^q``.
+* :func:`compute_frontier` -- envelope over widths at fixed compute ``C = N^p t^q``;
+* :func:`fit_frontier` -- compute exponent of easy/super-easy tasks by a term fit (SPEC §3).
 
 Module map: ``backend`` (precision), ``modes`` (mode grids), ``modesolver`` (the one mode ODE
 solver), ``infinite_width``, ``finite_width``, ``sgd``, ``equivalent``, ``data``, ``frontier``.
@@ -22,6 +23,7 @@ from .data import data_curve
 from .equivalent import deterministic_width_curve
 from .finite_width import finite_width_spectrum, solve_finite_width
 from .frontier import Frontier, compute_frontier
+from .frontier_fit import FrontierFit, fit_frontier
 from .infinite_width import lazy_closed_form, solve_infinite_width
 from .modes import Spectrum, power_law_spectrum, truncated_spectrum
 from .sgd import largest_stable_step, solve_sgd
@@ -30,11 +32,13 @@ __all__ = [
     "Backend",
     "Curve",
     "Frontier",
+    "FrontierFit",
     "Spectrum",
     "compute_frontier",
     "data_curve",
     "deterministic_width_curve",
     "finite_width_spectrum",
+    "fit_frontier",
     "get_backend",
     "largest_stable_step",
     "lazy_closed_form",
