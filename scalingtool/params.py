@@ -14,6 +14,7 @@ The model's parameters (SPEC §1):
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -65,12 +66,13 @@ def parse_number(text: str | int | float | Fraction, name: str) -> Fraction:
         raise UsageError(f"{name}: expected a number, got {text!r}")
     if isinstance(text, Fraction):
         return text
-    if isinstance(text, int):
-        return Fraction(text)
-    if isinstance(text, float):
-        if not math.isfinite(text):
-            raise UsageError(f"{name}: expected a finite number, got {text!r}")
-        return Fraction(repr(text))
+    if isinstance(text, numbers.Integral):
+        return Fraction(int(text))
+    if isinstance(text, numbers.Real):  # float, numpy floats
+        value = float(text)
+        if not math.isfinite(value):
+            raise UsageError(f"{name}: expected a finite number, got {value!r}")
+        return Fraction(repr(value))
     if not isinstance(text, str):
         raise UsageError(f"{name}: expected a number, got {type(text).__name__}")
     s = text.strip()

@@ -40,3 +40,11 @@ def test_integers():
         with pytest.raises(UsageError, match="width"):
             parse_int(bad, "width")
     assert parse_number("-3/6", "x") == F(-1, 2)
+
+
+def test_numpy_numbers():
+    np = pytest.importorskip("numpy")
+    assert parse_beta(np.float64(0.5)) == F(1, 2)
+    assert parse_int(np.int64(8), "width") == 8
+    with pytest.raises(UsageError, match="finite"):
+        parse_beta(np.float64("nan"))

@@ -38,7 +38,7 @@ from ..errors import NumericalError, UsageError
 from .backend import Backend, get_backend
 from .curve import Curve, Progress
 from .infinite_width import solve_spectrum, points_and_substeps
-from .inputs import count, gamma, positive, task, time_limit
+from .inputs import count, flow_inputs, task
 from .modes import Spectrum
 
 __all__ = ["TAILS", "default_modes", "projection_blocks", "finite_width_spectrum",
@@ -138,15 +138,9 @@ def solve_finite_width(alpha: Any, beta: Any, gamma0: Any = 0, width: int = 64, 
     Columns ``s`` (with ``s(1+s) = gamma0^2 N |u|^2``) and ``tau``. The draw of ``A`` is fixed
     by ``seed``; run several seeds for an error bar.
     """
-    be = get_backend(precision)
-    alpha, beta = task(alpha, beta)
-    g0 = gamma(gamma0)
-    eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
-    t_hi = time_limit(t_max, be)
-    t_lo = positive(t_min, "t_min") / eta_q
-    if t_lo >= t_hi:
-        raise UsageError(f"t_min/eta = {float(t_lo):.3g} is out of range: expected below "
-                         f"t_max = {float(t_hi):.3g}")
+    run = flow_inputs(alpha, beta, gamma0, eta, t_max, t_min, precision)
+    be, alpha, beta, g0, eta_q = run.backend, run.alpha, run.beta, run.gamma0, run.eta
+    t_lo, t_hi = run.t_min, run.t_max
     ppd, sub = points_and_substeps(be, points_per_decade, substeps)
     spec = finite_width_spectrum(alpha, beta, width, seed, modes, tail, be)
     meta = {"solver": "finite_width", "alpha": alpha, "beta": beta, "gamma0": g0, "eta": eta_q,

@@ -24,13 +24,11 @@ from ..errors import NumericalError, UsageError
 from ..measure import SlopeFit, fit_slope
 from .curve import Curve, Progress
 from .finite_width import solve_finite_width
-from .inputs import gamma, positive, task, widths_list
+from .inputs import DYNAMICS, TRAININGS, positive, task, training_setup, widths_list
 from .sgd import solve_sgd
 
 __all__ = ["Frontier", "compute_frontier", "envelope", "TRAININGS", "DYNAMICS"]
 
-TRAININGS = ("lazy", "rich")
-DYNAMICS = ("gd", "sgd")
 
 
 @dataclass
@@ -111,14 +109,7 @@ def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str
     ns = widths_list(widths, "widths", high=10**5)
     if len(ns) < 3:
         raise UsageError(f"widths: expected at least 3 widths for a frontier, got {len(ns)}")
-    if training not in TRAININGS:
-        raise UsageError(f"training = {training!r} is not recognised: expected lazy or rich")
-    if dynamics not in DYNAMICS:
-        raise UsageError(f"dynamics = {dynamics!r} is not recognised: expected gd or sgd")
-    if dynamics == "sgd" and training == "rich":
-        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (SPEC §2): "
-                         "expected dynamics = 'gd' for rich training")
-    g0 = gamma(gamma0) if training == "rich" else Fraction(0)
+    g0 = training_setup(training, dynamics, gamma0)
     pe, qe = float(positive(p, "p", Fraction(10))), float(positive(q, "q", Fraction(10)))
     t_hi = float(t_max) if t_max is not None else min(1e12, 100.0 * ns[-1] ** float(alpha))
     curves: dict[int, Curve] = {}

@@ -53,14 +53,12 @@ from ..measure import fit_slope, local_exponent
 from .finite_width import finite_width_spectrum
 from .infinite_width import lazy_closed_form, points_and_substeps, solve_infinite_width, \
     solve_spectrum
-from .inputs import count, gamma, positive, task, widths_list
+from .inputs import count, positive, task, training_setup, widths_list
 from .modes import Spectrum
 from .sgd import solve_sgd, solve_sgd_spectrum, stability_sum
 
 __all__ = ["DEFAULT_WIDTHS", "Term", "FrontierFit", "maxmin_exponent", "fit_transient", "fit_frontier"]
 
-_TRAININGS = ("lazy", "rich")
-_DYNAMICS = ("gd", "sgd")
 _POINTS_PER_DECADE = 20
 #: default widths by capacity: for ``alpha < 5/2`` the transient window ``t <= N^alpha/cut``
 #: is short and widths below 128 bias its width exponent (measured m = 1.12-1.23 with 64..512,
@@ -272,17 +270,10 @@ def fit_frontier(alpha: Any, beta: Any, widths: Sequence[int] | None = None,
     ns = widths_list(widths, "widths", high=10**4)
     if len(ns) < 3:
         raise UsageError(f"widths: expected at least 3 widths, got {len(ns)}")
-    if training not in _TRAININGS:
-        raise UsageError(f"training = {training!r} is not recognised: expected lazy or rich")
-    if dynamics not in _DYNAMICS:
-        raise UsageError(f"dynamics = {dynamics!r} is not recognised: expected gd or sgd")
-    if dynamics == "sgd" and training == "rich":
-        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure "
-                         "(SPEC §2): expected dynamics = 'gd' for rich training")
+    g0 = training_setup(training, dynamics, gamma0)
     seed_list = [count(s, "seed", 0, 2**63 - 1) for s in seeds]
     if len(seed_list) < 1 or len(set(seed_list)) != len(seed_list):
         raise UsageError(f"seeds = {list(seeds)}: expected distinct seeds")
-    g0 = gamma(gamma0) if training == "rich" else Fraction(0)
     eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
     b = count(batch, "batch", 1, 10**9)
     pe, qe = float(positive(p, "p", Fraction(10))), float(positive(q, "q", Fraction(10)))

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NumericalError, UsageError
-from .backend import Backend, get_backend
+from ..errors import NumericalError
+from .backend import Backend
 from .curve import Curve, Progress
-from .inputs import count, gamma, positive, task, time_limit
+from .inputs import count, flow_inputs, task
 from .modes import K_EXACT_DEFAULT, K_MAX_DEFAULT, Spectrum, power_law_spectrum
 from .modesolver import integrate_modes, log_grid
 
@@ -127,15 +127,9 @@ def solve_infinite_width(alpha: Any, beta: Any, gamma0: Any = 0, t_max: Any = 1e
     ``substeps`` steps between points (defaults: :data:`DEFAULT_STEPPING`); halve the step by
     doubling ``substeps``, or pass ``estimate_error=True`` to do so and record the difference.
     """
-    be = get_backend(precision)
-    alpha, beta = task(alpha, beta)
-    g0 = gamma(gamma0)
-    eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
-    t_hi = time_limit(t_max, be)
-    t_lo = positive(t_min, "t_min") / eta_q
-    if t_lo >= t_hi:
-        raise UsageError(f"t_min/eta = {float(t_lo):.3g} is out of range: expected below "
-                         f"t_max = {float(t_hi):.3g}")
+    run = flow_inputs(alpha, beta, gamma0, eta, t_max, t_min, precision)
+    be, alpha, beta, g0, eta_q = run.backend, run.alpha, run.beta, run.gamma0, run.eta
+    t_lo, t_hi = run.t_min, run.t_max
     ppd, sub = points_and_substeps(be, points_per_decade, substeps)
     top = float(k_max) if k_max is not None else _initial_top(alpha, beta, g0, eta_q, t_hi)
     meta = {"solver": "infinite_width", "alpha": alpha, "beta": beta, "gamma0": g0,

@@ -8,14 +8,18 @@ value in one line naming it and its allowed range.
 from __future__ import annotations
 
 from fractions import Fraction
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..errors import UsageError
 from ..params import parse_alpha, parse_beta, parse_int, parse_nonnegative, parse_positive
-from .backend import Backend
+from .backend import Backend, get_backend
 
 __all__ = ["task", "gamma", "positive", "count", "time_limit", "widths_list", "T_MAX_FLOAT",
-           "T_MAX_MP"]
+           "T_MAX_MP", "TRAININGS", "DYNAMICS", "training_setup", "FlowInputs", "flow_inputs"]
+
+TRAININGS = ("lazy", "rich")
+DYNAMICS = ("gd", "sgd")
 
 #: Largest time of a run: float64 keeps losses of typical tasks far from underflow up to here.
 T_MAX_FLOAT = Fraction(10) ** 12
@@ -60,3 +64,46 @@ def widths_list(values: Sequence[Any], name: str = "widths", high: int = 10**12)
     if any(b <= a for a, b in zip(out, out[1:])):
         raise UsageError(f"{name} = {out} must be strictly increasing")
     return out
+
+
+def training_setup(training: str, dynamics: str, gamma0: Any) -> Fraction:
+    """Check ``training``/``dynamics`` and return the ``gamma0`` they imply (0 when lazy).
+
+    Rich training with SGD has no exact closure (SPEC §2), so it is refused here.
+    """
+    if training not in TRAININGS:
+        raise UsageError(f"training = {training!r} is not recognised: expected lazy or rich")
+    if dynamics not in DYNAMICS:
+        raise UsageError(f"dynamics = {dynamics!r} is not recognised: expected gd or sgd")
+    if dynamics == "sgd" and training == "rich":
+        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (SPEC §2): "
+                         "expected dynamics = 'gd' for rich training")
+    return gamma(gamma0) if training == "rich" else Fraction(0)
+
+
+@dataclass(frozen=True)
+class FlowInputs:
+    """Validated inputs of a gradient-flow run (infinite or finite width)."""
+
+    backend: Backend
+    alpha: Fraction
+    beta: Fraction
+    gamma0: Fraction
+    eta: Fraction
+    t_min: Fraction
+    t_max: Fraction
+
+
+def flow_inputs(alpha: Any, beta: Any, gamma0: Any, eta: Any, t_max: Any, t_min: Any,
+                precision: str | Backend) -> FlowInputs:
+    """Check the common inputs of the gradient-flow solvers; ``t_min`` is divided by ``eta``."""
+    be = get_backend(precision)
+    a, b = task(alpha, beta)
+    g0 = gamma(gamma0)
+    eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
+    t_hi = time_limit(t_max, be)
+    t_lo = positive(t_min, "t_min") / eta_q
+    if t_lo >= t_hi:
+        raise UsageError(f"t_min/eta = {float(t_lo):.3g} is out of range: expected below "
+                         f"t_max = {float(t_hi):.3g}")
+    return FlowInputs(be, a, b, g0, eta_q, t_lo, t_hi)

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..files import read_user_text
-from ..expr import Expr, evaluate, parse_expr_text
+from ..expr import evaluate, parse_expr_text
 from ..params import parse_alpha, parse_beta, parse_number
 
 if sys.version_info >= (3, 11):
