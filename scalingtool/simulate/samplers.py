@@ -1,0 +1,101 @@
+"""Two exact ways to draw training pairs ``(h, y) = (A psi, w* . psi)`` (SPEC §1).
+
+* :class:`ExplicitSampler` draws ``psi ~ N(0, Lambda)`` in R^M and multiplies by ``A``:
+  ``O(N M)`` per sample -- what a user would naively write.
+* :class:`FastSampler` uses that ``(h, y)`` is jointly Gaussian in R^(N+1) with covariance
+  ``K = [[Sigma, b], [b^T, yy]]`` (SPEC §1, "useful identity"): one factor ``K = L L^T`` is
+  computed once, then ``(h, y) = L z`` with ``z ~ N(0, I_{N+1})``: ``O(N^2)`` per sample,
+  exact in distribution. The factor is a Cholesky factor; when ``K`` is singular (``M <= N``
+  without a tail) it is ``V diag(sqrt(max(e, 0)))`` from ``K = V diag(e) V^T`` instead.
+
+The Gaussian tail of :mod:`scalingtool.simulate.task` enters both: in ``Sigma``/``yy`` for
+the fast path, as independent extra noise on ``h`` and ``y`` for the explicit one. Each
+sampler maps a source of standard normals (from :meth:`Backend.normal_source`) to batches
+of shape ``(S, batch, N)`` and ``(S, batch)`` on the backend.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from .backend import Backend
+from .projection import Projection
+from .task import PowerLawTask
+
+__all__ = ["FastSampler", "ExplicitSampler", "make_sampler", "PATHS", "joint_factor"]
+
+PATHS = ("fast", "explicit")
+Draw = Callable[[tuple[int, ...]], Any]
+
+
+def joint_factor(proj: Projection) -> np.ndarray:
+    """``L`` with ``L L^T = [[Sigma, b], [b^T, yy]]`` for every member, shape (S, N+1, N+1)."""
+    n = proj.width
+    size = proj.b.shape[0]
+    k = np.empty((size, n + 1, n + 1))
+    k[:, :n, :n] = proj.sigma
+    k[:, :n, n] = proj.b
+    k[:, n, :n] = proj.b
+    k[:, n, n] = proj.yy
+    factors = []
+    for ks in k:
+        try:
+            factors.append(np.linalg.cholesky(ks))
+        except np.linalg.LinAlgError:
+            e, v = np.linalg.eigh(ks)
+            factors.append(v * np.sqrt(np.clip(e, 0.0, None)))
+    return np.stack(factors)
+
+
+class FastSampler:
+    """``(h, y) = L z`` in R^(N+1): ``O(N^2)`` per sample (SPEC §1)."""
+
+    name = "fast"
+
+    def __init__(self, proj: Projection, task: PowerLawTask, backend: Backend) -> None:
+        self.width = proj.width
+        self._factor_t = backend.asarray(np.ascontiguousarray(np.swapaxes(joint_factor(proj), 1, 2)))
+
+    def sample(self, draw: Draw, batch: int) -> tuple[Any, Any]:
+        """One batch: ``h`` of shape (S, batch, N) and ``y`` of shape (S, batch)."""
+        hy = draw((batch, self.width + 1)) @ self._factor_t
+        return hy[..., : self.width], hy[..., self.width]
+
+
+class ExplicitSampler:
+    """``psi ~ N(0, Lambda)`` in R^M, ``h = A psi``, ``y = w* . psi``: ``O(N M)`` per sample."""
+
+    name = "explicit"
+
+    def __init__(self, proj: Projection, task: PowerLawTask, backend: Backend) -> None:
+        if proj.a_transposed is None:
+            raise ValueError("the explicit path needs the projection built with keep_matrix=True")
+        self.width = proj.width
+        self.modes = task.modes
+        self._a_t = backend.asarray(proj.a_transposed)
+        self._sqrt_lam = backend.asarray(np.sqrt(task.lam))
+        self._w = backend.asarray(task.w)
+        self._tail = task.tail == "gaussian"
+        self._tail_h = math.sqrt(task.extra_h_var)
+        self._tail_y = math.sqrt(task.extra_y_var)
+
+    def sample(self, draw: Draw, batch: int) -> tuple[Any, Any]:
+        """One batch: ``h`` of shape (S, batch, N) and ``y`` of shape (S, batch)."""
+        extra = self.width + 1 if self._tail else 0
+        z = draw((batch, self.modes + extra))
+        psi = z[..., : self.modes] * self._sqrt_lam
+        h = psi @ self._a_t
+        y = psi @ self._w
+        if self._tail:
+            h = h + self._tail_h * z[..., self.modes: self.modes + self.width]
+            y = y + self._tail_y * z[..., -1]
+        return h, y
+
+
+def make_sampler(path: str, proj: Projection, task: PowerLawTask,
+                 backend: Backend) -> FastSampler | ExplicitSampler:
+    """The sampler for ``path`` (``"fast"`` or ``"explicit"``)."""
+    return (FastSampler if path == "fast" else ExplicitSampler)(proj, task, backend)
