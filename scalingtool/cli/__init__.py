@@ -13,7 +13,7 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import run, solve, theory, verify
+from . import run, simulate, solve, theory, verify
 
 app = typer.Typer(
     name="scalingtool",
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 theory.register(app)
 solve.register(app)
+simulate.register(app)
 verify.register(app)
 run.register(app)
 

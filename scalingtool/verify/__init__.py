@@ -21,6 +21,7 @@ __all__ = ["TIERS", "DEFAULT_TIERS", "CLAIM_CHECKS", "Verification", "verify", "
 TIERS: dict[str, str] = {
     "theory": "scalingtool.verify.theory_tier:theory_checks",
     "reduced": "scalingtool.verify.reduced_tier:reduced_checks",
+    "simulation": "scalingtool.verify.simulation_tier:simulation_checks",
 }
 DEFAULT_TIERS = tuple(TIERS)
 #: checks of a claims file: "module:function" with signature (claims, quick) -> list[Check]

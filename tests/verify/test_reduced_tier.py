@@ -24,3 +24,9 @@ def test_measurement_distinguishes_lazy_from_rich():
 
 def test_full_grid_is_a_superset():
     assert {c.name for c in cases(True)} <= {c.name for c in cases(False)}
+
+
+def test_simulation_tier_quick_passes():
+    result = verify(("simulation",), quick=True)
+    assert result.ok, [c for c in result.checks if c.status != "pass"]
+    assert len(result.checks) == 5

@@ -1,0 +1,113 @@
+"""The simulation tier: the real network against the theory and the reduced dynamics (issue 4).
+
+* feature learning improves a hard task's time exponent by the predicted margin
+  (``2 beta/(1+beta) - beta``) and leaves an easy task's unchanged (SPEC §3);
+* the network under small-step gradient descent on the population loss follows the exact
+  reduced dynamics (SPEC §2) of the *same* projection ``A`` within 1%, lazy and rich;
+* the lazy online-SGD loss, averaged over seeds on one ``A``, matches the exact
+  finite-width SGD recursion of SPEC §2 within its statistical error.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+from typing import Callable
+
+import numpy as np
+
+from ..theory import exponents
+from .checks import Check, judge
+
+__all__ = ["simulation_checks"]
+
+_RICH = 2.0  # gamma0 of the rich runs (simulate.RICH_GAMMA0: rich slope from tau ~ 1)
+
+
+def _margin_checks(quick: bool) -> list[Check]:
+    from ..simulate import simulate_linear
+
+    checks = []
+    width, steps, seeds = (512, 1500, 2) if quick else (1024, 3000, 3)
+    for (a, b), tolerance, reason in (
+        ((F(2), F(1, 2)), 0.05, "population GD, N = 512..1024: rich 0.663, lazy 0.502 measured; "
+                                 "the seed spread is ~0.01"),
+        ((F(3), F(5, 4)), 0.15, "equal asymptotically; at finite N the transient and the O(1) "
+                                "kernel growth s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
+    ):
+        theory = exponents(a, b, "gd")
+        lazy = simulate_linear(a, b, 0, width=width, steps=steps, seeds=seeds)
+        rich = simulate_linear(a, b, _RICH, width=width, steps=steps, seeds=seeds)
+        margin = rich.exponent_mean - lazy.exponent_mean
+        checks.append(judge("simulation", f"alpha={a} beta={b} N={width} seeds={seeds}",
+                            "rich - lazy time exponent", theory.rich.time - theory.lazy.time, margin,
+                            tolerance, f"lazy {lazy.exponent_mean:.3f}+-{lazy.exponent_spread:.3f}, "
+                            f"rich {rich.exponent_mean:.3f}+-{rich.exponent_spread:.3f}; {reason}"))
+    return checks
+
+
+def _reduced_of(proj, i: int, width: int):
+    from ..reduced.finite_width import spectrum_from_projection
+
+    return spectrum_from_projection(proj.sigma[i], proj.b[i], float(2 * proj.floor[i]), width)
+
+
+def _follow_checks() -> list[Check]:
+    from ..reduced.infinite_width import solve_spectrum
+    from ..simulate import simulate_linear
+    from ..simulate.projection import build_projection
+    from ..simulate.task import choose_modes
+
+    alpha, beta, width, modes, seeds, steps, lr = 2.0, 0.5, 24, 200, (11,), 6000, 1e-3
+    checks = []
+    for gamma0 in (0.0, 1.5):
+        result = simulate_linear(alpha, beta, gamma0, width=width, steps=steps, seeds=seeds, M=modes,
+                                 tail="truncated", lr=lr, rng="numpy")
+        proj = build_projection(choose_modes(alpha, beta, width, modes, "truncated"), width, seeds)
+        spec = _reduced_of(proj, 0, width)
+        t = result.time
+        curve = solve_spectrum(spec, F(gamma0).limit_denominator(1000), 1, F(6), F(1, 100), 40, 8,
+                               False, None, {})
+        keep = t >= 0.05
+        ref = np.exp(np.interp(np.log(t[keep]), np.log(curve.x), np.log(curve.loss)))
+        worst = float(np.max(np.abs(result.loss[0, keep] / ref - 1)))
+        training = "rich" if gamma0 else "lazy"
+        checks.append(judge("simulation", f"alpha=2 beta=1/2 N={width} {training}",
+                            "max |L_net/L_reduced - 1|", 0.0, worst, 0.01,
+                            "GD step eta = 1e-3 to t = 6 against the exact reduced ODE of the same A; "
+                            "first-order GD error ~ eta d_max/2 per unit time, 1% is the brief's bound"))
+    return checks
+
+
+def _sgd_check(quick: bool) -> Check:
+    from ..reduced.sgd import solve_sgd_spectrum
+    from ..simulate import simulate_linear
+    from ..simulate.projection import build_projection
+    from ..simulate.task import choose_modes
+
+    alpha, beta, width, modes, batch, lr = 2.0, 3.0, 32, 256, 4, 0.2
+    steps, seeds = (2000, 64) if quick else (5000, 200)
+    result = simulate_linear(alpha, beta, 0, width=width, steps=steps, batch=batch, seeds=seeds,
+                             M=modes, tail="truncated", lr=lr, rng="numpy", share_projection=True)
+    proj = build_projection(choose_modes(alpha, beta, width, modes, "truncated"), width, (0,), share=True)
+    spec = _reduced_of(proj, 0, width)
+    curve = solve_sgd_spectrum(spec, F(lr).limit_denominator(1000), batch, steps, 20, 1, {})
+    late = result.steps >= steps / 10
+    ref = np.interp(result.steps[late], curve.columns["steps"], curve.loss)
+    mean = result.loss[:, late].mean(axis=0)
+    err = result.loss[:, late].std(axis=0, ddof=1) / np.sqrt(seeds)
+    z = float(np.max(np.abs(mean - ref) / err))
+    return judge("simulation", f"alpha=2 beta=3 N={width} B={batch} seeds={seeds}",
+                 "max |mean - recursion| / stderr", 0.0, z, 4.0,
+                 "lazy online SGD on one A against the exact finite-width recursion (SPEC §2); "
+                 "4 standard errors over the late steps")
+
+
+def simulation_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None) -> list[Check]:
+    """The simulation tier (module docstring); ``quick`` keeps it under a minute on 2 cores."""
+    parts = [lambda: _margin_checks(quick), _follow_checks, lambda: [_sgd_check(quick)]]
+    checks: list[Check] = []
+    for k, part in enumerate(parts):
+        checks += part()
+        if progress:
+            progress(k + 1, len(parts))
+    return checks

@@ -1,0 +1,45 @@
+"""``scalingtool simulate``: lazy vs rich exponents with their spread; errors; curves written."""
+
+import csv
+import json
+
+import pytest
+
+from tests.conftest import assert_usage_error
+
+
+def test_linear_lazy_vs_rich_small(cli, tmp_path):
+    out = tmp_path / "curves.csv"
+    r = cli("simulate", "--width", "256", "--steps", "1000", "--seeds", "2", "-f", "json", "--out", str(out))
+    doc = json.loads(r.out)
+    assert r.code == 0 and doc["schema"] == "scalingtool/simulate/v1"
+    lazy, rich = doc["runs"]
+    assert (lazy["training"], rich["training"]) == ("lazy", "rich")
+    # N = 256, 1000 steps: measured 0.520 and 0.684 (spread ~0.015); the brief asks for ~0.05
+    assert abs(lazy["summary"]["exponent_mean"] - 0.5) < 0.05
+    assert abs(rich["summary"]["exponent_mean"] - 2 / 3) < 0.05
+    rows = list(csv.DictReader(out.open()))
+    assert {"gamma0", "seed", "step", "loss", "excess"} <= rows[0].keys()
+    assert {r["gamma0"] for r in rows} == {"0.0", "2.0"}
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--alpha", "1"], "alpha"),
+    (["--gamma0", "-1"], "gamma0"),
+    (["--gamma0", ""], "gamma0"),
+    (["--width", "64", "--steps", "100", "--lr", "50"], "smaller learning rate"),
+    (["--model", "mlp-circle", "--batch", "4"], "mlp-circle"),
+    (["--model", "transformer"], "--model"),
+])
+def test_errors(cli, argv, fragment):
+    assert_usage_error(cli("simulate", *argv), fragment)
+
+
+def test_torch_backend_matches_numpy(cli):
+    pytest.importorskip("torch")
+    args = ("simulate", "--width", "64", "--steps", "200", "--seeds", "1", "--gamma0", "1", "-f", "json")
+    numpy = json.loads(cli(*args, "--backend", "numpy").out)["runs"][0]["summary"]["exponent_mean"]
+    torch = json.loads(cli(*args, "--backend", "torch").out)["runs"][0]["summary"]["exponent_mean"]
+    # torch draws A from its own generator by default, so the two runs see different
+    # projections; their exponents agree within a few seed spreads (~0.02 at N = 64)
+    assert abs(numpy - torch) < 0.1
