@@ -106,7 +106,8 @@ def test_derive_formats(cli):
     assert "\\frac" in cli("derive", "--format", "latex").out
 
 
-@pytest.mark.parametrize("command", ["exponents", "phase", "derive"])
+@pytest.mark.parametrize("command", ["exponents", "phase", "derive", "solve", "verify", "simulate",
+                                     "run", "plot"])
 def test_help_has_an_example(cli, command):
     r = cli(command, "--help")
     assert r.code == 0 and "Example" in r.out
