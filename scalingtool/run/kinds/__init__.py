@@ -62,6 +62,7 @@ KINDS: dict[str, str] = {
     "data-curve": "scalingtool.run.kinds.curves",
     "sgd-noise": "scalingtool.run.kinds.curves",
     "frontier": "scalingtool.run.kinds.frontier",
+    "mlp-circle": "scalingtool.run.kinds.mlp",
 }
 
 
