@@ -43,6 +43,18 @@ def _gammas(text: str) -> list[float]:
     return [float(parse_nonnegative(p.strip(), "gamma0", 1000)) for p in parts]
 
 
+def _predicted_law(theory: Any, training: str, result: Any, model: Model) -> tuple[Any, str]:
+    """The law the fit window sees: the signal, or -- for ``beta > 1`` at finite width, once
+    ``t`` passes ``N^w`` (SPEC §3 crossover) -- the finite-width transient ``N^-1 t^-d``."""
+    exps = theory.training(training)
+    power = theory.transient_takeover(training)
+    if model is Model.linear and power is not None:
+        takeover = float(result.metadata["width"]) ** float(power)
+        if result.lr * result.fit_window[0] > takeover:
+            return exps.transient, f"transient (t > N^{power})"
+    return exps.time, "signal"
+
+
 def simulate_cmd(
     model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (SPEC §1); mlp-circle: the ReLU MLP on the circle (SPEC §5)."),
     alpha: str = typer.Option("2", "--alpha", "-a", help="Capacity alpha > 1 (linear model; the MLP measures its own)."),
@@ -98,14 +110,14 @@ def simulate_cmd(
             a_m = Fraction(float(np.mean(meta["alpha_measured"]))).limit_denominator(1000)
             b_m = Fraction(float(meta["beta_derived_mean"])).limit_denominator(1000)
             theory = exponents(a_m, b_m, dynamics)
-        predicted = theory.training(training).time
-        row = {"gamma0": g, "training": training, "predicted": predicted,
+        predicted, law = _predicted_law(theory, training, result, model)
+        row = {"gamma0": g, "training": training, "predicted": predicted, "law": law,
                "measured": result.exponent_mean, "spread": result.exponent_spread,
                "seeds": len(result.seeds), "lr": result.lr,
                "window": f"[{result.fit_window[0]:.3g}, {result.fit_window[1]:.3g}] steps",
                "interrupted": result.interrupted}
         rows.append(row)
-        runs.append({"gamma0": g, "training": training, "predicted": exact(predicted),
+        runs.append({"gamma0": g, "training": training, "predicted": exact(predicted), "law": law,
                      "summary": result.to_dict()["summary"], "metadata": result.metadata})
     if out:
         with atomic_open(out, "w", newline="") as handle:
@@ -124,7 +136,7 @@ def simulate_cmd(
              "loss (MLP); spread: standard deviation over seeds"]
     if any(r["interrupted"] for r in rows):
         notes.append("interrupted: the table covers the steps computed before Ctrl-C")
-    columns = ["gamma0", "training", "predicted", "measured", "spread", "seeds", "lr", "window"]
+    columns = ["gamma0", "training", "law", "predicted", "measured", "spread", "seeds", "lr", "window"]
     emit(Report(f"Simulation: {model.value}, alpha = {alpha}, beta = {beta} ({dynamics})",
                 columns, rows, payload, notes), fmt)
 

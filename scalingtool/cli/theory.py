@@ -44,6 +44,7 @@ _QUANTITIES = [
     ("compute", "L* ~ C^-x", "compute"),
     ("n_star", "N* ~ C^x", "n_star"),
     ("t_star", "t* ~ C^x", "t_star"),
+    ("transient", "L ~ N^-1 t^-x (finite width)", "transient"),
 ]
 
 
@@ -52,6 +53,7 @@ def _training_json(tr: Any) -> dict[str, Any]:
         "time": exact(tr.time), "signal": exact(tr.signal), "time_change": exact(tr.time_change),
         "width": exact(tr.width), "data": exact(tr.data), "compute": exact(tr.compute),
         "n_star": exact(tr.n_star), "t_star": exact(tr.t_star), "balance": list(tr.balance),
+        "transient": exact(tr.transient),
     }
 
 

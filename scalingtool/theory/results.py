@@ -28,6 +28,8 @@ def place(beta: Fraction, first: Fraction, second: Fraction | None) -> tuple[str
 class TrainingExponents:
     """The exponents of one training (lazy or rich); each means ``L ~ var^-exponent``
     except the allocations ``t* ~ C^t_star``, ``N* ~ C^n_star`` and ``tau ~ t^time_change``.
+    ``transient`` is the time decay of the finite-width transient ``N^-1 t^-transient``
+    (SPEC §3), the law a finite network shows once it overtakes the signal.
     ``balance`` names the terms that balance at the compute optimum."""
 
     training: str
@@ -40,6 +42,7 @@ class TrainingExponents:
     t_star: Fraction | None
     n_star: Fraction | None
     balance: tuple[str, ...]
+    transient: Fraction
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,15 @@ class TaskExponents:
     def training(self, name: str) -> TrainingExponents:
         """The exponents of ``"lazy"`` or ``"rich"`` training."""
         return {"lazy": self.lazy, "rich": self.rich}[name]
+
+    def transient_takeover(self, training: str) -> Fraction | None:
+        """``w`` in ``t_x ~ N^w``: when the finite-width transient ``N^-1 t^-d`` overtakes the
+        signal ``t^-chi`` (``chi > d``, tasks with ``beta > 1``; ``None`` otherwise: for hard
+        tasks the transient only ties, SPEC §3). From ``t^-chi = N^-1 t^-d``."""
+        tr = self.training(training)
+        if self.beta <= 1 or tr.signal <= tr.transient:
+            return None
+        return 1 / (tr.signal - tr.transient)
 
     @property
     def gain(self) -> dict[str, Fraction]:

@@ -32,7 +32,7 @@ def _sympy_training(task: Task, training: str, dynamics: str, p: Fraction, q: Fr
     from .compute import compute_optimum
     from .regimes import observed_time_decay
     from .symbols import to_fraction, to_sympy
-    from .terms import data_decay, width_decay
+    from .terms import data_decay, transient_decay, width_decay
     from .timechange import signal_time_decay, time_change
 
     a, b = to_sympy(task.alpha), to_sympy(task.beta)
@@ -49,6 +49,7 @@ def _sympy_training(task: Task, training: str, dynamics: str, p: Fraction, q: Fr
         t_star=best.t_star,
         n_star=best.n_star,
         balance=best.active,
+        transient=to_fraction(time_change(training, a, b) * transient_decay(a, b)),
     )
 
 

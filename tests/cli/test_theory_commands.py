@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import assert_usage_error
 
-EXPONENT_KEYS = {"time", "signal", "time_change", "width", "data", "compute", "n_star", "t_star", "balance"}
+EXPONENT_KEYS = {"time", "signal", "time_change", "width", "data", "compute", "n_star", "t_star", "balance",
+                 "transient"}
 
 
 def test_table(cli):

@@ -91,3 +91,15 @@ def test_crossovers():
     superb = exponents(2, 3)
     # (eta/B) t^-(2-1/alpha) = t^-beta  =>  t = (eta/B)^(-1/(beta - 2 + 1/alpha))
     assert superb.crossovers.noise_takeover["lazy"] == F(-1) / (3 - 2 + F(1, 2))
+
+
+def test_finite_width_transient():
+    """SPEC §3: N^-1 tau^-((1 - 1/alpha) - max(0, 1 - beta)), in t through tau ~ t^r."""
+    for a, b in GRID:
+        e = exponents(a, b)
+        for training in ("lazy", "rich"):
+            r = e.training(training).time_change
+            assert e.training(training).transient == r * ((1 - 1 / a) - max(F(0), 1 - b))
+    superb = exponents(2, 3)
+    assert superb.transient_takeover("lazy") == F(2, 5)  # t^-3 = N^-1 t^-1/2  =>  t = N^(2/5)
+    assert exponents(2, "1/2").transient_takeover("lazy") is None

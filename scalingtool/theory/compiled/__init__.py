@@ -94,6 +94,7 @@ def exponents_compiled(alpha: Fraction, beta: Fraction, dynamics: str) -> TaskEx
             t_star=value(values[f"{name}.t_star"]),
             n_star=value(values[f"{name}.n_star"]),
             balance=tuple(values[f"{name}.balance"]),
+            transient=value(values["transient"]) * value(values[f"{name}.time_change"]),
         )
 
     def crossover(formula: Expr | None) -> Fraction | None:
