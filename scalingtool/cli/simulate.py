@@ -96,6 +96,8 @@ def simulate_cmd(
                 kwargs = {k: v for k, v in (("width", width), ("steps", steps)) if v is not None}
                 result = simulate_mlp_circle(beta, g, lr=lr, seeds=seeds, progress=update, **kwargs)
         results.append((g, result))
+        if result.interrupted:  # Ctrl-C: keep what was computed, start no further run
+            break
     rows, runs = [], []
     for g, result in results:
         training = "rich" if g > 0 else "lazy"
