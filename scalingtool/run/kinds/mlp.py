@@ -75,7 +75,8 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
         steps, loss = np.asarray(d["steps"], float), np.asarray(d["loss"], float)
         keep = steps > 0
         ax.loglog(steps[keep], loss[keep], lw=1.8,
-                  label=f"{part_id}: {d['mean']:.3f} +- {d['spread']:.3f} (theory {d['predicted']})")
+                  label=f"{part_id}: {d['mean']:.3f} +- {d['spread']:.3f} "
+                        f"(theory {float(Fraction(d['predicted'])):.3f})")
     ax.set_xlabel("step")
     ax.set_ylabel("test loss (mean over seeds)")
     ax.set_title(f"ReLU MLP on the circle, target beta = {config['beta']}")
