@@ -19,7 +19,7 @@ from typing import Any, Iterable, Sequence
 
 from .errors import UsageError
 
-__all__ = ["FORMATS", "Report", "exact", "cell", "render", "check_format"]
+__all__ = ["FORMATS", "Report", "exact", "cell", "csv_text", "render", "check_format"]
 
 FORMATS = ("table", "json", "csv", "latex")
 
@@ -45,6 +45,17 @@ def cell(value: Any) -> str:
             return "nan"
         return f"{value:.4g}"
     return str(value)
+
+
+def csv_text(columns: Sequence[str], rows: list[dict[str, Any]]) -> str:
+    """CSV with a header; floats keep full precision (``repr``), other cells as :func:`cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([repr(v) if isinstance(v, float) else cell(v)
+                         for v in (row.get(c) for c in columns)])
+    return buffer.getvalue()
 
 
 def _latex_cell(value: Any) -> str:
@@ -96,12 +107,7 @@ def render(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.payload, indent=2, default=_to_json, allow_nan=False) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(report.columns)
-        for row in report.rows:
-            writer.writerow([cell(row.get(c)) for c in report.columns])
-        return buffer.getvalue()
+        return csv_text(report.columns, report.rows)
     if fmt == "latex":
         if report.latex is not None:
             return report.latex

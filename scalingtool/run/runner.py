@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from ..files import atomic_open, write_text_atomic
-from ..formats import cell
+from ..formats import csv_text
 from .kinds import Kind, Outcome, get_kind
 from .recipe import Params, Recipe, load_recipe
 from .store import Store
@@ -30,16 +28,6 @@ class RunResult:
     reused: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(c)) if not isinstance(row.get(c), float) else repr(row.get(c))
-                         for c in columns])
-    return buffer.getvalue()
 
 
 def _figures(kind: Kind, name: str, config: dict, data: dict, folder: Path) -> tuple[list[Path], list[str]]:
@@ -90,7 +78,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
             progress(k + 1, len(plan.parts))
     result.outcome = kind.finish(plan.config, data)
     table = store.folder / f"{recipe.name}.csv"
-    write_text_atomic(table, _csv(result.outcome.columns, result.outcome.rows))
+    write_text_atomic(table, csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {
         "schema": "scalingtool/run-summary/v1", "recipe": recipe.name, "kind": recipe.kind,
         "quick": quick, "computed": result.computed, "reused": result.reused,
