@@ -15,11 +15,11 @@ import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from .errors import UsageError
 
-__all__ = ["FORMATS", "Report", "exact", "cell", "csv_text", "render", "check_format"]
+__all__ = ["FORMATS", "Report", "exact", "cell", "csv_text", "render"]
 
 FORMATS = ("table", "json", "csv", "latex")
 
@@ -84,14 +84,6 @@ class Report:
     payload: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     latex: str | None = None  # a hand-made LaTeX rendering, if the command has a better one
-
-
-def check_format(fmt: str, allowed: Iterable[str] = FORMATS) -> str:
-    """Return ``fmt`` if allowed, else raise a :class:`UsageError` listing the choices."""
-    allowed = tuple(allowed)
-    if fmt not in allowed:
-        raise UsageError(f"--format: unknown format {fmt!r}; choose one of {', '.join(allowed)}")
-    return fmt
 
 
 def _to_json(obj: Any) -> Any:

@@ -10,7 +10,6 @@ from typing import Callable, Iterator
 
 import typer
 
-from ..errors import UsageError
 from ..files import write_text_atomic
 from ..formats import Report, render
 
@@ -75,10 +74,3 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Callabl
             bar.update(task, completed=done, total=total_)
 
         yield update
-
-
-def require_choice(value: str, name: str, choices: tuple[str, ...]) -> str:
-    """``value`` if it is one of ``choices``, else a usage error naming them."""
-    if value not in choices:
-        raise UsageError(f"{name}: unknown value {value!r}; choose one of {', '.join(choices)}")
-    return value
