@@ -89,15 +89,28 @@ class Report:
 def _to_json(obj: Any) -> Any:
     if isinstance(obj, Fraction):
         return exact(obj)
+    if hasattr(obj, "tolist"):  # NumPy scalars and arrays in metadata
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _finite(obj: Any) -> Any:
+    """The payload with non-finite floats spelt out (JSON has no NaN or infinity):
+    NaN becomes ``null``, infinities ``"inf"`` / ``"-inf"``."""
     if isinstance(obj, float) and not math.isfinite(obj):
         return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def render(report: Report, fmt: str) -> str:
     """The text of ``report`` in format ``fmt`` (``table`` is rendered with rich)."""
     if fmt == "json":
-        return json.dumps(report.payload, indent=2, default=_to_json, allow_nan=False) + "\n"
+        return json.dumps(_finite(report.payload), indent=2, default=lambda o: _finite(_to_json(o)),
+                          allow_nan=False) + "\n"
     if fmt == "csv":
         return csv_text(report.columns, report.rows)
     if fmt == "latex":

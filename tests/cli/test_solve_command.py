@@ -45,3 +45,11 @@ def test_table_output(cli):
 ])
 def test_errors(cli, argv, fragment):
     assert_usage_error(cli("solve", *argv), fragment)
+
+
+def test_unconverged_measurement_is_valid_json(cli):
+    """A finite-width window too short to measure drift has drift = inf: JSON spells it out."""
+    r = cli("solve", "-a", "2", "-b", "1/2", "-N", "64", "-g", "1", "--t-max", "1e6", "-f", "json")
+    doc = json.loads(r.out)
+    assert r.code == 0 and doc["measurement"]["value"] is None
+    assert doc["measurement"]["drift"] == "inf"
