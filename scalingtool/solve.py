@@ -68,6 +68,8 @@ def solve(alpha: Any, beta: Any, gamma0: Any = 0, width: int | None = None,
         raise UsageError("rich training with SGD has no exact reduced closure (SPEC §2); "
                          "use --batch gd here, or `scalingtool simulate` for rich SGD")
     t_end = parse_positive(t_max, "t-max") if t_max is not None else DEFAULT_T_MAX
+    decades = float(parse_positive(decades, "decades", Fraction(20)))
+    tolerance = float(parse_positive(tolerance, "tolerance", Fraction(1)))
     dynamics = "gd" if batch is None else "sgd"
     inputs = {"alpha": task.alpha, "beta": task.beta, "gamma0": g0, "width": width, "batch": batch,
               "t_max": t_end, "precision": precision, "seed": seed}

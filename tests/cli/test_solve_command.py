@@ -41,6 +41,9 @@ def test_table_output(cli):
     (["-a", "2", "-b", "1/2", "--width", "zero"], "width"),
     (["-a", "2", "-b", "1/2", "--batch", "1", "--lr", "5"], "largest stable step"),
     (["-a", "2", "-b", "1/2", "-g", "-1"], "gamma0"),
+    (["-a", "2", "-b", "1/2", "--decades", "0"], "decades"),
+    (["-a", "2", "-b", "1/2", "--decades", "nan"], "decades"),
+    (["-a", "2", "-b", "1/2", "--tolerance", "-1"], "tolerance"),
     (["-a", "2", "-b", "1/2", "--out", "/nonexistent/dir/c.csv", "--t-max", "1e3"], "does not exist"),
 ])
 def test_errors(cli, argv, fragment):
