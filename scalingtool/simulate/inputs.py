@@ -7,14 +7,14 @@ what the simulators need on top: NumPy scalars, seed lists, named choices, fit w
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from ..errors import UsageError
 from ..params import parse_int
 
-__all__ = ["parse_seeds", "plain", "choice", "fit_window_steps", "DEFAULT_FIT"]
+__all__ = ["parse_seeds", "choice", "fit_window_steps", "DEFAULT_FIT"]
 
 #: default fit window as fractions of the run: the last 1.5 decades
 DEFAULT_FIT = (1.0 / 30.0, 1.0)
@@ -25,21 +25,12 @@ def parse_seeds(seeds: int | Sequence[int]) -> tuple[int, ...]:
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         return tuple(range(parse_int(int(seeds), "seeds", 1, 10000)))
     try:
-        values = tuple(parse_int(plain(s), "seed", 0, 2**63 - 1) for s in seeds)
+        values = tuple(parse_int(s, "seed", 0, 2**63 - 1) for s in seeds)
     except TypeError:
         raise UsageError(f"seeds = {seeds!r} is not supported: expected a count or a list of integers") from None
     if not values or len(set(values)) != len(values):
         raise UsageError(f"seeds = {list(values)} is out of range: expected a non-empty list of distinct seeds")
     return values
-
-
-def plain(value: Any) -> Any:
-    """NumPy scalars as Python numbers (``repr(np.float64(x))`` is not plain number text)."""
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
 
 
 def choice(value: str, allowed: Sequence[str], name: str) -> str:

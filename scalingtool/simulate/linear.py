@@ -51,7 +51,7 @@ import numpy as np
 from ..errors import UsageError
 from ..params import parse_alpha, parse_beta, parse_int, parse_nonnegative, parse_positive
 from .backend import RNG_SOURCES, Backend, get_backend
-from .inputs import DEFAULT_FIT, choice, fit_window_steps, parse_seeds, plain
+from .inputs import DEFAULT_FIT, choice, fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
 from .network import DatasetSignal, LinearNetwork, OnlineSignal, PopulationSignal
 from .projection import build_projection, Projection
@@ -155,8 +155,6 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     blow-up). Ctrl-C returns what was computed so far with ``interrupted=True``.
     """
     started = time.perf_counter()
-    alpha, beta, gamma0, width, steps, batch, data, lr, M = (
-        plain(v) for v in (alpha, beta, gamma0, width, steps, batch, data, lr, M))
     alpha_q, beta_q = parse_alpha(alpha), parse_beta(beta)
     gamma0_f = float(parse_nonnegative(gamma0, "gamma0"))
     width = parse_int(width, "width", 1, _MAX_WIDTH)
@@ -175,7 +173,7 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     if M is not None:
         M = parse_int(M, "M", 1, _MAX_MODES)
     choice(tail, TAIL_MODES, "tail")
-    safety = float(parse_positive(plain(safety), "safety", Fraction(1)))
+    safety = float(parse_positive(safety, "safety", Fraction(1)))
     lr_rule = choice(lr_rule, LR_RULES, "lr_rule")
     record_per_decade = parse_int(record_per_decade, "record_per_decade", 2, 1000)
     window = fit_window_steps(fit_window, steps)

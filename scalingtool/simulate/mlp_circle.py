@@ -60,7 +60,7 @@ import numpy as np
 from ..errors import NumericalError, UsageError
 from ..params import parse_beta, parse_int, parse_nonnegative, parse_positive
 from .backend import numpy_generators
-from .inputs import fit_window_steps, parse_seeds, plain
+from .inputs import fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .slope import decay_exponents
@@ -220,8 +220,6 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     training loss and ``extra["feature_move"]`` the RMS pre-activation change ``gamma0 |dh|``.
     """
     started = time.perf_counter()
-    beta, gamma0, width, steps, modes, grid, lr = (plain(v) for v in (beta, gamma0, width, steps,
-                                                                        modes, grid, lr))
     beta_q = parse_beta(beta)
     gamma0_f = float(parse_nonnegative(gamma0, "gamma0"))
     width = parse_int(width, "width", 1, 65536)
@@ -234,8 +232,8 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     if not k_lo + 2 <= k_hi:
         raise UsageError(f"alpha_range = {tuple(alpha_range)} is out of range: expected k_lo + 2 <= k_hi <= 4096")
     ntk_grid = 8 * k_hi  # resolves k_hi well below the Nyquist frequency (ReLU kinks alias)
-    safety = float(parse_positive(plain(safety), "safety", Fraction(1)))
-    rich_lr_factor = float(parse_positive(plain(rich_lr_factor), "rich_lr_factor", Fraction(1)))
+    safety = float(parse_positive(safety, "safety", Fraction(1)))
+    rich_lr_factor = float(parse_positive(rich_lr_factor, "rich_lr_factor", Fraction(1)))
     max_substeps = parse_int(max_substeps, "max_substeps", 1, 10**6)
     _check_mlp_memory(len(seed_list), grid, width)
     window = fit_window_steps(fit_window, steps)
