@@ -39,25 +39,35 @@ def test_recipe_runs_quick(path, tmp_path):
     name = load_recipe(path).name
     for suffix in (".csv", ".png", ".svg"):
         assert (tmp_path / f"{name}{suffix}").stat().st_size > 0
+    _check_figure_contents(tmp_path)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["schema"] == "scalingtool/run-summary/v1"
 
 
-def test_phase_figure_has_boundaries(tmp_path):
-    """Each panel of the phase figure carries the two SGD regime boundaries."""
-    matplotlib = pytest.importorskip("matplotlib")
+def _check_figure_contents(folder):
+    """Redraw the run's figure and count its curves through matplotlib objects, not pixels."""
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    recipe = load_recipe(Path(RECIPES[0]).with_name("phase.toml"))
-    run_recipe(recipe, tmp_path, quick=True, figures=False)
-    run = json.loads((tmp_path / "run.json").read_text())
-    data = {p: json.loads((tmp_path / "parts" / f"{p}.json").read_text())["data"] for p in run["parts"]}
-    figure = get_kind("phase").draw(run["config"], data, plt)
-    panels = [ax for ax in figure.axes if ax.get_title()]
-    assert len(panels) == 3
-    assert all(len(ax.get_lines()) == 2 for ax in panels)
-    plt.close(figure)
+    run = json.loads((folder / "run.json").read_text())
+    data = {p: json.loads((folder / "parts" / f"{p}.json").read_text())["data"] for p in run["parts"]}
+    figure = get_kind(run["kind"]).draw(run["config"], data, plt)
+    try:
+        panels = [ax for ax in figure.axes if ax.get_title()]
+        lines = [len(ax.get_lines()) for ax in panels]
+        kind = run["kind"]
+        if kind == "phase":  # three maps, each with the two SGD regime boundaries
+            assert lines == [2, 2, 2]
+        elif kind == "frontier":  # per training: one curve per width, the envelope, the theory line
+            assert lines == [len(run["config"]["widths"]) + 2] * len(run["parts"])
+        elif kind == "mlp-circle":  # one mean curve per gamma0
+            assert lines == [len(run["parts"])]
+        else:  # curve families: each curve with its predicted power law
+            assert lines == [2 * len(run["parts"])]
+    finally:
+        plt.close(figure)
 
 
 def test_resume_recomputes_nothing(tmp_path):
