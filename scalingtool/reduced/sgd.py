@@ -30,7 +30,7 @@ compare with the plain step-by-step recursion and halve the blocks.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -74,17 +74,23 @@ def stability_sum(spec: Spectrum, eta: Any, batch: int) -> float:
         return float(total)
 
 
-def largest_stable_step(spec: Spectrum, batch: int) -> float:
-    """The largest ``eta`` with a stable recursion, by bisection (relative accuracy 1e-12)."""
-    d_max = float(max(spec.backend.to_float(spec.lam)))
+def bisect_stable_step(stability: Callable[[float], float], d_max: float, batch: int) -> float:
+    """The largest ``eta`` with ``stability(eta) < 1`` below ``2/(d_max (1 + 1/batch))``,
+    by bisection (SPEC §2: stability is monotone in ``eta``)."""
     lo, hi = 0.0, 2.0 / (d_max * (1 + 1 / batch))
     for _ in range(_BISECTIONS):
         mid = (lo + hi) / 2
-        if stability_sum(spec, mid, batch) < 1:
+        if stability(mid) < 1:
             lo = mid
         else:
             hi = mid
     return lo
+
+
+def largest_stable_step(spec: Spectrum, batch: int) -> float:
+    """The largest ``eta`` with a stable recursion, by bisection (relative accuracy 1e-12)."""
+    d_max = float(max(spec.backend.to_float(spec.lam)))
+    return bisect_stable_step(lambda eta: stability_sum(spec, eta, batch), d_max, batch)
 
 
 def check_stable(spec: Spectrum, eta: Any, batch: int) -> None:

@@ -34,6 +34,7 @@ import math
 import numpy as np
 
 from ..errors import UsageError
+from ..reduced.sgd import bisect_stable_step
 
 __all__ = ["lazy_stable_lr", "sgd_stable_lr", "s_from_norm", "learned_norm", "predict_s_end",
            "default_lr", "LR_RULES", "DEFAULT_SAFETY"]
@@ -53,16 +54,12 @@ def sgd_stable_lr(eigs: np.ndarray, batch: int) -> float:
     d = d[d > 0]
     grow = 1.0 + 1.0 / batch
 
-    def stable(eta: float) -> bool:
+    def stability(eta: float) -> float:
         if eta * d.max() * grow >= 2.0:
-            return False
-        return float(np.sum((eta * d / batch) / (2.0 - eta * d * grow))) < 1.0
+            return math.inf
+        return float(np.sum((eta * d / batch) / (2.0 - eta * d * grow)))
 
-    lo, hi = 0.0, 2.0 / (d.max() * grow)
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if stable(mid) else (lo, mid)
-    return lo
+    return bisect_stable_step(stability, float(d.max()), batch)
 
 
 def lazy_stable_lr(eigs: np.ndarray, batch: int | None) -> float:
