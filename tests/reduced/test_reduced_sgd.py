@@ -51,6 +51,18 @@ def test_block_steps_match_the_plain_recursion(alpha, beta, eta, batch) -> None:
     assert errors[0] < 2e-3 and errors[1] < errors[0] / 2
 
 
+def _assert_matches_recursion(losses: list, spec, eta: float, batch: int, steps: int) -> None:
+    """Monte Carlo mean loss (runs along axis 1) against the exact recursion, step by step.
+
+    Statistical: up to 60 correlated steps, each within 4.5 standard errors (a false alarm
+    is below 1e-3 even if all of them were independent).
+    """
+    losses = np.array(losses)
+    mean, err = losses.mean(axis=1), losses.std(axis=1) / np.sqrt(losses.shape[1])
+    theory = np.array(sgd_plain(spec, eta, batch, steps)[1:], dtype=float)
+    assert np.max(np.abs(mean - theory) / err) < 4.5
+
+
 def test_finite_width_recursion_matches_monte_carlo() -> None:
     """SPEC §2: M = 30, N = 10, Bsz = 2; 4000 vectorised SGD runs of the lazy network."""
     n, m, batch, seed, steps, runs = 10, 30, 2, 1, 60, 4000
@@ -70,12 +82,7 @@ def test_finite_width_recursion_matches_monte_carlo() -> None:
         a = a + eta / batch * np.einsum("rb,rbn->rn", resid, psi @ a_mat.T)
         v = w - a @ a_mat / n
         losses.append(0.5 * np.sum(lam * v * v, axis=1))
-    losses = np.array(losses)
-    mean, err = losses.mean(axis=1), losses.std(axis=1) / np.sqrt(runs)
-    theory = np.array(sgd_plain(spec, eta, batch, steps)[1:], dtype=float)
-    # statistical: 60 correlated steps, each within 4.5 standard errors (a false alarm is
-    # below 1e-3 even if all 60 were independent)
-    assert np.max(np.abs(mean - theory) / err) < 4.5
+    _assert_matches_recursion(losses, spec, eta, batch, steps)
 
 
 def test_infinite_width_recursion_matches_monte_carlo() -> None:
@@ -95,11 +102,7 @@ def test_infinite_width_recursion_matches_monte_carlo() -> None:
         beta = beta + eta * resid[:, None] * psi
         v = w - beta
         losses.append(0.5 * np.sum(lam * v * v, axis=1))
-    losses = np.array(losses)
-    mean, err = losses.mean(axis=1), losses.std(axis=1) / np.sqrt(runs)
-    theory = np.array(sgd_plain(spec, eta, batch, steps)[1:], dtype=float)
-    # statistical, as above
-    assert np.max(np.abs(mean - theory) / err) < 4.5
+    _assert_matches_recursion(losses, spec, eta, batch, steps)
 
 
 def test_super_easy_noise_exponent() -> None:
