@@ -77,7 +77,7 @@ def simulate_cmd(
     Example: scalingtool simulate --alpha 2 --beta 1/2 --gamma0 0,2 --seeds 3
     """
     from ..simulate import simulate_linear
-    from ..simulate.mlp_circle import simulate_mlp_circle
+    from ..simulate.mlp_circle import measured_task, simulate_mlp_circle
     from ..theory import exponents
 
     dynamics = "sgd" if batch is not None else "gd"
@@ -104,14 +104,7 @@ def simulate_cmd(
         if model is Model.linear:
             theory = exponents(alpha, beta, dynamics)
         else:  # the MLP's capacity is measured from its NTK (SPEC §5); beta is derived from it
-            from fractions import Fraction
-
-            import numpy as np
-
-            meta = result.metadata
-            a_m = Fraction(float(np.mean(meta["alpha_measured"]))).limit_denominator(1000)
-            b_m = Fraction(float(meta["beta_derived_mean"])).limit_denominator(1000)
-            theory = exponents(a_m, b_m, dynamics)
+            theory = exponents(*measured_task(result), dynamics)
         predicted, law = _predicted_law(theory, training, result, model)
         row = {"gamma0": g, "training": training, "predicted": predicted, "law": law,
                "measured": result.exponent_mean, "spread": result.exponent_spread,

@@ -65,8 +65,8 @@ from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .slope import decay_exponents
 
-__all__ = ["simulate_mlp_circle", "ntk_fourier_spectrum", "ReluCircleNetwork", "circle_target",
-           "ALPHA_NOMINAL", "MLP_STREAM"]
+__all__ = ["simulate_mlp_circle", "measured_task", "ntk_fourier_spectrum", "ReluCircleNetwork",
+           "circle_target", "ALPHA_NOMINAL", "MLP_STREAM"]
 
 #: the capacity SPEC §5 expects of the ReLU NTK with a bias (used to set the target's decay)
 ALPHA_NOMINAL = 2.0
@@ -349,3 +349,13 @@ def _check_mlp_memory(members: int, grid: int, width: int) -> None:
     if need > 8 * 2**30:
         raise UsageError(f"seeds x grid x width = {members} x {grid} x {width} needs ~{need / 2**30:.0f} GiB: "
                          "use fewer seeds, a smaller grid or width")
+
+
+def measured_task(result: SimulationResult) -> tuple[Fraction, Fraction]:
+    """``(alpha, beta)`` of a run as measured (SPEC §5): ``alpha`` from the initial NTK
+    spectrum (mean over seeds), ``beta`` derived from the target and that ``alpha``; as
+    rationals (3 digits) for the theory layer."""
+    meta = result.metadata
+    alpha = Fraction(float(np.mean(meta["alpha_measured"]))).limit_denominator(1000)
+    beta = Fraction(float(meta["beta_derived_mean"])).limit_denominator(1000)
+    return alpha, beta

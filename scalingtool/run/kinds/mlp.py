@@ -31,15 +31,13 @@ def _plan(params: Params, expect: dict[str, Any]) -> Plan:
 
     def part(g: float) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
-            from ...simulate.mlp_circle import simulate_mlp_circle
+            from ...simulate.mlp_circle import measured_task, simulate_mlp_circle
             from ...theory import exponents
 
             r = simulate_mlp_circle(beta, g, width=config["width"], steps=config["steps"],
                                     seeds=config["seeds"], modes=config["modes"], grid=config["grid"],
                                     progress=progress)
-            meta = r.metadata
-            a_m = Fraction(float(np.mean(meta["alpha_measured"]))).limit_denominator(1000)
-            b_m = Fraction(float(meta["beta_derived_mean"])).limit_denominator(1000)
+            a_m, b_m = measured_task(r)
             training = "rich" if g > 0 else "lazy"
             return {"steps": r.steps, "loss": r.loss.mean(axis=0), "exponents": r.exponents,
                     "mean": r.exponent_mean, "spread": r.exponent_spread, "alpha": str(a_m),
