@@ -57,10 +57,6 @@ def _training_json(tr: Any) -> dict[str, Any]:
     }
 
 
-def _power_text(base: str, power: Fraction | None) -> str:
-    return "never" if power is None else f"{base}^({power})"
-
-
 def exponents_report(result: Any, trainings: tuple[str, ...], gamma0: Fraction | None = None,
                      width: int | None = None, noise: Fraction | None = None) -> Report:
     """The report of ``scalingtool exponents`` for a :class:`~scalingtool.theory.TaskExponents`."""
