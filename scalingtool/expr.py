@@ -14,6 +14,12 @@ parsed by the recursive-descent grammar below -- never handed to ``eval`` or Sym
 Numbers are decimals or integers (``1.5``, ``2``, ``15e-1``) and evaluate to exact
 rationals; powers must have an integer exponent (``alpha^2``, ``beta^-1``) so results stay
 exact. Names are the variables the caller allows (``alpha``, ``beta`` by default).
+
+Hostile text is bounded before it costs anything: at most ``_MAX_LENGTH`` characters and
+``_MAX_TOKENS`` tokens (so no tree is deeper than the recursion can follow), nesting of
+brackets, signs and powers at most ``_MAX_DEPTH``, and every value -- a literal or an
+intermediate result -- at most ``_MAX_BITS`` bits in its numerator and denominator (about
+1e330), checked before a power is computed.
 """
 
 from __future__ import annotations
@@ -28,14 +34,32 @@ from .errors import UsageError
 __all__ = ["Expr", "ExprDivisionByZero", "parse_expr_text", "evaluate"]
 
 _MAX_LENGTH = 2000
+_MAX_TOKENS = 400
 _MAX_DEPTH = 64
 _MAX_POWER = 64
+_MAX_BITS = 1100
 _TOKEN = re.compile(r"""
     \s*(?:
-      (?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)
+      (?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?)
      |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
      |(?P<op>\*\*|[-+*/^(),])
-    )""", re.VERBOSE)
+    )""", re.VERBOSE | re.ASCII)
+
+
+def _echo(text: str) -> str:
+    """The expression as quoted in an error: cut so that a long one is never echoed whole."""
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
+def _bits(value: Fraction) -> int:
+    return max(value.numerator.bit_length(), value.denominator.bit_length())
+
+
+def _bounded(value: Fraction, text: str) -> Fraction:
+    if _bits(value) > _MAX_BITS:
+        raise UsageError(f"expression {_echo(text)}: a value exceeds the allowed size "
+                         f"({_MAX_BITS} bits, about 1e330)")
+    return value
 
 
 
@@ -61,10 +85,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(stripped):
         match = _TOKEN.match(stripped, pos)
         if not match or match.end() == pos:
-            raise UsageError(f"expression {text!r}: unexpected character {stripped[pos:].lstrip()[:1]!r} "
-                             f"at position {pos + 1}")
+            raise UsageError(f"expression {_echo(text)}: unexpected character "
+                             f"{stripped[pos:].lstrip()[:1]!r} at position {pos + 1}")
         kind = match.lastgroup
         out.append((kind, match.group(kind)))
+        if len(out) > _MAX_TOKENS:
+            raise UsageError(f"expression {_echo(text)}: too long (more than {_MAX_TOKENS} tokens)")
         pos = match.end()
     return out
 
@@ -77,7 +103,7 @@ class _Parser:
         self.used: set[str] = set()
 
     def error(self, what: str) -> UsageError:
-        return UsageError(f"expression {self.text!r}: {what}")
+        return UsageError(f"expression {_echo(self.text)}: {what}")
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -99,9 +125,13 @@ class _Parser:
             raise self.error(f"unexpected {self.peek()[1]!r}")
         return tree
 
+    def nest(self, depth: int) -> int:
+        """``depth + 1``, refused beyond ``_MAX_DEPTH`` (brackets, signs, powers, calls)."""
+        if depth >= _MAX_DEPTH:
+            raise self.error(f"is nested too deeply (at most {_MAX_DEPTH} levels)")
+        return depth + 1
+
     def expr(self, depth: int) -> tuple:
-        if depth > _MAX_DEPTH:
-            raise self.error("is nested too deeply")
         node = self.term(depth)
         while self.peek() and self.peek()[1] in "+-" and self.peek()[0] == "op":
             op = self.take()[1]
@@ -119,7 +149,7 @@ class _Parser:
         token = self.peek()
         if token and token[0] == "op" and token[1] in "+-":
             self.take()
-            inner = self.unary(depth + 1)
+            inner = self.unary(self.nest(depth))
             return ("neg", inner) if token[1] == "-" else inner
         return self.power(depth)
 
@@ -127,21 +157,22 @@ class _Parser:
         base = self.atom(depth)
         if self.peek() and self.peek()[1] in ("^", "**"):
             self.take()
-            return ("bin", "^", base, self.unary(depth + 1))
+            return ("bin", "^", base, self.unary(self.nest(depth)))
         return base
 
     def atom(self, depth: int) -> tuple:
         kind, value = self.take()
         if kind == "num":
-            return ("num", Fraction(value))
+            return ("num", _bounded(Fraction(value), self.text))
         if kind == "name":
             low = value.lower()
             if low in ("min", "max"):
                 self.take("(")
-                args = [self.expr(depth + 1)]
+                inner = self.nest(depth)
+                args = [self.expr(inner)]
                 while self.peek() and self.peek()[1] == ",":
                     self.take()
-                    args.append(self.expr(depth + 1))
+                    args.append(self.expr(inner))
                 self.take(")")
                 return ("call", low, tuple(args))
             if value not in self.names:
@@ -150,7 +181,7 @@ class _Parser:
             self.used.add(value)
             return ("var", value)
         if value == "(":
-            node = self.expr(depth + 1)
+            node = self.expr(self.nest(depth))
             self.take(")")
             return node
         raise self.error(f"unexpected {value!r}")
@@ -179,22 +210,20 @@ def _eval(node: tuple, env: dict[str, Fraction], text: str) -> Fraction:
         values = [_eval(arg, env, text) for arg in node[2]]
         return min(values) if node[1] == "min" else max(values)
     op, left, right = node[1], _eval(node[2], env, text), _eval(node[3], env, text)
-    if op == "+":
-        return left + right
-    if op == "-":
-        return left - right
-    if op == "*":
-        return left * right
+    if op in "+-*":
+        return _bounded(left + right if op == "+" else left - right if op == "-" else left * right, text)
     if op == "/":
         if right == 0:
-            raise ExprDivisionByZero(f"expression {text!r}: division by zero")
-        return left / right
+            raise ExprDivisionByZero(f"expression {_echo(text)}: division by zero")
+        return _bounded(left / right, text)
     if right.denominator != 1 or abs(right) > _MAX_POWER:
-        raise UsageError(f"expression {text!r}: powers must be whole numbers up to {_MAX_POWER}, "
-                         f"got {right}")
+        raise UsageError(f"expression {_echo(text)}: powers must be whole numbers up to {_MAX_POWER}, "
+                         f"got {right if _bits(right) < 64 else 'a larger one'}")
     if left == 0 and right < 0:
-        raise ExprDivisionByZero(f"expression {text!r}: division by zero")
-    return left ** int(right)
+        raise ExprDivisionByZero(f"expression {_echo(text)}: division by zero")
+    if _bits(left) * abs(int(right)) > 2 * _MAX_BITS:  # refuse before computing a huge power
+        _bounded(Fraction(2) ** (2 * _MAX_BITS), text)
+    return _bounded(left ** int(right), text)
 
 
 def evaluate(expr: Expr | str, env: dict[str, Fraction | int]) -> Fraction:
@@ -203,5 +232,5 @@ def evaluate(expr: Expr | str, env: dict[str, Fraction | int]) -> Fraction:
         expr = parse_expr_text(expr, env.keys())
     missing = expr.names - env.keys()
     if missing:
-        raise UsageError(f"expression {expr.text!r}: no value for {', '.join(sorted(missing))}")
+        raise UsageError(f"expression {_echo(expr.text)}: no value for {', '.join(sorted(missing))}")
     return _eval(expr.tree, {k: Fraction(v) for k, v in env.items()}, expr.text)

@@ -23,6 +23,11 @@ from typing import Literal
 from .errors import UsageError
 
 __all__ = [
+    "LIMITS",
+    "Limit",
+    "Settings",
+    "check",
+    "check_precision",
     "ALPHA_MAX",
     "BETA_MAX",
     "Dynamics",
@@ -40,18 +45,19 @@ __all__ = [
 ALPHA_MAX = Fraction(1000)
 BETA_MAX = Fraction(1000)
 _MAX_TEXT = 64  # characters in one number
-_MAX_DIGITS = 30  # digits in a numerator or denominator
+_MAX_DIGITS = 40  # digits in a numerator or denominator (1e30, the longest time, has 31)
 
 Training = Literal["lazy", "rich"]
 Dynamics = Literal["sgd", "gd"]
 
-# An optional sign, a decimal (with optional exponent) or a ratio of integers.
+# An optional sign, a decimal (with optional exponent) or a ratio of integers. ASCII digits
+# only: ``\d`` would also take Arabic-Indic or full-width digits, which Fraction then accepts.
 _NUMBER = re.compile(
     r"""^[+-]?(
-        (\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?   # 1, 1.5, .5, 15e-1
-        |\d+\s*/\s*\d+                         # 3/2
+        ([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?   # 1, 1.5, .5, 15e-1
+        |[0-9]+[ ]*/[ ]*[0-9]+                              # 3/2
     )$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 
 
@@ -104,19 +110,21 @@ def _check_range(value: Fraction, name: str, low: Fraction | None, high: Fractio
 
 
 def _fmt(value: Fraction) -> str:
+    if max(abs(value.numerator), value.denominator) >= 10**12:
+        return f"{float(value):.6g}"
     return str(value.numerator) if value.denominator == 1 else f"{value} (= {float(value):.6g})"
 
 
 def parse_alpha(text: str | int | float | Fraction, name: str = "alpha") -> Fraction:
     """Capacity: ``1 < alpha <= 1000`` (SPEC §1: ``sum_k k^-alpha`` must converge)."""
-    return _check_range(parse_number(text, name), name, Fraction(1), ALPHA_MAX, True,
-                        f"1 < {name} <= {ALPHA_MAX}")
+    limit = LIMITS["alpha"]
+    return _check_range(parse_number(text, name), name, limit.low, limit.high, True, limit.describe(name))
 
 
 def parse_beta(text: str | int | float | Fraction, name: str = "beta") -> Fraction:
     """Source exponent: ``0 < beta <= 1000`` (SPEC §1)."""
-    return _check_range(parse_number(text, name), name, Fraction(0), BETA_MAX, True,
-                        f"0 < {name} <= {BETA_MAX}")
+    limit = LIMITS["beta"]
+    return _check_range(parse_number(text, name), name, limit.low, limit.high, True, limit.describe(name))
 
 
 def parse_nonnegative(text: str | int | float | Fraction, name: str,
@@ -143,6 +151,127 @@ def parse_int(text: str | int, name: str, low: int = 1, high: int = 10**12) -> i
 
 
 @dataclass(frozen=True)
+class Limit:
+    """The allowed range of one named quantity: ``low < x`` (or ``<=``) and ``x <= high``."""
+
+    low: Fraction
+    high: Fraction
+    low_open: bool = False
+    integer: bool = False
+    meaning: str = ""
+
+    def describe(self, name: str) -> str:
+        if self.integer:
+            return f"a whole number from {self.low} to {_short(self.high)}"
+        return f"{self.low} {'<' if self.low_open else '<='} {name} <= {_short(self.high)}"
+
+
+def _short(value: Fraction) -> str:
+    """``1000`` stays; ``10**30`` prints as ``1e+30``."""
+    return str(value) if abs(value) < 10**6 else f"{float(value):.3g}"
+
+
+_F = Fraction
+#: The one table of limits. Every layer validates a named quantity through :func:`check`,
+#: so the command line, the recipes and the Python API accept exactly the same values.
+LIMITS: dict[str, Limit] = {
+    "alpha": Limit(_F(1), ALPHA_MAX, low_open=True, meaning="capacity (theory §1: sum_k k^-alpha converges)"),
+    "beta": Limit(_F(0), BETA_MAX, low_open=True, meaning="source exponent (theory §1)"),
+    "gamma0": Limit(_F(0), _F(10) ** 6, meaning="feature-learning strength (0: lazy)"),
+    "width": Limit(_F(1), _F(10) ** 12, integer=True, meaning="network width N"),
+    "batch": Limit(_F(1), _F(10) ** 9, integer=True, meaning="SGD batch size"),
+    "data": Limit(_F(1), _F(10) ** 9, integer=True, meaning="number of training samples P"),
+    "steps": Limit(_F(1), _F(10) ** 9, integer=True, meaning="training steps"),
+    "seeds": Limit(_F(1), _F(10000), integer=True, meaning="number of seeds"),
+    "seed": Limit(_F(0), _F(2**63 - 1), integer=True, meaning="random seed"),
+    "lr": Limit(_F(0), _F(10) ** 6, low_open=True, meaning="learning rate eta"),
+    "t_max": Limit(_F(0), _F(10) ** 30, low_open=True, meaning="end time of a run"),
+    "decades": Limit(_F(0), _F(20), low_open=True, meaning="width of a fit window in decades"),
+    "tolerance": Limit(_F(0), _F(1), low_open=True, meaning="largest drift of a converged measurement"),
+    "n_power": Limit(_F(0), _F(100), low_open=True, meaning="compute convention C = N^p t^q: p"),
+    "t_power": Limit(_F(0), _F(100), low_open=True, meaning="compute convention C = N^p t^q: q"),
+    "lr_over_batch": Limit(_F(0), _F(10) ** 30, low_open=True, meaning="SGD noise scale eta/Bsz"),
+    "digits": Limit(_F(16), _F(1000), integer=True, meaning="mpmath working digits"),
+}
+
+
+def check(name: str, value: str | int | float | Fraction) -> Fraction | int:
+    """``value`` validated against ``LIMITS[name]``: an exact Fraction, or an int for counts.
+
+    The error names ``name`` and the allowed range (one line, :class:`UsageError`).
+    """
+    limit = LIMITS[name]
+    number = parse_number(value, name)
+    if limit.integer and number.denominator != 1:
+        raise UsageError(f"{name}: expected a whole number, got {_fmt(number)}")
+    _check_range(number, name, limit.low, limit.high, limit.low_open, limit.describe(name))
+    return int(number) if limit.integer else number
+
+
+#: Precision names: float64, or mpmath with a number of digits inside ``LIMITS["digits"]``.
+_PRECISION = re.compile(r"^mp:([0-9]{1,6})$", re.ASCII)
+
+
+def check_precision(value: str) -> str:
+    """``"float64"`` or ``"mp:DIGITS"`` (digits within ``LIMITS["digits"]``), normalised."""
+    if not isinstance(value, str):
+        raise UsageError(f"precision: expected float64 or mp:DIGITS, got {type(value).__name__}")
+    text = value.strip().lower()
+    if text in {"float64", "float", "double"}:
+        return "float64"
+    match = _PRECISION.match(text)
+    digits = LIMITS["digits"]
+    if not match:
+        raise UsageError(f"precision {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
+                         f"with {digits.low} <= DIGITS <= {digits.high}")
+    return f"mp:{check('digits', match.group(1))}"
+
+
+def _echo(value: str, limit: int = 40) -> str:
+    """``repr`` of user text, cut so that a huge value is never echoed whole."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings of one run of the dynamics, built once at the edge.
+
+    ``width=None`` is infinite width; ``batch=None`` is gradient flow (no SGD noise);
+    ``lr=None`` lets the solver choose its step; ``t_max=None`` its default end time.
+    """
+
+    gamma0: Fraction = Fraction(0)
+    width: int | None = None
+    batch: int | None = None
+    lr: Fraction | None = None
+    t_max: Fraction | None = None
+    precision: str = "float64"
+    seed: int = 0
+    decades: Fraction = Fraction(2)
+    tolerance: Fraction = Fraction(1, 1000)
+
+    @classmethod
+    def build(cls, gamma0: object = 0, width: object = None, batch: object = None,
+              lr: object = None, t_max: object = None, precision: str = "float64",
+              seed: object = 0, decades: object = 2, tolerance: object = Fraction(1, 1000)) -> "Settings":
+        """Validate every field against :data:`LIMITS` (``None`` keeps a field's default meaning)."""
+        def opt(name: str, value: object) -> object:
+            return None if value is None else check(name, value)  # type: ignore[arg-type]
+
+        return cls(check("gamma0", gamma0), opt("width", width), opt("batch", batch), opt("lr", lr),
+                   opt("t_max", t_max), check_precision(precision), check("seed", seed),
+                   check("decades", decades), check("tolerance", tolerance))
+
+    @property
+    def training(self) -> str:
+        return "rich" if self.gamma0 > 0 else "lazy"
+
+    @property
+    def dynamics(self) -> str:
+        return "gd" if self.batch is None else "sgd"
+
+
+@dataclass(frozen=True)
 class Task:
     """A power-law task (SPEC §1): capacity ``alpha`` and source ``beta``, exact rationals."""
 
@@ -152,4 +281,4 @@ class Task:
     @classmethod
     def parse(cls, alpha: str | int | float | Fraction, beta: str | int | float | Fraction) -> "Task":
         """Validate and build a task from text or numbers."""
-        return cls(parse_alpha(alpha), parse_beta(beta))
+        return cls(check("alpha", alpha), check("beta", beta))

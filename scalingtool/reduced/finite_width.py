@@ -38,6 +38,8 @@ from ..errors import NumericalError, UsageError
 from .backend import Backend, get_backend
 from .curve import Curve, Progress
 from .infinite_width import solve_spectrum, points_and_substeps
+from ..params import check
+from ..resources import require_memory
 from .inputs import count, flow_inputs, task
 from .modes import Spectrum
 
@@ -99,8 +101,10 @@ def finite_width_spectrum(alpha: Any, beta: Any, width: int, seed: int = 0,
                           precision: str | Backend = "float64") -> Spectrum:
     """Sample ``A`` and build the rescaled eigen-spectrum of SPEC §2 (module docstring)."""
     alpha, beta = task(alpha, beta)
-    n = count(width, "width", 1, 10**5)
+    n = check("width", width)
     m = default_modes(n) if modes is None else count(modes, "modes", 1, 10**8)
+    # Sigma, its eigenvectors and eigh's workspace (~5 N x N), plus one block of A
+    require_memory(8.0 * (5 * n * n + 2 * n * min(m, _CHUNK)), f"a projection of width {n}", "width")
     if m < n:
         raise UsageError(f"modes = {m} is out of range: expected modes >= width = {n}")
     if tail not in TAILS:

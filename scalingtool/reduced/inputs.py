@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..errors import UsageError
-from ..params import parse_alpha, parse_beta, parse_int, parse_nonnegative, parse_positive
+from ..params import LIMITS, check, parse_int, parse_positive
 from .backend import Backend, get_backend
 
 __all__ = ["task", "gamma", "positive", "count", "time_limit", "widths_list", "T_MAX_FLOAT",
@@ -23,17 +23,17 @@ DYNAMICS = ("gd", "sgd")
 
 #: Largest time of a run: float64 keeps losses of typical tasks far from underflow up to here.
 T_MAX_FLOAT = Fraction(10) ** 12
-T_MAX_MP = Fraction(10) ** 30
+T_MAX_MP = LIMITS["t_max"].high
 
 
 def task(alpha: Any, beta: Any) -> tuple[Fraction, Fraction]:
     """``(alpha, beta)`` as exact rationals, ``1 < alpha <= 1000``, ``0 < beta <= 1000``."""
-    return parse_alpha(alpha), parse_beta(beta)
+    return check("alpha", alpha), check("beta", beta)
 
 
 def gamma(value: Any) -> Fraction:
     """Feature-learning strength ``gamma0 >= 0``."""
-    return parse_nonnegative(value, "gamma0", high=Fraction(10) ** 6)
+    return check("gamma0", value)
 
 
 def positive(value: Any, name: str, high: Fraction = Fraction(10) ** 30) -> Fraction:
@@ -49,7 +49,7 @@ def count(value: Any, name: str, low: int = 1, high: int = 10**12) -> int:
 def time_limit(value: Any, backend: Backend, name: str = "t_max") -> Fraction:
     """The end time of a run: at most 1e12 in float64, 1e30 with mpmath (SPEC §2 numerics)."""
     high = T_MAX_MP if backend.is_mp else T_MAX_FLOAT
-    t = parse_positive(value, name, high=T_MAX_MP)
+    t = parse_positive(value, name, high=LIMITS["t_max"].high)
     if t > high:
         raise UsageError(f"{name} = {float(t):.3g} is out of range for precision {backend.name}: "
                          f"expected 0 < {name} <= {float(high):.0e} (use precision 'mp:30' beyond)")

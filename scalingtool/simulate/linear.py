@@ -49,7 +49,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import UsageError
-from ..params import parse_alpha, parse_beta, parse_int, parse_nonnegative, parse_positive
+from ..params import check, parse_alpha, parse_beta, parse_int, parse_positive
+from ..resources import require_memory
 from .backend import RNG_SOURCES, Backend, get_backend
 from .inputs import DEFAULT_FIT, choice, fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
@@ -71,15 +72,11 @@ DEFAULT_STEPS = 3000
 NOISE_STREAM = 2
 DATA_STREAM = 3
 #: at most this many bytes for A (explicit path) or a fixed data set, all seeds together
-MEMORY_LIMIT = 16 * 2**30
-_MAX_WIDTH = 16384
 _MAX_MODES = 2**22
 
 
 def _check_memory(nbytes: float, what: str) -> None:
-    if nbytes > MEMORY_LIMIT:
-        raise UsageError(f"{what} would need {nbytes / 2**30:.1f} GiB (at most {MEMORY_LIMIT / 2**30:.0f} GiB): "
-                         "use fewer seeds, a smaller M or width, or path='fast'")
+    require_memory(nbytes, what, "seeds, M or width, or use path='fast'")
 
 
 def _mode_name(batch: int | None, data: int | None) -> str:
@@ -156,16 +153,16 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     """
     started = time.perf_counter()
     alpha_q, beta_q = parse_alpha(alpha), parse_beta(beta)
-    gamma0_f = float(parse_nonnegative(gamma0, "gamma0"))
-    width = parse_int(width, "width", 1, _MAX_WIDTH)
-    steps = parse_int(steps, "steps", 1, 10**9)
+    gamma0_f = float(check("gamma0", gamma0))
+    width = check("width", width)
+    steps = check("steps", steps)
     if batch is not None:
-        batch = parse_int(batch, "batch", 1, 10**6)
+        batch = check("batch", batch)
     if data is not None:
-        data = parse_int(data, "data", 1, 10**8)
+        data = check("data", data)
         if batch is not None:
             raise UsageError("batch and data are exclusive: batch = online SGD, data = full-batch GD on P points")
-    lr_f = None if lr is None else float(parse_positive(lr, "lr"))
+    lr_f = None if lr is None else float(check("lr", lr))
     seed_list = parse_seeds(seeds)
     path = choice(path, PATHS, "path")
     measure = choice(measure, MEASURES, "measure")
@@ -183,6 +180,9 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     members = len(seed_list)
     explicit = path == "explicit" and mode != "population-gd"
 
+    # each member holds Sigma, its eigenvectors and a few N x N work arrays while drawing A
+    require_memory(8.0 * 4 * members * width * width, f"{members} projections of width {width}",
+                   "width or seeds")
     task = choose_modes(float(alpha_q), float(beta_q), width, M, tail)
     if explicit:
         _check_memory(8.0 * members * width * task.modes * (2 if back.name == "torch" else 1),

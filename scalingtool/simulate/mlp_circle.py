@@ -58,7 +58,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import NumericalError, UsageError
-from ..params import parse_beta, parse_int, parse_nonnegative, parse_positive
+from ..params import check, parse_beta, parse_int, parse_positive
+from ..resources import require_memory
 from .backend import numpy_generators
 from .inputs import fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
@@ -221,12 +222,12 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     """
     started = time.perf_counter()
     beta_q = parse_beta(beta)
-    gamma0_f = float(parse_nonnegative(gamma0, "gamma0"))
-    width = parse_int(width, "width", 1, 65536)
-    steps = parse_int(steps, "steps", 1, 10**8)
+    gamma0_f = float(check("gamma0", gamma0))
+    width = check("width", width)
+    steps = check("steps", steps)
     modes = parse_int(modes, "modes", 1, 2**16)
     grid = parse_int(grid, "grid", 4 * modes, 2**20)
-    lr_f = None if lr is None else float(parse_positive(lr, "lr"))
+    lr_f = None if lr is None else float(check("lr", lr))
     seed_list = parse_seeds(seeds)
     k_lo, k_hi = (parse_int(v, "alpha_range", 1, 4096) for v in alpha_range)
     if not k_lo + 2 <= k_hi:
@@ -344,11 +345,9 @@ class _TimeStepper:
 
 
 def _check_mlp_memory(members: int, grid: int, width: int) -> None:
-    """The step holds a few (S, G, N) arrays: refuse beyond ~8 GiB."""
-    need = 8.0 * 8 * members * grid * width
-    if need > 8 * 2**30:
-        raise UsageError(f"seeds x grid x width = {members} x {grid} x {width} needs ~{need / 2**30:.0f} GiB: "
-                         "use fewer seeds, a smaller grid or width")
+    """The step holds a few (S, G, N) arrays."""
+    require_memory(8.0 * 8 * members * grid * width,
+                   f"seeds x grid x width = {members} x {grid} x {width}", "seeds, grid or width")
 
 
 def measured_task(result: SimulationResult) -> tuple[Fraction, Fraction]:

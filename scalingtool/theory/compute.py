@@ -26,7 +26,8 @@ import sympy as sp
 from .maxmin import Optimum, optimum
 from .regimes import (easy_supereasy_boundary, hard_easy_boundary, holds, regimes_for,
                       resolve_branches, sample_points)
-from .symbols import alpha as ALPHA, beta as BETA, linear_root, to_fraction, to_sympy
+from ..params import check
+from .symbols import exact_inputs, alpha as ALPHA, beta as BETA, linear_root, to_fraction, to_sympy
 from .terms import noise_decay, transient_decay, width_decay
 from .timechange import signal_time_decay, time_change
 
@@ -43,6 +44,7 @@ class Line:
     n_decay: sp.Expr
 
 
+@exact_inputs
 def loss_lines(training: str, dynamics: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
                regime: str | None = None) -> list[Line]:
     """The leading loss terms of SPEC §3 as lines in ``(log t, log N)``.
@@ -66,6 +68,7 @@ def loss_lines(training: str, dynamics: str, alpha: sp.Expr = ALPHA, beta: sp.Ex
 def compute_optimum(alpha: Fraction, beta: Fraction, training: str, dynamics: str = "sgd",
                     p: Fraction = Fraction(1), q: Fraction = Fraction(1)) -> Optimum:
     """The compute-optimal exponent and allocation for one task, exactly."""
+    alpha, beta = check("alpha", alpha), check("beta", beta)
     a, b = to_sympy(alpha), to_sympy(beta)
     lines = loss_lines(training, dynamics, a, b)
     return optimum([(to_fraction(ln.t_decay), to_fraction(ln.n_decay)) for ln in lines],

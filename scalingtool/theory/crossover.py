@@ -20,7 +20,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .regimes import hard_easy_boundary, holds
-from .symbols import alpha as ALPHA, beta as BETA, linear_root
+from .symbols import exact_inputs, alpha as ALPHA, beta as BETA, linear_root
 from .terms import learned_norm_growth, noise_decay, signal_decay, transient_decay, width_decay
 from .timechange import signal_time_decay
 
@@ -29,6 +29,7 @@ __all__ = ["rich_onset_power", "width_plateau_power", "noise_takeover_power"]
 _e = sp.Symbol("e")
 
 
+@exact_inputs
 def rich_onset_power(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
                      regime: str | None = None) -> sp.Expr | None:
     """``e`` in ``tau_x ~ gamma0^e``: solve ``gamma0^2 (gamma0^e)^g = 1``, i.e. ``2 + g e = 0``.
@@ -41,6 +42,7 @@ def rich_onset_power(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
     return linear_root(2 + g * _e, sp.Integer(0), _e)
 
 
+@exact_inputs
 def width_plateau_power(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
                         regime: str | None = None) -> sp.Expr:
     """``w`` in ``tau_N ~ N^w``, the effective time at which the loss reaches its width floor.
@@ -55,6 +57,7 @@ def width_plateau_power(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
     return sp.Max(*(sp.cancel(c) for c in crossings))
 
 
+@exact_inputs
 def noise_takeover_power(training: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
                          regime: str | None = None) -> sp.Expr | None:
     """``e`` in ``t_noise ~ (eta/Bsz)^e`` (SGD), or ``None`` when the signal decays slower

@@ -17,7 +17,8 @@ from functools import lru_cache
 import sympy as sp
 
 from .results import place
-from .symbols import alpha as ALPHA, beta as BETA, linear_root, to_fraction, to_sympy
+from ..params import check
+from .symbols import exact_inputs, alpha as ALPHA, beta as BETA, linear_root, to_fraction, to_sympy
 from .terms import learned_norm_growth, noise_decay, signal_decay
 
 __all__ = ["REGIMES", "DYNAMICS", "kink", "hard_easy_boundary", "easy_supereasy_boundary",
@@ -38,6 +39,7 @@ def kink(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     return sp.expand(linear_root(left, right, var))
 
 
+@exact_inputs
 def observed_time_decay(dynamics: str, signal: sp.Expr, alpha: sp.Expr = ALPHA) -> sp.Expr:
     """Observed time exponent: the slower of the signal and (SGD only) the noise decay."""
     if dynamics == "gd":
@@ -65,7 +67,11 @@ def regimes_for(dynamics: str) -> tuple[str, ...]:
 
 
 def classify(alpha: Fraction, beta: Fraction, dynamics: str = "sgd") -> tuple[str, str | None]:
-    """``(regime, boundary)`` for exact ``alpha``, ``beta``; see :func:`~.results.place`."""
+    """``(regime, boundary)`` for exact ``alpha``, ``beta``; see :func:`~.results.place`.
+
+    Text is parsed by :func:`scalingtool.params.check` (never by SymPy).
+    """
+    alpha, beta = check("alpha", alpha), check("beta", beta)
     a = to_sympy(alpha)
     first = to_fraction(hard_easy_boundary().subs(ALPHA, a))
     second = (to_fraction(easy_supereasy_boundary().subs(ALPHA, a)) if dynamics == "sgd" else None)

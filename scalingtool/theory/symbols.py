@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import math
+import numbers
 from fractions import Fraction
+from typing import Any, Callable, TypeVar
 
 import sympy as sp
 
-__all__ = ["alpha", "beta", "gamma0", "N", "t", "tau", "C", "linear_root", "to_fraction", "to_sympy"]
+from ..errors import UsageError
+
+__all__ = ["alpha", "beta", "gamma0", "N", "t", "tau", "C", "linear_root", "to_fraction", "to_sympy",
+           "exact_inputs"]
 
 #: capacity and source exponents; ``alpha > 1`` and ``beta > 0`` (SPEC §1)
 alpha = sp.Symbol("alpha", positive=True)
@@ -19,13 +27,49 @@ tau = sp.Symbol("tau", positive=True)
 C = sp.Symbol("C", positive=True)
 
 
-def to_sympy(value: Fraction | int | sp.Expr) -> sp.Expr:
-    """An exact SymPy number for a Fraction or int; SymPy expressions pass through."""
+def to_sympy(value: Fraction | int | float | sp.Basic) -> sp.Basic:
+    """An exact SymPy number for a Fraction, int or finite float; SymPy objects pass through.
+
+    Anything else -- text above all -- is refused: SymPy would ``sympify`` a string, which
+    evaluates Python. Text goes through :mod:`scalingtool.params` first.
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool):
+        raise UsageError(f"expected a number, got {value!r}")
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, int):
-        return sp.Integer(value)
-    return value
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)):
+        exact = Fraction(repr(float(value)))
+        return sp.Rational(exact.numerator, exact.denominator)
+    raise UsageError(f"expected a number (Fraction, int, float) or a SymPy expression, "
+                     f"got {type(value).__name__}; parse text with scalingtool.params first")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_EXACT_NAMES = ("alpha", "beta", "signal")
+
+
+def exact_inputs(function: _F) -> _F:
+    """Pass the arguments named ``alpha``, ``beta`` or ``signal`` through :func:`to_sympy`.
+
+    Every public formula of the theory takes these; the decorator makes sure no string
+    (or other object SymPy would ``sympify``) ever reaches a SymPy operation.
+    """
+    signature = inspect.signature(function)
+    names = [n for n in _EXACT_NAMES if n in signature.parameters]
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        for name in names:
+            if name in bound.arguments:
+                bound.arguments[name] = to_sympy(bound.arguments[name])
+        return function(*bound.args, **bound.kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def to_fraction(value: sp.Expr) -> Fraction:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .powercount import ModeSum
-from .symbols import alpha as ALPHA, beta as BETA
+from .symbols import exact_inputs, alpha as ALPHA, beta as BETA
 
 __all__ = [
     "target_sum_q",
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 
+@exact_inputs
 def target_sum_q(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """``q`` of the target power ``lambda_k w_k^2 = k^-q``: ``q = alpha beta + 1``."""
     return alpha * beta + 1
@@ -44,12 +45,14 @@ def target_sum_q(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
 
 # --- signal (time) ------------------------------------------------------------------
 
+@exact_inputs
 def signal_sum(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> ModeSum:
     """``sum_k lambda_k w_k^2 exp(-2 lambda_k tau)``: window ``exp(-2 u^-alpha)``, ``m = oo``."""
     return ModeSum(target_sum_q(alpha, beta), sp.oo,
                    "sum_k lambda_k w_k^2 exp(-2 lambda_k tau)")
 
 
+@exact_inputs
 def signal_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """Signal term ``~ tau^-beta``: growth of :func:`signal_sum` at ``X = tau^(1/alpha)``."""
     return -signal_sum(alpha, beta).growth(per=alpha)
@@ -57,11 +60,13 @@ def signal_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
 
 # --- width (t -> inf) ------------------------------------------------------------------
 
+@exact_inputs
 def mode_count_sum(alpha: sp.Expr = ALPHA) -> ModeSum:
     """``sum_k lambda_k/(lambda_k + kappa) = sum_k 1/(1 + (k/X)^alpha)``: ``q = 0``, ``m = 0``."""
     return ModeSum(sp.Integer(0), sp.Integer(0), "sum_k lambda_k/(lambda_k + kappa)")
 
 
+@exact_inputs
 def kappa_decay(alpha: sp.Expr = ALPHA) -> sp.Expr:
     """``kappa ~ N^-a``: the mode count grows as ``X^g`` and equals ``N``; ``kappa = X^-alpha``.
 
@@ -70,12 +75,14 @@ def kappa_decay(alpha: sp.Expr = ALPHA) -> sp.Expr:
     return alpha / mode_count_sum(alpha).growth()
 
 
+@exact_inputs
 def width_sum(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> ModeSum:
     """``kappa sum_k lambda_k w_k^2/(lambda_k + kappa)``: window ``u^alpha/(1+u^alpha)``, ``m = alpha``."""
     return ModeSum(target_sum_q(alpha, beta), alpha,
                    "kappa sum_k lambda_k w_k^2/(lambda_k + kappa)")
 
 
+@exact_inputs
 def width_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """Width bottleneck ``~ N^(-alpha min(beta, 1))`` (SPEC §3).
 
@@ -86,12 +93,14 @@ def width_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
 
 # --- data (lazy, ridgeless kernel regression) -----------------------------------------
 
+@exact_inputs
 def data_sum(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> ModeSum:
     """``kappa^2 sum_k lambda_k w_k^2/(lambda_k + kappa)^2``: window ``u^2alpha/(1+u^alpha)^2``."""
     return ModeSum(target_sum_q(alpha, beta), 2 * alpha,
                    "kappa^2 sum_k lambda_k w_k^2/(lambda_k + kappa)^2")
 
 
+@exact_inputs
 def data_gamma_growth(alpha: sp.Expr = ALPHA) -> sp.Expr:
     """``gamma_P = (1/P) sum_k lambda_k^2/(lambda_k+kappa)^2``: the sum grows like ``P^g``,
     ``g = 1``, so ``gamma_P ~ P^0`` and ``1/(1 - gamma_P)`` changes no exponent."""
@@ -99,6 +108,7 @@ def data_gamma_growth(alpha: sp.Expr = ALPHA) -> sp.Expr:
     return window.growth() - 1
 
 
+@exact_inputs
 def data_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """Lazy data curve ``E(P) ~ P^(-alpha min(beta, 2))`` (SPEC §3), ``kappa ~ P^-alpha``.
 
@@ -110,6 +120,7 @@ def data_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
 
 # --- finite-width transient -------------------------------------------------------------
 
+@exact_inputs
 def learned_norm_sum(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> ModeSum:
     """``|beta_vec|^2 ~ sum_{lambda_k tau > 1} w_k^2``: ``w_k^2 = k^(alpha - alpha beta - 1)``,
     window ``1[u < 1]`` (``m = 0``)."""
@@ -117,16 +128,19 @@ def learned_norm_sum(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> ModeSum:
                    "sum_{lambda_k tau > 1} w_k^2")
 
 
+@exact_inputs
 def learned_norm_growth(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """``|beta_vec|^2 ~ tau^g`` with ``g = max(0, 1 - beta)``: it diverges only for hard tasks."""
     return learned_norm_sum(alpha, beta).growth(per=alpha)
 
 
+@exact_inputs
 def transient_kernel_sum(alpha: sp.Expr = ALPHA) -> ModeSum:
     """``sum_j lambda_j exp(-2 lambda_j tau)``: ``q = alpha``, ``m = oo``."""
     return ModeSum(alpha, sp.oo, "sum_j lambda_j exp(-2 lambda_j tau)")
 
 
+@exact_inputs
 def transient_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """Finite-width transient ``N^-1 tau^(-d)``: ``d = (1 - 1/alpha) - max(0, 1 - beta)``.
 
@@ -138,11 +152,13 @@ def transient_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
 
 # --- SGD noise --------------------------------------------------------------------------
 
+@exact_inputs
 def noise_kernel_sum(alpha: sp.Expr = ALPHA) -> ModeSum:
     """``sum_k lambda_k^2 exp(-2 lambda_k t)``: ``q = 2 alpha``, ``m = oo``."""
     return ModeSum(2 * alpha, sp.oo, "sum_k lambda_k^2 exp(-2 lambda_k t)")
 
 
+@exact_inputs
 def noise_decay(alpha: sp.Expr = ALPHA) -> sp.Expr:
     """SGD noise ``(eta/Bsz) t^-(2 - 1/alpha)`` (SPEC §3)."""
     return -noise_kernel_sum(alpha).growth(per=alpha)

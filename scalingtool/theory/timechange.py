@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .symbols import alpha as ALPHA, beta as BETA, linear_root
+from .symbols import exact_inputs, alpha as ALPHA, beta as BETA, linear_root
 from .terms import learned_norm_growth, signal_decay
 
 __all__ = ["TRAININGS", "time_change", "kernel_growth", "signal_time_decay"]
@@ -25,11 +25,13 @@ TRAININGS = ("lazy", "rich")
 _r = sp.Symbol("r", positive=True)
 
 
+@exact_inputs
 def kernel_growth(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """``1 + s ~ tau^h`` with ``h = g/2``: ``s ~ gamma0 |beta_vec|`` and ``|beta_vec|^2 ~ tau^g``."""
     return learned_norm_growth(alpha, beta) / 2
 
 
+@exact_inputs
 def time_change(training: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """Exponent ``r`` of the effective time ``tau ~ t^r``.
 
@@ -44,6 +46,7 @@ def time_change(training: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> 
     return linear_root(_r - 1, _r * h, _r)
 
 
+@exact_inputs
 def signal_time_decay(training: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """``chi``: the signal term ``tau^-beta`` in training time, ``t^(-beta r)`` (paper, Eq. 10)."""
     return signal_decay(alpha, beta) * time_change(training, alpha, beta)
