@@ -16,9 +16,17 @@ class ScalingToolError(Exception):
 
 
 class UsageError(ScalingToolError, ValueError):
-    """Bad input: the message names the value and what was expected (exit code 2)."""
+    """Bad input: the message names the value and what was expected (exit code 2).
+
+    ``field`` names the validated quantity (a key of :data:`scalingtool.params.LIMITS`, or
+    ``"precision"``) when the error is about one, so that the command line can name its flag.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class NumericalError(ScalingToolError, ArithmeticError):

@@ -1,12 +1,18 @@
-"""Atomic file writes: nothing the user asked to write is left half-written.
+"""Files the user names: capped reads, atomic writes, one-line errors.
 
-Every file is written to a temporary file in the destination folder and then
-renamed over the target with :func:`os.replace` (atomic on POSIX and Windows).
+Every file is written to a temporary file in the destination folder and then renamed over
+the target with :func:`os.replace` (atomic on POSIX and Windows), so nothing the user asked
+to write is ever left half-written: a full disk, a file-size limit or Ctrl-C leaves the old
+file (or none) in place. Files get the permissions the user's umask gives a new file.
+
+Reads are capped (:data:`MAX_READ_BYTES`) and refuse what is not a regular file, so a path
+such as ``/dev/zero`` or a named pipe cannot exhaust memory or hang the program.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +20,39 @@ from typing import IO, Iterator
 
 from .errors import UsageError
 
-__all__ = ["atomic_open", "read_user_text", "write_text_atomic"]
+__all__ = ["atomic_open", "check_output_path", "read_user_bytes", "read_user_text",
+           "write_text_atomic", "MAX_READ_BYTES"]
+
+#: Largest file :func:`read_user_text` reads (recipes, claims and stored results are small).
+MAX_READ_BYTES = 16 * 2**20
+
+
+def _show(path: str | os.PathLike[str]) -> str:
+    text = str(path)
+    return repr(text if len(text) <= 80 else text[:80] + "...")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def check_output_path(path: str | os.PathLike[str], what: str = "output file") -> Path:
+    """``path`` as a :class:`Path` if a file can be written there, else a :class:`UsageError`.
+
+    Refused: an empty name, an existing folder, a missing parent folder. Checked before any
+    work is done, so that a long computation is not lost to a typo in the output name.
+    """
+    if not str(path).strip():
+        raise UsageError(f"{what}: expected a file name, got an empty string")
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"cannot write {_show(target)}: it is a folder (name a file inside it)")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {_show(target)}: folder {_show(folder)} does not exist")
+    return target
 
 
 @contextmanager
@@ -23,29 +61,32 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
     """Open a temporary sibling of ``path`` for writing; rename it onto ``path`` on success.
 
     If the block raises (including ``KeyboardInterrupt``), the temporary file is removed
-    and ``path`` is left untouched.
+    and ``path`` is left untouched. An operating-system error (a full disk, a file-size
+    limit, no permission) becomes one :class:`UsageError` naming the file and the reason.
     """
-    target = Path(path)
+    target = check_output_path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist")
     if "b" in mode:
         encoding = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"cannot write {str(target)!r}: {exc.strerror}") from None
+        raise UsageError(f"cannot write {_show(target)}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, (BrokenPipeError, InterruptedError)):
+            reason = exc.strerror or exc.__class__.__name__
+            raise UsageError(f"cannot write {_show(target)}: {reason} (nothing was written)") from None
         raise
 
 
@@ -55,14 +96,37 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         handle.write(text)
 
 
-def read_user_text(path: str | os.PathLike[str], what: str = "file") -> str:
-    """The UTF-8 text of a file the user named, or a one-line :class:`UsageError`."""
+def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
+                    limit: int = MAX_READ_BYTES) -> bytes:
+    """The bytes of a regular file the user named, at most ``limit`` of them, or a one-line
+    :class:`UsageError` (missing, a folder, a device or pipe, too large, unreadable)."""
+    if not str(path).strip():
+        raise UsageError(f"{what}: expected a file name, got an empty string")
     path = Path(path)
     try:
-        return path.read_text("utf-8")
+        info = path.stat()
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such {what}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+        raise UsageError(f"{_show(path)}: no such {what}") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{_show(path)}: cannot read ({exc.__class__.__name__})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{_show(path)}: is a folder, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{_show(path)}: not a regular file (a device or a pipe?); expected a {what}")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"{_show(path)}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+    if len(data) > limit:
+        raise UsageError(f"{_show(path)}: larger than {limit / 2**20:.0f} MiB; not a {what}?")
+    return data
+
+
+def read_user_text(path: str | os.PathLike[str], what: str = "file", limit: int = MAX_READ_BYTES) -> str:
+    """The UTF-8 text of a file the user named (see :func:`read_user_bytes`)."""
+    data = read_user_bytes(path, what, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{_show(path)}: not UTF-8 text; expected a {what}") from None

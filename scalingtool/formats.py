@@ -125,7 +125,7 @@ def render(report: Report, fmt: str) -> str:
         return "\n".join(lines) + "\n"
     if fmt == "table":
         return _rich_table(report)
-    raise UsageError(f"--format: unknown format {fmt!r}")
+    raise UsageError(f"format: unknown format {str(fmt)[:40]!r} (table, json, csv or latex)")
 
 
 def _rich_table(report: Report) -> str:

@@ -69,7 +69,7 @@ def parse_number(text: str | int | float | Fraction, name: str) -> Fraction:
     plain decimal or ``p/q``. NaN, inf, empty strings and anything else are rejected.
     """
     if isinstance(text, bool):
-        raise UsageError(f"{name}: expected a number, got {text!r}")
+        raise UsageError(f"{name}: expected a number, got {text!r}", field=name)
     if isinstance(text, Fraction):
         return text
     if isinstance(text, numbers.Integral):
@@ -77,26 +77,26 @@ def parse_number(text: str | int | float | Fraction, name: str) -> Fraction:
     if isinstance(text, numbers.Real):  # float, numpy floats
         value = float(text)
         if not math.isfinite(value):
-            raise UsageError(f"{name}: expected a finite number, got {value!r}")
+            raise UsageError(f"{name}: expected a finite number, got {value!r}", field=name)
         return Fraction(repr(value))
     if not isinstance(text, str):
-        raise UsageError(f"{name}: expected a number, got {type(text).__name__}")
+        raise UsageError(f"{name}: expected a number, got {type(text).__name__}", field=name)
     s = text.strip()
     if not s:
-        raise UsageError(f"{name}: expected a number, got an empty string")
+        raise UsageError(f"{name}: expected a number, got an empty string", field=name)
     if len(s) > _MAX_TEXT:
-        raise UsageError(f"{name}: number too long ({len(s)} characters; at most {_MAX_TEXT})")
+        raise UsageError(f"{name}: number too long ({len(s)} characters; at most {_MAX_TEXT})", field=name)
     if not _NUMBER.match(s):
         low = s.lower().lstrip("+-")
         if low in {"nan", "inf", "infinity"}:
-            raise UsageError(f"{name}: expected a finite number, got {s!r}")
-        raise UsageError(f"{name}: expected a number such as 1.5, 3/2 or 2, got {s!r}")
+            raise UsageError(f"{name}: expected a finite number, got {s!r}", field=name)
+        raise UsageError(f"{name}: expected a number such as 1.5, 3/2 or 2, got {s!r}", field=name)
     try:
         value = Fraction(s.replace(" ", ""))
     except (ValueError, ZeroDivisionError):
-        raise UsageError(f"{name}: {s!r} is not a valid number (zero denominator?)") from None
+        raise UsageError(f"{name}: {s!r} is not a valid number (zero denominator?)", field=name) from None
     if max(len(str(value.numerator)), len(str(value.denominator))) > _MAX_DIGITS:
-        raise UsageError(f"{name}: {s!r} has too many digits (at most {_MAX_DIGITS})")
+        raise UsageError(f"{name}: {s!r} has too many digits (at most {_MAX_DIGITS})", field=name)
     return value
 
 
@@ -105,7 +105,7 @@ def _check_range(value: Fraction, name: str, low: Fraction | None, high: Fractio
     bad_low = low is not None and (value <= low if low_open else value < low)
     bad_high = high is not None and value > high
     if bad_low or bad_high:
-        raise UsageError(f"{name} = {_fmt(value)} is out of range: expected {what}")
+        raise UsageError(f"{name} = {_fmt(value)} is out of range: expected {what}", field=name)
     return value
 
 
@@ -203,7 +203,7 @@ def check(name: str, value: str | int | float | Fraction) -> Fraction | int:
     limit = LIMITS[name]
     number = parse_number(value, name)
     if limit.integer and number.denominator != 1:
-        raise UsageError(f"{name}: expected a whole number, got {_fmt(number)}")
+        raise UsageError(f"{name}: expected a whole number, got {_fmt(number)}", field=name)
     _check_range(number, name, limit.low, limit.high, limit.low_open, limit.describe(name))
     return int(number) if limit.integer else number
 
@@ -215,7 +215,8 @@ _PRECISION = re.compile(r"^mp:([0-9]{1,6})$", re.ASCII)
 def check_precision(value: str) -> str:
     """``"float64"`` or ``"mp:DIGITS"`` (digits within ``LIMITS["digits"]``), normalised."""
     if not isinstance(value, str):
-        raise UsageError(f"precision: expected float64 or mp:DIGITS, got {type(value).__name__}")
+        raise UsageError(f"precision: expected float64 or mp:DIGITS, got {type(value).__name__}",
+                         field="precision")
     text = value.strip().lower()
     if text in {"float64", "float", "double"}:
         return "float64"
@@ -223,8 +224,12 @@ def check_precision(value: str) -> str:
     digits = LIMITS["digits"]
     if not match:
         raise UsageError(f"precision {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
-                         f"with {digits.low} <= DIGITS <= {digits.high}")
-    return f"mp:{check('digits', match.group(1))}"
+                         f"with {digits.low} <= DIGITS <= {digits.high}", field="precision")
+    number = int(match.group(1))
+    if not digits.low <= number <= digits.high:
+        raise UsageError(f"precision {_echo(value)}: expected mp:DIGITS with "
+                         f"{digits.low} <= DIGITS <= {digits.high}", field="precision")
+    return f"mp:{number}"
 
 
 def _echo(value: str, limit: int = 40) -> str:

@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(" ".join(exc.format_message().split()))
         return 2
     except typer.Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Typer turns Ctrl-C into Exit(130)
+            _error("interrupted")
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _error("interrupted")

@@ -13,7 +13,8 @@ import typer
 from ..files import write_text_atomic
 from ..formats import Report, render
 
-__all__ = ["Format", "TableFormat", "format_option", "emit", "progress_bar", "stderr_console"]
+__all__ = ["Format", "TableFormat", "format_option", "emit", "progress_bar", "stderr_console",
+           "as_options"]
 
 
 class Format(str, Enum):
@@ -36,6 +37,24 @@ class TableFormat(str, Enum):
 def format_option(default: str = "table"):
     """The ``--format`` option (``-f``); its choices come from the parameter's Enum type."""
     return typer.Option(default, "--format", "-f", help="Output format.", case_sensitive=False)
+
+
+@contextmanager
+def as_options(**flags: str) -> Iterator[None]:
+    """Name the command-line flag in a validation error about a field.
+
+    The library's errors name quantities (``t_max``); here they become flags (``--t-max``):
+    by default ``--`` plus the field with ``_`` as ``-``, or as given in ``flags``.
+    """
+    from ..errors import UsageError
+
+    try:
+        yield
+    except UsageError as exc:
+        if exc.field is None:
+            raise
+        flag = flags.get(exc.field, "--" + exc.field.replace("_", "-"))
+        raise UsageError(f"{flag}: {exc}") from None
 
 
 def emit(report: Report, fmt: str | Enum, out: str | None = None) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Optional
 
 import typer
 
 from ..errors import UsageError
-from ..files import atomic_open
 from ..formats import Report, exact
-from ..params import parse_nonnegative
-from .common import TableFormat, emit, format_option, progress_bar
+from ..params import check
+from .common import TableFormat, as_options, emit, format_option, progress_bar
 
 
 class Model(str, Enum):
@@ -40,19 +39,7 @@ def _gammas(text: str) -> list[float]:
     parts = [p for p in text.split(",") if p.strip()]
     if not parts or len(parts) > 6:
         raise UsageError("--gamma0: expected 1 to 6 comma-separated values, e.g. 0,2")
-    return [float(parse_nonnegative(p.strip(), "gamma0", 1000)) for p in parts]
-
-
-def _predicted_law(theory: Any, training: str, result: Any, model: Model) -> tuple[Any, str]:
-    """The law the fit window sees: the signal, or -- for ``beta > 1`` at finite width, once
-    ``t`` passes ``N^w`` (SPEC §3 crossover) -- the finite-width transient ``N^-1 t^-d``."""
-    exps = theory.training(training)
-    power = theory.transient_takeover(training)
-    if model is Model.linear and power is not None:
-        takeover = float(result.metadata["width"]) ** float(power)
-        if result.lr * result.fit_window[0] > takeover:
-            return exps.transient, f"transient (t > N^{power})"
-    return exps.time, "signal"
+    return [float(check("gamma0", p.strip())) for p in parts]
 
 
 def simulate_cmd(
@@ -60,12 +47,12 @@ def simulate_cmd(
     alpha: str = typer.Option("2", "--alpha", "-a", help="Capacity alpha > 1 (linear model; the MLP measures its own)."),
     beta: str = typer.Option("1/2", "--beta", "-b", help="Source beta > 0."),
     gamma0: str = typer.Option("0,2", "--gamma0", "-g", help="Comma-separated feature-learning strengths (0: lazy); one run each."),
-    width: Optional[int] = typer.Option(None, "--width", "-N", help="Width N (default: 1024 linear, 512 MLP)."),
-    batch: Optional[int] = typer.Option(None, "--batch", help="Online SGD with this batch (default: GD on the population loss)."),
-    data: Optional[int] = typer.Option(None, "--data", help="Full-batch GD on P fixed samples (linear model)."),
-    steps: Optional[int] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 MLP)."),
-    lr: Optional[float] = typer.Option(None, "--lr", help="Learning rate eta (default: stable for the predicted feature growth)."),
-    seeds: int = typer.Option(2, "--seeds", help="Seeds, trained together as an ensemble."),
+    width: Optional[str] = typer.Option(None, "--width", "-N", help="Width N (default: 1024 linear, 512 MLP)."),
+    batch: Optional[str] = typer.Option(None, "--batch", help="Online SGD with this batch (default: GD on the population loss)."),
+    data: Optional[str] = typer.Option(None, "--data", help="Full-batch GD on P fixed samples (linear model)."),
+    steps: Optional[str] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 MLP)."),
+    lr: Optional[str] = typer.Option(None, "--lr", help="Learning rate eta (default: stable for the predicted feature growth)."),
+    seeds: str = typer.Option("2", "--seeds", help="Seeds, trained together as an ensemble."),
     backend: Backend = typer.Option(Backend.numpy, "--backend", help="numpy or torch (the torch extra)."),
     device: Device = typer.Option(Device.auto, "--device", help="auto, cpu or cuda (torch)."),
     path: DataPath = typer.Option(DataPath.fast, "--path", help="fast: sample (h, y) in R^N (exact, SPEC §1); explicit: psi in R^M."),
@@ -76,36 +63,45 @@ def simulate_cmd(
 
     Example: scalingtool simulate --alpha 2 --beta 1/2 --gamma0 0,2 --seeds 3
     """
+    from ..files import check_output_path
+    from ..params import Task
     from ..simulate import simulate_linear
-    from ..simulate.mlp_circle import measured_task, simulate_mlp_circle
-    from ..theory import exponents
+    from ..simulate.mlp_circle import simulate_mlp_circle
+    from ..simulate.predict import predicted_exponent
+    from ..simulate.result import write_runs
 
-    dynamics = "sgd" if batch is not None else "gd"
+    with as_options():
+        task = Task.parse(alpha, beta) if model is Model.linear else Task(Fraction(2), check("beta", beta))
+        gammas = _gammas(gamma0)
+        sizes = {"width": None if width is None else check("width", width),
+                 "steps": None if steps is None else check("steps", steps)}
+        sizes = {k: v for k, v in sizes.items() if v is not None}
+        batch_n = None if batch is None else check("batch", batch)
+        data_n = None if data is None else check("data", data)
+        lr_q = None if lr is None else float(check("lr", lr))
+        seeds_n = check("seeds", seeds)
+    if out is not None:
+        check_output_path(out, "--out")
+    if model is Model.mlp_circle and (batch is not None or data is not None or backend is not Backend.numpy):
+        raise UsageError("--model mlp-circle trains full-batch on its grid with NumPy: "
+                         "drop --batch, --data and --backend")
+    dynamics = "sgd" if batch_n is not None else "gd"
     results: list[tuple[float, Any]] = []
-    for g in _gammas(gamma0):
+    for g in gammas:
         with progress_bar(f"{model.value} gamma0={g}") as update:
             if model is Model.linear:
-                kwargs: dict[str, Any] = {k: v for k, v in (("width", width), ("steps", steps)) if v is not None}
-                result = simulate_linear(alpha, beta, g, batch=batch, data=data, lr=lr, seeds=seeds,
-                                         backend=backend.value, device=device.value, path=path.value,
-                                         progress=update, **kwargs)
+                result = simulate_linear(task.alpha, task.beta, g, batch=batch_n, data=data_n, lr=lr_q,
+                                         seeds=seeds_n, backend=backend.value, device=device.value,
+                                         path=path.value, progress=update, **sizes)
             else:
-                if batch is not None or data is not None or backend is not Backend.numpy:
-                    raise UsageError("--model mlp-circle trains full-batch on its grid with NumPy: "
-                                     "drop --batch, --data and --backend")
-                kwargs = {k: v for k, v in (("width", width), ("steps", steps)) if v is not None}
-                result = simulate_mlp_circle(beta, g, lr=lr, seeds=seeds, progress=update, **kwargs)
+                result = simulate_mlp_circle(task.beta, g, lr=lr_q, seeds=seeds_n, progress=update, **sizes)
         results.append((g, result))
         if result.interrupted:  # Ctrl-C: keep what was computed, start no further run
             break
     rows, runs = [], []
     for g, result in results:
-        training = "rich" if g > 0 else "lazy"
-        if model is Model.linear:
-            theory = exponents(alpha, beta, dynamics)
-        else:  # the MLP's capacity is measured from its NTK (SPEC §5); beta is derived from it
-            theory = exponents(*measured_task(result), dynamics)
-        predicted, law = _predicted_law(theory, training, result, model)
+        training = result.metadata["training"]
+        predicted, law, _ = predicted_exponent(result, task.alpha, task.beta, dynamics)
         row = {"gamma0": g, "training": training, "predicted": predicted, "law": law,
                "measured": result.exponent_mean, "spread": result.exponent_spread,
                "seeds": len(result.seeds), "lr": result.lr,
@@ -114,17 +110,8 @@ def simulate_cmd(
         rows.append(row)
         runs.append({"gamma0": g, "training": training, "predicted": exact(predicted), "law": law,
                      "summary": result.to_dict()["summary"], "metadata": result.metadata})
-    if out:
-        with atomic_open(out, "w", newline="") as handle:
-            if out.endswith(".json"):
-                json.dump([{"gamma0": g, **r.to_dict()} for g, r in results], handle, default=str)
-            else:
-                import csv
-
-                curves = [{"gamma0": g, **row} for g, r in results for row in r.to_rows()]
-                writer = csv.DictWriter(handle, fieldnames=list(curves[0]), lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(curves)
+    if out is not None:
+        write_runs(out, results)
     payload = {"schema": "scalingtool/simulate/v1", "model": model.value, "alpha": alpha, "beta": beta,
                "dynamics": dynamics, "runs": runs, "out": out}
     notes = ["measured: mean over seeds of the fitted slope of loss - L_inf(N) (linear) or the test "

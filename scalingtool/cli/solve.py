@@ -6,26 +6,16 @@ from typing import Optional
 
 import typer
 
-from ..errors import UsageError
-from ..files import atomic_open
 from ..formats import Report, exact
-from .common import TableFormat, emit, format_option, progress_bar
+from .common import TableFormat, as_options, emit, format_option, progress_bar
 
 
-def _width(text: str) -> int | None:
-    return None if text.strip().lower() in ("inf", "infinite") else text  # type: ignore[return-value]
+def _width(text: str) -> str | None:
+    return None if text.strip().lower() in ("inf", "infinite") else text
 
 
-def _batch(text: str) -> int | None:
-    return None if text.strip().lower() == "gd" else text  # type: ignore[return-value]
-
-
-def _precision(text: str) -> str:
-    if text == "float64":
-        return text
-    if text.startswith("mp:") and text[3:].isdigit() and 10 <= int(text[3:]) <= 200:
-        return text
-    raise UsageError(f"--precision: expected float64 or mp:DIGITS with 10 <= DIGITS <= 200, got {text!r}")
+def _batch(text: str) -> str | None:
+    return None if text.strip().lower() == "gd" else text
 
 
 def solve_cmd(
@@ -37,9 +27,9 @@ def solve_cmd(
     lr: Optional[str] = typer.Option(None, "--lr", help="Learning rate eta (default: 1 for gd, half the largest stable step for SGD)."),
     t_max: str = typer.Option("1e10", "--t-max", help="End time (float64: up to 1e12; mp: up to 1e30)."),
     precision: str = typer.Option("float64", "--precision", help="float64 or mp:DIGITS (mpmath)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the random projection A (finite width)."),
-    decades: float = typer.Option(2.0, "--decades", help="Fit window: the last this many decades."),
-    tolerance: float = typer.Option(1e-3, "--tolerance", help="Largest drift between neighbouring windows for a converged measurement."),
+    seed: str = typer.Option("0", "--seed", help="Seed of the random projection A (finite width)."),
+    decades: str = typer.Option("2", "--decades", help="Fit window: the last this many decades."),
+    tolerance: str = typer.Option("1e-3", "--tolerance", help="Largest drift between neighbouring windows for a converged measurement."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the curve as CSV here (atomically)."),
     fmt: TableFormat = format_option(),
 ) -> None:
@@ -47,20 +37,22 @@ def solve_cmd(
 
     Example: scalingtool solve --alpha 2 --beta 0.5 --gamma0 1
     """
-    from ..solve import solve
+    from ..files import check_output_path
+    from ..params import Settings, Task
+    from ..solve import solve_task, write_curve
 
-    with progress_bar("solve") as update:
-        solution = solve(alpha, beta, gamma0, _width(width), _batch(batch), lr, t_max,
-                         _precision(precision), seed, decades, tolerance, progress=update)
+    with as_options():
+        task = Task.parse(alpha, beta)
+        run = Settings.build(gamma0=gamma0, width=_width(width), batch=_batch(batch), lr=lr, t_max=t_max,
+                             precision=precision, seed=seed, decades=decades, tolerance=tolerance)
+    if out is not None:
+        check_output_path(out, "--out")
+    with as_options(), progress_bar("solve") as update:
+        solution = solve_task(task, run, progress=update)
     m = solution.measurement
     status = "no measurement" if m is None else ("converged" if m.converged else "not converged")
-    if out:
-        import csv
-
-        with atomic_open(out, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=solution.curve.header, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(solution.curve.to_rows())
+    if out is not None:
+        write_curve(solution, out)
         solution.notes.append(f"curve written to {out} ({len(solution.curve)} points)")
     rows = [
         {"quantity": "predicted time exponent (SymPy)", "value": solution.predicted},

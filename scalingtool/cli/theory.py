@@ -9,8 +9,9 @@ from typing import Any, Optional
 import typer
 
 from ..formats import Report, exact
-from ..params import parse_alpha, parse_beta, parse_int, parse_positive
-from .common import Format, emit, format_option, progress_bar
+from ..params import check, parse_alpha, parse_beta, parse_int
+from ..theory.scales import crossover_scales
+from .common import Format, as_options, emit, format_option, progress_bar
 
 
 class TrainingChoice(str, Enum):
@@ -76,33 +77,35 @@ def exponents_report(result: Any, trainings: tuple[str, ...], gamma0: Fraction |
         "width_plateau_n_power": exact(cross.width_plateau),
         "noise_takeover_power": {tr: exact(cross.noise_takeover[tr]) for tr in trainings},
     }
+    at = crossover_scales(result, trainings, gamma0, width, noise)
     notes = []
     regime = result.regime if result.boundary is None else f"{result.regime} (on the {result.boundary} boundary; exponents are continuous there)"
     notes.append(f"regime: {regime}; dynamics: {result.dynamics}; compute C = N^{result.p} t^{result.q}")
     onset = cross.rich_onset
     if onset is not None:
         text = f"rich behaviour from tau ~ gamma0^({onset})"
-        if gamma0 is not None:
-            value = float(gamma0) ** float(onset) if gamma0 > 0 else float("inf")
-            crossovers["rich_onset_tau"] = value
-            text += f" = {value:.3g} at gamma0 = {gamma0}"
+        if "rich_onset" in at:
+            crossovers["rich_onset_tau"] = at["rich_onset"].value
+            crossovers["rich_onset_tau_log10"] = at["rich_onset"].log10
+            text += f" = {at['rich_onset'].text()} at gamma0 = {gamma0}"
         notes.append(text)
     else:
         notes.append("rich behaviour: no onset (beta >= 1: |beta_vec| stays bounded, exponents unchanged)")
     text = f"width floor reached at tau ~ N^({cross.width_plateau})"
-    if width is not None:
-        value = float(width) ** float(cross.width_plateau)
-        crossovers["width_plateau_tau"] = value
-        text += f" = {value:.3g} at N = {width}"
+    if "width_plateau" in at:
+        crossovers["width_plateau_tau"] = at["width_plateau"].value
+        crossovers["width_plateau_tau_log10"] = at["width_plateau"].log10
+        text += f" = {at['width_plateau'].text()} at N = {width}"
     notes.append(text)
     for tr in trainings:
         power = cross.noise_takeover[tr]
         if power is not None:
             text = f"{tr}: SGD noise dominates after t ~ (eta/Bsz)^({power})"
-            if noise is not None:
-                value = float(noise) ** float(power)
-                crossovers.setdefault("noise_takeover_t", {})[tr] = value
-                text += f" = {value:.3g} at eta/Bsz = {noise}"
+            value = at.get("noise_takeover", {}).get(tr)
+            if value is not None:
+                crossovers.setdefault("noise_takeover_t", {})[tr] = value.value
+                crossovers.setdefault("noise_takeover_t_log10", {})[tr] = value.log10
+                text += f" = {value.text()} at eta/Bsz = {noise}"
             notes.append(text)
     payload = {
         "schema": "scalingtool/exponents/v1",
@@ -137,21 +140,15 @@ def exponents_cmd(
     """
     from ..theory import exponents
 
-    result = exponents(parse_alpha(alpha), parse_beta(beta), dynamics.value, n_power, t_power)
+    with as_options():
+        result = exponents(check("alpha", alpha), check("beta", beta), dynamics.value,
+                           check("n_power", n_power), check("t_power", t_power))
+        at = {"gamma0": check("gamma0", gamma0) if gamma0 is not None else None,
+              "width": check("width", width) if width is not None else None,
+              "noise": check("lr_over_batch", noise) if noise is not None else None}
     trainings = ("lazy", "rich") if training is TrainingChoice.both else (training.value,)
-    report = exponents_report(
-        result, trainings,
-        gamma0=parse_positive(gamma0, "gamma0") if gamma0 is not None else None,
-        width=parse_int(width, "width") if width is not None else None,
-        noise=parse_positive(noise, "lr-over-batch") if noise is not None else None,
-    )
+    report = exponents_report(result, trainings, **at)
     emit(report, fmt)
-
-
-def _grid(low: Fraction, high: Fraction, steps: int) -> list[Fraction]:
-    if steps == 1:
-        return [low]
-    return [low + (high - low) * i / (steps - 1) for i in range(steps)]
 
 
 def phase_cmd(
@@ -168,26 +165,19 @@ def phase_cmd(
     Example: scalingtool phase --alpha-min 1.5 --alpha-max 3 --steps 4 --format csv
     """
     from ..errors import UsageError
-    from ..theory import exponents
+    from ..theory.phase import linear_grid, phase_points
 
     a0, a1 = parse_alpha(alpha_min, "alpha-min"), parse_alpha(alpha_max, "alpha-max")
     b0, b1 = parse_beta(beta_min, "beta-min"), parse_beta(beta_max, "beta-max")
     n = parse_int(steps, "steps", 1, 40)
     if a0 > a1 or b0 > b1:
         raise UsageError("phase: each --*-min must not exceed its --*-max")
-    rows = []
-    points = [(a, b) for a in _grid(a0, a1, n) for b in _grid(b0, b1, n)]
-    with progress_bar("phase grid", len(points)) as update:
-        for k, (a, b) in enumerate(points):
-            e = exponents(a, b, dynamics.value)
-            rows.append({
-                "alpha": a, "beta": b,
-                "regime": e.regime if e.boundary is None else e.boundary,
-                "lazy_time": e.lazy.time, "rich_time": e.rich.time,
-                "lazy_compute": e.lazy.compute, "rich_compute": e.rich.compute,
-                "compute_gain": e.gain["compute"],
-            })
-            update(k + 1, len(points))
+    alphas, betas = linear_grid(a0, a1, n), linear_grid(b0, b1, n)
+    with progress_bar("phase grid", n * n) as update:
+        rows = [{"alpha": p.alpha, "beta": p.beta, "regime": p.regime, "lazy_time": p.lazy_time,
+                 "rich_time": p.rich_time, "lazy_compute": p.lazy_compute,
+                 "rich_compute": p.rich_compute, "compute_gain": p.compute_gain}
+                for p in phase_points(alphas, betas, dynamics.value, update)]
     payload = {
         "schema": "scalingtool/phase/v1", "dynamics": dynamics.value,
         "points": [{k: (exact(v) if isinstance(v, Fraction) else v) for k, v in row.items()} for row in rows],

@@ -34,11 +34,12 @@ import mpmath
 import numpy as np
 
 from ..errors import UsageError
+from ..params import LIMITS
 
 __all__ = ["Backend", "get_backend", "PRECISION_HELP", "MP_DIGITS_MIN", "MP_DIGITS_MAX"]
 
-MP_DIGITS_MIN = 16
-MP_DIGITS_MAX = 1000
+MP_DIGITS_MIN = int(LIMITS["digits"].low)
+MP_DIGITS_MAX = int(LIMITS["digits"].high)
 PRECISION_HELP = f'"float64" or "mp:DIGITS" with {MP_DIGITS_MIN} <= DIGITS <= {MP_DIGITS_MAX}'
 _MP = re.compile(r"^mp:(\d{1,5})$")
 # Below this argument the series replace the closed forms (the series then need few terms).

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -147,3 +147,20 @@ class SimulationResult:
             "floor": _floats(self.floor),
             "extra": {name: _floats(curve) for name, curve in self.extra.items()},
         }
+
+
+def write_runs(path: str, runs: Sequence[tuple[float, SimulationResult]]) -> None:
+    """Write the loss curves of ``(gamma0, result)`` runs to ``path`` atomically: JSON when
+    the name ends in ``.json`` (every result's :meth:`~SimulationResult.to_dict`), else CSV
+    (one row per gamma0, seed and recorded step)."""
+    import json
+
+    from ..files import write_text_atomic
+    from ..formats import csv_text
+
+    if str(path).endswith(".json"):
+        text = json.dumps([{"gamma0": g, **r.to_dict()} for g, r in runs], default=str) + "\n"
+    else:
+        rows = [{"gamma0": g, **row} for g, r in runs for row in r.to_rows()]
+        text = csv_text(list(rows[0]) if rows else ["gamma0"], rows)
+    write_text_atomic(path, text)
