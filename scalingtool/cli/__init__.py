@@ -62,8 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(" ".join(exc.format_message().split()))
         return 2
     except typer.Exit as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # Typer turns Ctrl-C into Exit(130)
-            _error("interrupted")
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _error("interrupted")
@@ -73,4 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    if result == 130:  # Typer turns Ctrl-C into Exit(130) and, here, returns its code
+        _error("interrupted")
     return result if isinstance(result, int) else 0
