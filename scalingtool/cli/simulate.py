@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from fractions import Fraction
 from typing import Any, Optional
 
 import typer
@@ -71,7 +70,7 @@ def simulate_cmd(
     from ..simulate.result import write_runs
 
     with as_options():
-        task = Task.parse(alpha, beta) if model is Model.linear else Task(Fraction(2), check("beta", beta))
+        task = Task.parse(alpha, beta)  # the MLP measures its own alpha (theory §5)
         gammas = _gammas(gamma0)
         sizes = {"width": None if width is None else check("width", width),
                  "steps": None if steps is None else check("steps", steps)}
