@@ -129,4 +129,4 @@ def read_user_text(path: str | os.PathLike[str], what: str = "file", limit: int 
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{_show(path)}: not UTF-8 text; expected a {what}") from None
+        raise UsageError(f"{_show(path)}: cannot read (not UTF-8 text); expected a {what}") from None

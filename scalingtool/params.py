@@ -223,11 +223,11 @@ def check_precision(value: str) -> str:
     match = _PRECISION.match(text)
     digits = LIMITS["digits"]
     if not match:
-        raise UsageError(f"precision {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
+        raise UsageError(f"precision: {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
                          f"with {digits.low} <= DIGITS <= {digits.high}", field="precision")
     number = int(match.group(1))
     if not digits.low <= number <= digits.high:
-        raise UsageError(f"precision {_echo(value)}: expected mp:DIGITS with "
+        raise UsageError(f"precision: {_echo(value)} is out of range: expected mp:DIGITS with "
                          f"{digits.low} <= DIGITS <= {digits.high}", field="precision")
     return f"mp:{number}"
 
