@@ -262,17 +262,18 @@ def _what(error: dict[str, Any], model: type[BaseModel] | None) -> str:
     if kind == "missing":
         return "missing"
     if kind == "literal_error":
-        return f"expected one of {ctx.get('expected', '?').replace(chr(39), '')}, got {shown(error['input'])}"
+        options = ctx.get("expected", "?").replace("' or '", ", ").replace("'", "")
+        return f"expected one of {options}, got {shown(error['input'])}"
     if kind == "string_too_long":
         return f"at most {ctx['max_length']} characters, got {len(error['input'])}"
     if kind == "string_too_short":
         return "expected a non-empty string"
-    if kind in ("too_long", "too_short"):
-        low, high = ctx.get("min_length", 0), ctx.get("max_length")
-        if kind == "too_long" and high == 0:
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} items, got {ctx.get('actual_length', '?')}"
+    if kind == "too_long":
+        if ctx.get("max_length") == 0:
             return "expected an empty table"
-        return f"expected {low} to {high} items, got {ctx.get('actual_length', '?')}" if high is not None \
-            else f"expected at least {low} items, got {ctx.get('actual_length', '?')}"
+        return f"expected at most {ctx.get('max_length')} items, got {ctx.get('actual_length', '?')}"
     if kind == "grid_shape":
         return f"{error['msg']}, got {shown(error['input'])}"
     if kind in _EXPECTED:
