@@ -17,7 +17,7 @@ from ..formats import csv_text
 from .kinds import Kind, Outcome, Plan, get_kind
 from .recipe import Recipe, load_recipe
 from .schema import KindParams, short_path, validate, validate_params
-from .store import CorruptPart, Store, to_jsonable
+from .store import BlockedPart, CorruptPart, Store, to_jsonable
 
 __all__ = ["RunResult", "run_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
@@ -83,6 +83,8 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     for k, part in enumerate(plan.parts):
         try:
             stored = store.load(part.id, part.params, kind.data)
+        except BlockedPart as exc:
+            raise UsageError(f"{exc} to recompute the part") from None
         except CorruptPart as exc:
             result.notes.append(f"recomputed a corrupt stored part: {exc}")
             stored = None
@@ -131,6 +133,8 @@ def redraw(folder: str | Path) -> list[Path]:
         path = short_path(store.part_path(part.id))
         try:
             stored = store.load(part.id, part.params, kind.data)
+        except BlockedPart as exc:
+            raise UsageError(f"{exc}, then {again}") from None
         except CorruptPart as exc:
             raise UsageError(f"{exc}; {again}") from None
         if stored is None:

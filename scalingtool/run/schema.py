@@ -45,13 +45,17 @@ M = TypeVar("M", bound=BaseModel)
 def shown(value: Any, limit: int = ECHO) -> str:
     """A short description of a bad value: its repr cut to ``limit`` characters."""
     if isinstance(value, list):
-        return f"a list of {len(value)} items"
+        return f"a list of {_items(len(value))}"
     if isinstance(value, dict):
         return "a table"
     if not isinstance(value, (str, int, float, bool)):
         return type(value).__name__
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _items(n: Any) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
 
 
 def short_path(path: str | os.PathLike[str], limit: int = 200) -> str:
@@ -269,11 +273,11 @@ def _what(error: dict[str, Any], model: type[BaseModel] | None) -> str:
     if kind == "string_too_short":
         return "expected a non-empty string"
     if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} items, got {ctx.get('actual_length', '?')}"
+        return f"expected at least {_items(ctx.get('min_length'))}, got {ctx.get('actual_length', '?')}"
     if kind == "too_long":
         if ctx.get("max_length") == 0:
             return "expected an empty table"
-        return f"expected at most {ctx.get('max_length')} items, got {ctx.get('actual_length', '?')}"
+        return f"expected at most {_items(ctx.get('max_length'))}, got {ctx.get('actual_length', '?')}"
     if kind == "grid_shape":
         return f"{error['msg']}, got {shown(error['input'])}"
     if kind in _EXPECTED:
@@ -291,15 +295,19 @@ def _message(exc: ValidationError, model: type[BaseModel], source: str, section:
     if loc and sections:  # [quick] overrides: name the section the bad key came from
         section = sections.get(str(loc[0]), section)
     where = f"{source}: " + (f"[{section}] " if section else "")
-    if error["type"] == "extra_forbidden":
-        allowed = ", ".join(model.model_fields) if len(loc) == 1 else ""
-        return f"{where}unknown key {shown(str(loc[-1]))}" + (f" (allowed: {allowed})" if allowed else "")
+    if error["type"] == "extra_forbidden" and len(loc) == 1:
+        allowed = ", ".join(f.alias or name for name, f in model.model_fields.items())
+        return f"{where}unknown key {shown(str(loc[0]))} (allowed: {allowed})"
     if not loc:
         return f"{where.rstrip()} {_what(error, model)}"
     key = f"key {shown(str(loc[0]))}"
-    if len(loc) > 1:
-        key += " at " + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:]).lstrip(".")
-    return f"{where}{key}: {_what(error, model)}"
+    inner = loc[1:-1] if error["type"] == "extra_forbidden" else loc[1:]
+    if inner:
+        key += " at " + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in inner).lstrip(".")
+    if error["type"] == "extra_forbidden":
+        return f"{where}{key}: unknown key {shown(str(loc[-1]))}"
+    what = _what(error, model)
+    return f"{where}{key}: {what.removeprefix(f'{loc[0]}: ')}"
 
 
 def validate(model: type[M], value: Any, source: str, section: str | None = None) -> M:

@@ -21,11 +21,15 @@ from ..errors import UsageError
 from ..files import atomic_open, write_text_atomic
 from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
 
-__all__ = ["Store", "CorruptPart", "to_jsonable", "writing"]
+__all__ = ["Store", "BlockedPart", "CorruptPart", "to_jsonable", "writing"]
 
 
 class CorruptPart(UsageError):
     """A stored part that cannot be used (unreadable, invalid JSON, not matching its schema)."""
+
+
+class BlockedPart(UsageError):
+    """A folder where a stored part belongs: it cannot be read or replaced; delete it."""
 
 
 @contextmanager
@@ -80,10 +84,10 @@ class Store:
     def load(self, part_id: str, params: dict[str, Any], model: type[StoredData]) -> dict[str, Any] | None:
         """The validated data of a part stored with exactly ``params``; ``None`` when there is
         none or it was computed with other parameters. A corrupt file raises :class:`CorruptPart`
-        naming it; a folder in its place is a :class:`UsageError` (delete it)."""
+        naming it; a folder in its place raises :class:`BlockedPart`."""
         path = self.part_path(part_id)
         if path.is_dir():
-            raise UsageError(f"{short_path(path)}: is a folder, not a stored part; delete it to recompute the part")
+            raise BlockedPart(f"{short_path(path)}: is a folder, not a stored part; delete it")
         if not path.exists():
             return None
         try:

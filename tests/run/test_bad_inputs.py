@@ -76,14 +76,14 @@ RECIPES = [
     ("phase-beta-scalar", swap(phase(), 'beta = ["1/2", "2"]', "beta = 5"), ["key 'beta'", "list of numbers or a table"]),
     ("phase-alpha-nested", swap(phase(), 'alpha = ["3/2", "2"]', "alpha = [[2]]"), ["key 'alpha'", "expected a number"]),
     ("phase-alpha-nan", swap(phase(), 'alpha = ["3/2", "2"]', 'alpha = ["nan"]'), ["key 'alpha'", "finite"]),
-    ("phase-alpha-empty", swap(phase(), 'alpha = ["3/2", "2"]', "alpha = []"), ["key 'alpha'", "at least 1 items"]),
+    ("phase-alpha-empty", swap(phase(), 'alpha = ["3/2", "2"]', "alpha = []"), ["key 'alpha'", "at least 1 item"]),
     ("phase-alpha-repeated", swap(phase(), 'alpha = ["3/2", "2"]', 'alpha = ["2", "2/1"]'), ["key 'alpha'", "only once"]),
     ("phase-alpha-61", swap(phase(), 'alpha = ["3/2", "2"]', "alpha = [" + ", ".join(f'"{2 + k / 100}"' for k in range(61)) + "]"),
      ["key 'alpha'", "at most 60 items, got 61"]),
     ("phase-grid-cubic", swap(phase(), 'alpha = ["3/2", "2"]', 'alpha = { min = "1.5", max = "3", spacing = "cubic" }'),
      ["key 'alpha' at spacing", "linear, log"]),
     ("phase-grid-misspelt", swap(phase(), 'alpha = ["3/2", "2"]', 'alpha = { min = "1.5", max = "3", stepz = 4 }'),
-     ["unknown key 'stepz'"]),
+     ["[params] key 'alpha': unknown key 'stepz'"]),
     ("phase-grid-reversed", swap(phase(), 'alpha = ["3/2", "2"]', 'alpha = { min = "3", max = "2", steps = 3 }'),
      ["key 'alpha'", "min must not exceed max"]),
     ("phase-grid-too-fine", swap(phase(), 'alpha = ["3/2", "2"]', 'alpha = { min = "1.5", max = "3", steps = 1000 }'),
@@ -338,3 +338,36 @@ def test_run_recomputes_a_corrupt_part(tmp_path, finished, spoil):
     stored = json.loads((run / "parts" / PART).read_text())
     assert stored == json.loads((finished / "parts" / PART).read_text())
 
+
+
+_FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+from scalingtool.cli import main
+sys.exit(main(["run", sys.argv[2], "--out", sys.argv[3]]))
+"""
+
+
+@pytest.mark.parametrize("limit, failing", [(64, "run.json"), (1000, "parts/alpha="), (20000, "bad.png")],
+                         ids=["run.json", "a part", "a figure"])
+def test_full_disk(tmp_path, limit, failing):
+    """A write that fails for lack of space: one line naming the file and the reason, exit 2,
+    and no half-written file (each file is whole or absent)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    # parts of ~1.5 kB (ten values of beta each), run.json of ~0.6 kB
+    (tmp_path / "good.toml").write_text(phase('alpha = ["3/2", "2"]\nbeta = { min = "0.25", max = "3", steps = 10 }'))
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1"}
+    r = subprocess.run([sys.executable, "-c", _FULL_DISK, str(limit), str(tmp_path / "good.toml"), str(out)],
+                       capture_output=True, text=True, cwd=root, env=env, timeout=300)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert lines[0].startswith("scalingtool: error: cannot write ") and lines[0].endswith(": File too large")
+    assert failing in lines[0], lines[0]
+    assert not list(out.rglob("*.tmp")) and not list(out.rglob(".*"))  # no temporary file left
+    for path in out.rglob("*.json"):
+        json.loads(path.read_text())  # each file whole, or not there at all
