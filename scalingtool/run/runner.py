@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import UsageError
+from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
-from .kinds import Kind, Outcome, Plan, get_kind
+from .kinds import Kind, Outcome, Part, Plan, get_kind
 from .recipe import Recipe, load_recipe
 from .schema import KindParams, short_path, validate, validate_params
 from .store import BlockedPart, CorruptPart, Store, to_jsonable
@@ -65,6 +65,14 @@ def _plan(kind: Kind, params: KindParams, source: str) -> Plan:
     return plan
 
 
+def _compute(part: Part, source: str) -> dict[str, Any]:
+    """A part's data; a library error names the recipe and the part it came from."""
+    try:
+        return part.compute(None)
+    except ScalingToolError as exc:
+        raise type(exc)(f"{source}: part {part.id}: {exc}") from None
+
+
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True) -> RunResult:
     """Run ``recipe`` into ``out`` (default ``out/<name>``), reusing parts already stored."""
@@ -89,7 +97,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
             result.notes.append(f"recomputed a corrupt stored part: {exc}")
             stored = None
         if stored is None:
-            fresh = to_jsonable(part.compute(None))
+            fresh = to_jsonable(_compute(part, recipe.source))
             store.save(part.id, part.params, fresh)
             stored = validate(kind.data, fresh, short_path(store.part_path(part.id)), "data").plain()
             result.computed.append(part.id)
