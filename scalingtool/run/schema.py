@@ -130,10 +130,10 @@ class Grid(BaseModel):
 
 
 def _grid_shape(value: Any) -> str | None:
-    return "list" if isinstance(value, list) else "table" if isinstance(value, dict) else None
+    return "<list>" if isinstance(value, list) else "<grid>" if isinstance(value, dict) else None
 
 
-_SHAPE_TAGS = {"list", "table"}
+_SHAPE_TAGS = {"<list>", "<grid>"}  # union tags pydantic puts in an error's location
 
 
 def numbers(parse: Callable[[Any, str], Fraction], max_len: int) -> Any:
@@ -148,8 +148,8 @@ def numbers(parse: Callable[[Any, str], Fraction], max_len: int) -> Any:
         _unique(values)
         return [parse(v, info.field_name) for v in values]
 
-    shapes = Annotated[Annotated[conlist(item, min_length=1, max_length=max_len), Tag("list")]
-                       | Annotated[Grid, Tag("table")],
+    shapes = Annotated[Annotated[conlist(item, min_length=1, max_length=max_len), Tag("<list>")]
+                       | Annotated[Grid, Tag("<grid>")],
                        Discriminator(_grid_shape, custom_error_type="grid_shape",
                                      custom_error_message="expected a list of numbers or a table "
                                                           "{min, max, steps, spacing}")]
@@ -291,7 +291,7 @@ def _message(exc: ValidationError, model: type[BaseModel], source: str, section:
     errors = exc.errors(include_url=False)
     # an unknown key first: a misspelt key also makes the intended one "missing"
     error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = [p for p in error["loc"] if p not in _SHAPE_TAGS]
+    loc = list(error["loc"][:1]) + [p for p in error["loc"][1:] if p not in _SHAPE_TAGS]
     if loc and sections:  # [quick] overrides: name the section the bad key came from
         section = sections.get(str(loc[0]), section)
     where = f"{source}: " + (f"[{section}] " if section else "")
