@@ -52,8 +52,10 @@ def _check_figure_contents(folder):
     import matplotlib.pyplot as plt
 
     run = json.loads((folder / "run.json").read_text())
-    data = {p: json.loads((folder / "parts" / f"{p}.json").read_text())["data"] for p in run["parts"]}
-    figure = get_kind(run["kind"]).draw(run["config"], data, plt)
+    kind = get_kind(run["kind"])
+    data = {p: kind.data.model_validate(json.loads((folder / "parts" / f"{p}.json").read_text())["data"]).plain()
+            for p in run["parts"]}
+    figure = kind.draw(kind.schema.model_validate(run["config"]), data, plt)
     try:
         panels = [ax for ax in figure.axes if ax.get_title()]
         lines = [len(ax.get_lines()) for ax in panels]
