@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
 from fractions import Fraction
 from typing import Annotated, Any, Callable, Literal, TypeVar
 
@@ -25,7 +24,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
 
 from ..errors import UsageError
 from ..files import read_user_text
-from ..params import parse_alpha, parse_beta, parse_int, parse_nonnegative, parse_number, parse_positive
+from ..params import check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
 
 __all__ = [
     "ECHO", "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "Alpha", "Beta", "KindParams", "StoredData",
@@ -83,15 +82,10 @@ def positive(high: Fraction | int | str) -> Any:
     return Annotated[Fraction, checked(lambda v, n: parse_positive(v, n, top))]
 
 
-def nonnegative(high: Fraction | int | str) -> Any:
-    """An exact number in ``[0, high]``."""
-    top = Fraction(high)
-    return Annotated[Fraction, checked(lambda v, n: parse_nonnegative(v, n, top))]
-
-
 Alpha = Annotated[Fraction, checked(parse_alpha)]  #: capacity, theory §1
 Beta = Annotated[Fraction, checked(parse_beta)]  #: source exponent, theory §1
 Exact = Annotated[Fraction, checked(parse_number)]  #: any exact number
+Gamma0 = Annotated[Fraction, checked(lambda v, n: check("gamma0", v))]  #: the one limit of params.LIMITS
 Tolerance = positive(1)  #: an absolute tolerance on an exponent, in (0, 1]
 
 
@@ -344,24 +338,7 @@ def validate_params(model: type[M], params: dict[str, Any], quick: dict[str, Any
 def read_capped(path: str | os.PathLike[str], what: str, cap: int) -> str:
     """The text of a regular file of at most ``cap`` bytes, or a one-line :class:`UsageError`
     (a folder, a device such as ``/dev/zero``, a pipe or a huge file is refused unread)."""
-    shown_path = short_path(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise UsageError(f"{shown_path}: no such {what}") from None
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc.__class__.__name__
-        raise UsageError(f"{shown_path}: cannot read {what} ({reason})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{shown_path}: is a folder, not a {what}")
-    if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"{shown_path}: not a regular file (a device or pipe), not a {what}")
-    if info.st_size > cap:
-        raise UsageError(f"{shown_path}: {what} too large ({info.st_size} bytes; at most {cap})")
-    try:
-        return read_user_text(path, what)
-    except UsageError as exc:
-        raise UsageError(str(exc).replace(str(path), shown_path, 1)) from None
+    return read_user_text(path, what, limit=cap)
 
 
 def read_json(path: str | os.PathLike[str], what: str, cap: int = STORE_MAX_BYTES) -> Any:
@@ -438,7 +415,7 @@ class TimeCurvesParams(CurveParams):
     """``time-curves``: infinite-width gradient flow up to ``end`` (float64: ``t <= 1e12``)."""
 
     variants: _variants("lazy", "rich") = ["lazy", "rich"]  # type: ignore[valid-type]
-    gamma0: nonnegative(100) = "1"  # type: ignore[valid-type]
+    gamma0: Gamma0 = "1"  # type: ignore[valid-type]
     end: positive(10**12) = "1e10"  # type: ignore[valid-type]
 
 
@@ -537,7 +514,7 @@ class MlpParams(KindParams):
     """``mlp-circle`` (theory §5): the ReLU network, one part per ``gamma0`` (at most 6)."""
 
     beta: Beta
-    gamma0: numbers(lambda v, n: parse_nonnegative(v, n, Fraction(100)), 6)  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: check("gamma0", v), 6)  # type: ignore[valid-type]
     width: whole(8, 4096) = 256  # type: ignore[valid-type]
     steps: whole(10, 10**6) = 2000  # type: ignore[valid-type]
     seeds: whole(1, 32) = 2  # type: ignore[valid-type]

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 import math
-from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import UsageError
 from ..files import atomic_open, write_text_atomic
 from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
 
-__all__ = ["Store", "BlockedPart", "CorruptPart", "to_jsonable", "writing"]
+__all__ = ["Store", "BlockedPart", "CorruptPart", "to_jsonable"]
 
 
 class CorruptPart(UsageError):
@@ -30,16 +29,6 @@ class CorruptPart(UsageError):
 
 class BlockedPart(UsageError):
     """A folder where a stored part belongs: it cannot be read or replaced; delete it."""
-
-
-@contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Turn an :class:`OSError` while writing ``path`` into one line naming the file and reason."""
-    try:
-        yield
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise UsageError(f"cannot write {short_path(path)}: {reason}") from None
 
 
 def to_jsonable(value: Any) -> Any:
@@ -102,25 +91,22 @@ class Store:
         """Store a part atomically."""
         stored = {"params": to_jsonable(params), "data": to_jsonable(data)}
         path = self.part_path(part_id)
-        with writing(path):
-            write_text_atomic(path, json.dumps(stored) + "\n")
+        write_text_atomic(path, json.dumps(stored) + "\n")
 
     def write_json(self, name: str, document: dict[str, Any]) -> Path:
         path = self.folder / name
-        with writing(path):
-            write_text_atomic(path, json.dumps(to_jsonable(document), indent=2) + "\n")
+        write_text_atomic(path, json.dumps(to_jsonable(document), indent=2) + "\n")
         return path
 
     def write_text(self, name: str, text: str) -> Path:
         path = self.folder / name
-        with writing(path):
-            write_text_atomic(path, text)
+        write_text_atomic(path, text)
         return path
 
     def write_bytes(self, name: str, fill: Any) -> Path:
         """Write ``name`` atomically with ``fill(handle)`` (a binary file, e.g. a figure)."""
         path = self.folder / name
-        with writing(path), atomic_open(path, "wb") as handle:
+        with atomic_open(path, "wb") as handle:
             fill(handle)
         return path
 

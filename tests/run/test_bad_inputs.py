@@ -215,9 +215,9 @@ OUTPUTS = [
     ("out-under-a-file", lambda tmp: _out_file(tmp) + "/sub", ["cannot create output folder", "taken"]),
     ("parts-is-a-file", lambda tmp: (tmp / "out").mkdir() or (tmp / "out" / "parts").write_text("") or str(tmp / "out"),
      ["cannot create output folder"]),
-    ("run-json-is-a-folder", _dir_at("run.json"), ["cannot write", "run.json", "Is a directory"]),
+    ("run-json-is-a-folder", _dir_at("run.json"), ["cannot write", "run.json", "is a folder"]),
     ("part-is-a-folder", _dir_at("parts/alpha=2.json"), ["alpha=2.json", "is a folder", "delete it"]),
-    ("csv-is-a-folder", _dir_at("bad.csv"), ["cannot write", "bad.csv", "Is a directory"]),
+    ("csv-is-a-folder", _dir_at("bad.csv"), ["cannot write", "bad.csv", "is a folder"]),
 ]
 
 
@@ -368,7 +368,7 @@ def test_full_disk(tmp_path, limit, failing):
                        capture_output=True, text=True, cwd=root, env=env, timeout=300)
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
-    assert lines[0].startswith("scalingtool: error: cannot write ") and lines[0].endswith(": File too large")
+    assert lines[0].startswith("scalingtool: error: cannot write ") and lines[0].endswith(": File too large (nothing was written)")
     assert failing in lines[0], lines[0]
     assert not list(out.rglob("*.tmp")) and not list(out.rglob(".*"))  # no temporary file left
     for path in out.rglob("*.json"):
