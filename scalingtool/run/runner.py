@@ -9,7 +9,8 @@ from typing import Any, Callable
 from ..files import atomic_open, write_text_atomic
 from ..formats import csv_text
 from .kinds import Kind, Outcome, get_kind
-from .recipe import Params, Recipe, load_recipe
+from . import builtin
+from .recipe import Params, Recipe, parse_recipe
 from .store import Store
 
 __all__ = ["RunResult", "run_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
@@ -53,8 +54,9 @@ def _figures(kind: Kind, name: str, config: dict, data: dict, folder: Path) -> t
 
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True) -> RunResult:
-    """Run ``recipe`` into ``out`` (default ``out/<name>``), reusing parts already stored."""
-    recipe = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    """Run ``recipe`` (a :class:`Recipe`, a built-in name or a file path) into ``out``
+    (default ``out/<name>``), reusing parts already stored."""
+    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
     plan = kind.plan(Params(recipe.effective(quick), recipe.source), recipe.expect)
     store = Store(out if out is not None else Path("out") / recipe.name)
