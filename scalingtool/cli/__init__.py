@@ -1,5 +1,11 @@
 """The ``scalingtool`` command: one module per command group, each a thin skin over the API.
 
+Help is Click's plain formatter (``rich_markup_mode=None``): Typer's Rich help panel prints a
+type column for every option, so boolean flags read ``--quick <bool>`` as if they took a value,
+square brackets in help text are eaten as Rich markup, and bold/dim styles survive
+``NO_COLOR``. The plain formatter shows flags as flags and writes no escape codes at all.
+Shell completion comes from Typer (``--install-completion``, ``--show-completion``).
+
 :func:`main` runs the Typer app in non-standalone mode so that every error becomes one
 line on stderr with a meaningful exit code: 0 success, 1 failed verification, 2 bad usage
 (click usage errors and :class:`~scalingtool.errors.UsageError`), 130 interrupted.
@@ -19,7 +25,8 @@ app = typer.Typer(
     name="scalingtool",
     help="Neural scaling laws beyond the kernel limit: derive, solve, simulate, verify.\n\n"
          "Example: scalingtool exponents --alpha 2 --beta 1/2",
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -38,7 +45,7 @@ _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Usage
 
 @app.callback(invoke_without_command=True)
 def _root(ctx: typer.Context,
-          version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+          version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.")) -> None:
     if version:
         from .. import __version__
 
@@ -72,4 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except SystemExit as exc:  # --install-completion / --show-completion finish with sys.exit
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return result if isinstance(result, int) else 0
