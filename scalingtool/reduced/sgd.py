@@ -15,7 +15,7 @@ Stability (diagonal plus rank one, SPEC §2): ``eta d_max (1 + 1/B) < 2`` and
 ``sum_i weight_i (eta d_i/B) / (2 - eta d_i (1 + 1/B)) < 1``; :func:`largest_stable_step`
 bisects on it.
 
-Long runs (SPEC asks for ``t ~ 1e8`` steps and beyond) use *block steps*: over a block of
+Long runs (``t ~ 1e8`` steps and beyond) use *block steps*: over a block of
 ``D`` steps in which ``F`` is taken linear in the step index (from ``F0`` to ``F1``), the
 recursion is summed exactly per mode with the geometric sums
 ``S0 = sum_{j<D} a^j = (1 - a^D)/(1 - a)`` and ``T1 = sum_{j<D} (D-1-j) a^j``, so

@@ -48,7 +48,7 @@ def loss_lines(training: str, dynamics: str, alpha: sp.Expr = ALPHA, beta: sp.Ex
     """The leading loss terms of SPEC §3 as lines in ``(log t, log N)``.
 
     signal ``t^-chi``; width ``N^(-alpha min(beta,1))``; the finite-width transient
-    ``N^-1 tau^-(...)``, which SPEC keeps for ``beta > 1`` only (below, it ties at the optimum
+    ``N^-1 tau^-(...)``, which the loss law of SPEC §3 keeps for ``beta > 1`` only (below, it ties at the optimum
     and never changes an exponent: a test checks this); SGD noise ``t^-(2 - 1/alpha)`` for
     ``dynamics = "sgd"``. For symbolic ``(alpha, beta)`` pass the ``regime``.
     """

@@ -15,7 +15,7 @@ def test_linear_lazy_vs_rich_small(cli, tmp_path):
     assert r.code == 0 and doc["schema"] == "scalingtool/simulate/v1"
     lazy, rich = doc["runs"]
     assert (lazy["training"], rich["training"]) == ("lazy", "rich")
-    # N = 256, 1000 steps: measured 0.520 and 0.684 (spread ~0.015); the brief asks for ~0.05
+    # N = 256, 1000 steps: measured 0.520 and 0.684 (spread ~0.015); we ask for ~0.05
     assert abs(lazy["summary"]["exponent_mean"] - 0.5) < 0.05
     assert abs(rich["summary"]["exponent_mean"] - 2 / 3) < 0.05
     rows = list(csv.DictReader(out.open()))

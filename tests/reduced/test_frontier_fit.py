@@ -63,8 +63,8 @@ def easy_lazy():
 def test_easy_lazy_gd_exponent(easy_lazy) -> None:
     f = easy_lazy
     # measured 0.803 against 15/19 = 0.789. The bias is pre-asymptotic and positive: the
-    # transient's effective exponents at N <= 512 are q ~ 0.63 (SPEC 2/3; relative correction
-    # ~ t^-(beta-1) = t^-0.25 from the partial sum of learned w_k^2) and m ~ 1.12 (SPEC 1;
+    # transient's effective exponents at N <= 512 are q ~ 0.63 (SPEC §3: 2/3; relative correction
+    # ~ t^-(beta-1) = t^-0.25 from the partial sum of learned w_k^2) and m ~ 1.12 (SPEC §3: 1;
     # second-order 1/N). Seed jackknife spread ~0.012, window drift ~0.02.
     assert f.exponent == pytest.approx(15 / 19, abs=0.035)
     assert f.allocation == pytest.approx(7 / 19, abs=0.04)

@@ -39,7 +39,7 @@ def test_width_exponent_float64(alpha, beta) -> None:
 
 
 def test_width_exponent_mp_at_large_width() -> None:
-    """mpmath carries the deterministic equivalent to N = 1e12 (SPEC: widths up to 1e12)."""
+    """mpmath carries the deterministic equivalent to N = 1e12 (widths up to 1e12)."""
     curve = deterministic_width_curve(2, F(6, 5), _log_sizes(1e10, 1e12, 3), precision="mp:30")
     m = local_exponent(curve.x, curve.loss)
     # beta = 1.2 > 1: exponent alpha = 2; the beta-dependent correction N^-(alpha(beta-1))

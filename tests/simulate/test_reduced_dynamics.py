@@ -57,7 +57,7 @@ def _reduced_loss(sigma, b, yy, gamma0, times, substeps=20):
 @pytest.mark.parametrize("gamma0", [0.0, 1.5], ids=["lazy", "rich"])
 def test_small_step_gd_follows_the_reduced_ode(gamma0, backend):
     # eta (1 + 2 s_max) d_max ~ 0.01: the per-mode GD error (1 - x)^n / e^(-x n) - 1 ~ x/2 per
-    # unit of x n, so at most ~0.5% where the loss still moves; 1% is the brief's tolerance.
+    # unit of x n, so at most ~0.5% where the loss still moves; 1% is our tolerance.
     result = simulate_linear(ALPHA, BETA, gamma0, width=WIDTH, steps=6000, seeds=SEEDS, M=MODES,
                              tail="truncated", lr=0.01 / 10.0, backend=backend, rng="numpy")
     task = choose_modes(ALPHA, BETA, WIDTH, MODES, "truncated")

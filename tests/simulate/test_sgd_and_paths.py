@@ -70,7 +70,7 @@ def _sgd_recursion(proj, lr, batch, steps):
 
 @pytest.mark.parametrize("path", ["fast", "explicit"])
 def test_lazy_sgd_matches_the_exact_recursion(path):
-    # SPEC's own check: M = 30, N = 10, Bsz = 2, Monte Carlo over SGD noise for one A.
+    # The check quoted in SPEC §2: M = 30, N = 10, Bsz = 2, Monte Carlo over SGD noise for one A.
     width, modes, batch, steps, members = 10, 30, 2, 80, 1000
     task = choose_modes(2.0, 0.5, width, modes, "truncated")
     proj = build_projection(task, width, (0,))

@@ -42,7 +42,7 @@ def test_hard_compute_matches_paper_identity():
 
 
 def test_exact_rationals_not_floats():
-    """Issue 2: for alpha = 3/2 the lazy hard t* exponent is exactly 3/5."""
+    """For alpha = 3/2 the lazy hard t* exponent is exactly 3/5."""
     e = exponents("3/2", "0.5")
     assert e.lazy.t_star == F(3, 5)
     assert str(e.lazy.t_star) == "3/5"
