@@ -24,6 +24,8 @@ from . import recipes, run, simulate, solve, theory, verify
 app = typer.Typer(
     name="scalingtool",
     help="Neural scaling laws beyond the kernel limit: derive, solve, simulate, verify.\n\n"
+         "Help texts cite the mathematics as 'theory §N': section N of docs/theory.md "
+         "(in the source repository and the sdist).\n\n"
          "Example: scalingtool exponents --alpha 2 --beta 1/2",
     add_completion=True,
     rich_markup_mode=None,
