@@ -1,4 +1,4 @@
-"""Recipe files: TOML data describing one experiment (issue 5).
+"""Recipe files: TOML data describing one experiment.
 
 A recipe names what it computes, with which layer, on which grid, and what it expects::
 

@@ -1,4 +1,4 @@
-"""The SymPy symbols of the theory (SPEC §1, §3) and small conversion helpers."""
+"""The SymPy symbols of the theory (theory §1, §3) and small conversion helpers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sympy as sp
 
 __all__ = ["alpha", "beta", "gamma0", "N", "t", "tau", "C", "linear_root", "to_fraction", "to_sympy"]
 
-#: capacity and source exponents; ``alpha > 1`` and ``beta > 0`` (SPEC §1)
+#: capacity and source exponents; ``alpha > 1`` and ``beta > 0`` (theory §1)
 alpha = sp.Symbol("alpha", positive=True)
 beta = sp.Symbol("beta", positive=True)
 #: feature-learning strength, width, time, effective time, compute

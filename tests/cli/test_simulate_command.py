@@ -46,7 +46,7 @@ def test_torch_backend_matches_numpy(cli):
 
 
 def test_super_easy_at_finite_width_predicts_the_transient(cli):
-    """SPEC §3: for beta > 1 the transient N^-1 t^-(1 - 1/alpha) overtakes t^-beta at
+    """theory §3: for beta > 1 the transient N^-1 t^-(1 - 1/alpha) overtakes t^-beta at
     t ~ N^(1/(beta - 1 + 1/alpha)) = N^(2/5) here, long before the fit window."""
     doc = json.loads(cli("simulate", "-a", "2", "-b", "3", "-g", "0", "--width", "128", "--steps", "600",
                          "-f", "json").out)

@@ -11,8 +11,8 @@ from scalingtool.run.kinds import get_kind
 from tests.conftest import assert_usage_error
 
 RECIPES = builtin.names()
-# Findings, not bugs: the ReLU network of SPEC §5 does not show the rich improvement at the
-# widths and times we can run (measured rich - lazy ~ -0.01 to -0.07; SPEC §5). The
+# Findings, not bugs: the ReLU network of theory §5 does not show the rich improvement at the
+# widths and times we can run (measured rich - lazy ~ -0.01 to -0.07; theory §5). The
 # recipe still states the theory's expectation and reports the disagreement (exit 1).
 KNOWN_DISAGREEMENTS = {("mlp-circle", "rich - lazy exponent (> 0 expected)")}
 
