@@ -1,4 +1,7 @@
-"""``scalingtool run RECIPE`` and ``scalingtool plot FOLDER``: reproducible recipes and figures."""
+"""``scalingtool run RECIPE`` and ``scalingtool plot FOLDER``: reproducible recipes and figures.
+
+``RECIPE`` is a built-in recipe name (``scalingtool recipes`` lists them) or a TOML file.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,20 @@ import typer
 from ..formats import Report, exact
 from .common import TableFormat, emit, format_option, progress_bar
 
+def complete_recipe(incomplete: str) -> list[str]:
+    """Shell completion: the built-in recipe names starting with ``incomplete``."""
+    from ..run.builtin import names
+
+    return [n for n in names() if n.startswith(incomplete)]
+
+
 _COLUMNS = ["case", "quantity", "predicted", "measured", "tolerance", "status", "note"]
 
 
 def run_cmd(
-    recipe: str = typer.Argument(..., help="A recipe file, e.g. recipes/phase.toml."),
+    recipe: str = typer.Argument(..., help="A built-in recipe name (see `scalingtool recipes`) or a "
+                                           "recipe file, e.g. phase or my-phase.toml.",
+                                 autocompletion=complete_recipe),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: out/<recipe name>)."),
     quick: bool = typer.Option(False, "--quick", help="The recipe's small [quick] grid (seconds)."),
     fmt: TableFormat = format_option(),
@@ -22,7 +34,7 @@ def run_cmd(
 
     Re-running skips the parts already computed; an interrupted run leaves no half-written file.
 
-    Example: scalingtool run recipes/phase.toml --quick --out out/phase
+    Example: scalingtool run phase --quick --out out/phase
     """
     from ..run import run_recipe
 

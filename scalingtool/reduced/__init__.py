@@ -1,4 +1,4 @@
-"""Exact reduced dynamics of SPEC §2, in float64 and mpmath ("mp:DIGITS").
+"""Exact reduced dynamics of theory §2, in float64 and mpmath ("mp:DIGITS").
 
 The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, or a
 :class:`Frontier`; each long-running one takes ``progress=callable(done, total)``):
@@ -9,7 +9,7 @@ The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, o
 * :func:`deterministic_width_curve` -- lazy ``t -> inf`` loss against width;
 * :func:`data_curve` -- lazy ridgeless regression error against data size;
 * :func:`compute_frontier` -- envelope over widths at fixed compute ``C = N^p t^q``;
-* :func:`fit_frontier` -- compute exponent of easy/super-easy tasks by a term fit (SPEC §3).
+* :func:`fit_frontier` -- compute exponent of easy/super-easy tasks by a term fit (theory §3).
 
 Module map: ``backend`` (precision), ``modes`` (mode grids), ``modesolver`` (the one mode ODE
 solver), ``infinite_width``, ``finite_width``, ``sgd``, ``equivalent``, ``data``, ``frontier``.

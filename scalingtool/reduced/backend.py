@@ -1,4 +1,4 @@
-"""One arithmetic interface for float64 (NumPy) and mpmath (SPEC §2 numerics).
+"""One arithmetic interface for float64 (NumPy) and mpmath (theory §2 numerics).
 
 Every solver in :mod:`scalingtool.reduced` is written once against :class:`Backend`.
 Vectors are NumPy arrays in both cases: ``float64`` arrays for ``"float64"``, object arrays
@@ -17,7 +17,7 @@ exponential integrator needs for a rate ``x >= 0``:
 each evaluated by its Taylor series (float64) or at raised precision (mpmath) for small
 arguments. Forming them by subtraction
 instead loses every digit once ``x`` is below the machine epsilon, and the mode sums
-weight such modes by ``k`` up to ``10^30`` (SPEC §2 numerical warning), so the lost digits
+weight such modes by ``k`` up to ``10^30`` (theory §2 numerical warning), so the lost digits
 would come back as O(1) errors in ``|beta_vec|^2``.
 """
 

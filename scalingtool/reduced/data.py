@@ -1,12 +1,12 @@
-"""Lazy finite-data curve: ridgeless kernel regression on P samples (SPEC §3, "data").
+"""Lazy finite-data curve: ridgeless kernel regression on P samples (theory §3, "data").
 
     E(P) = kappa^2 sum_k lambda_k w_k^2 / (lambda_k + kappa)^2 / (1 - gamma_P),
     sum_k lambda_k/(lambda_k + kappa) = P,   gamma_P = (1/P) sum_k lambda_k^2/(lambda_k + kappa)^2.
 
 ``E`` is the generalisation error ``E[(y - f)^2] = (w - beta)^T Lambda (w - beta)`` (no 1/2;
-twice the loss ``L`` of SPEC §1), as checked against sampled ridgeless regression in the
+twice the loss ``L`` of theory §1), as checked against sampled ridgeless regression in the
 tests. Modes above the grid (``lambda_k << kappa``) add ``r`` to the first sum and nothing
-measurable to ``gamma_P``. The data exponent is ``alpha min(beta, 2)`` (SPEC §3).
+measurable to ``gamma_P``. The data exponent is ``alpha min(beta, 2)`` (theory §3).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def data_error(spec: Spectrum, size: Any) -> tuple[Any, Any, Any]:
 
 def data_curve(alpha: Any, beta: Any, sizes: Sequence[Any], precision: str | Backend = "float64",
                k_exact: int = K_EXACT_DEFAULT, progress: Progress = None) -> Curve:
-    """``E(P)`` at each data size ``P`` (SPEC §3) on the power-law grid; columns ``kappa``, ``gamma``.
+    """``E(P)`` at each data size ``P`` (theory §3) on the power-law grid; columns ``kappa``, ``gamma``.
 
     Uses ``kappa^2 lambda/(lambda + kappa)^2 = lambda (1 - lambda/(lambda + kappa))^2``, so no
     small differences are formed.

@@ -1,7 +1,7 @@
-"""Lazy ``t -> inf`` width curve from the deterministic equivalent (SPEC §2, §3 "width").
+"""Lazy ``t -> inf`` width curve from the deterministic equivalent (theory §2, §3 "width").
 
 At finite width ``N`` and ``t -> inf`` the lazy loss is ``L_inf(N) = 1/2 (w*^T Lambda w* -
-b^T Sigma^-1 b)``; its deterministic equivalent (SPEC §2) is
+b^T Sigma^-1 b)``; its deterministic equivalent (theory §2) is
 
     L_inf(N) ~= 1/2 kappa sum_k lambda_k w_k^2 / (lambda_k + kappa),
     sum_k lambda_k / (lambda_k + kappa) = N,
@@ -9,7 +9,7 @@ b^T Sigma^-1 b)``; its deterministic equivalent (SPEC §2) is
 with the sums taken on a :class:`~scalingtool.reduced.modes.Spectrum` (the modes above the
 grid, ``lambda_k << kappa``, add ``lam_tail/kappa`` to the second sum and ``r`` to ``2 L``).
 :func:`solve_kappa` is shared with the data curve (:mod:`~scalingtool.reduced.data`).
-The width exponent is ``alpha min(beta, 1)`` (SPEC §3).
+The width exponent is ``alpha min(beta, 1)`` (theory §3).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def deterministic_width_curve(alpha: Any, beta: Any, widths: Sequence[Any],
                               precision: str | Backend = "float64",
                               k_exact: int = K_EXACT_DEFAULT,
                               progress: Progress = None) -> Curve:
-    """``L_inf(N)`` of lazy training at each width (SPEC §2), on the power-law grid.
+    """``L_inf(N)`` of lazy training at each width (theory §2), on the power-law grid.
 
     Widths up to ``10^12`` (use ``precision="mp:30"`` beyond ``10^8``, where float64 keeps
     only a few digits of the small ``kappa`` sums). Columns: ``kappa``.

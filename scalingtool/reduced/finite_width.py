@@ -1,8 +1,8 @@
-"""Finite width: the N-space form of SPEC §2 in the eigenbasis of ``Sigma``.
+"""Finite width: the N-space form of theory §2 in the eigenbasis of ``Sigma``.
 
 A seeded random ``A`` (N x M, i.i.d. N(0,1)) gives ``Sigma = A Lambda A^T`` and
 ``b = A Lambda w*``; one eigendecomposition ``Sigma = E diag(sigma) E^T`` (``bt = E^T b``)
-and the rescaling of SPEC §2,
+and the rescaling of theory §2,
 
     lambda_i' = sigma_i / N,    w_i' = sqrt(N) bt_i / sigma_i,    (y_i = sqrt(N) x_i),
 
@@ -15,7 +15,7 @@ same spectrum drives the finite-width SGD recursion (:mod:`~scalingtool.reduced.
 residual of the best predictor in the span: ``u* = Sigma^-1 b``, ``v = w* - A^T u*``,
 ``r = v^T Lambda v (+ tail terms)`` (a second pass regenerates ``A`` from its seed).
 
-Finite ``M`` and the modes beyond it (SPEC §1, last paragraph). ``M`` defaults to
+Finite ``M`` and the modes beyond it (theory §1, last paragraph). ``M`` defaults to
 ``max(16 N, 1024)``, and with ``tail="isotropic"`` (default) the modes ``k > M`` are added as
 an extra Gaussian, *approximately*: ``Sigma += (sum_{k>M} lambda_k) I`` (their projections
 are nearly isotropic, fluctuating by ``O(sqrt(N/M))`` of this small trace) and their power
@@ -80,7 +80,7 @@ def _tails(alpha: Fraction, beta: Fraction, modes: int) -> tuple[float, float]:
 def spectrum_from_projection(sigma_mat: np.ndarray, b: np.ndarray, r: float, width: int,
                              precision: str | Backend = "float64",
                              info: dict[str, Any] | None = None) -> Spectrum:
-    """The rescaled modes ``(sigma/N, sqrt(N) bt/sigma)`` of SPEC §2 with constant ``r``."""
+    """The rescaled modes ``(sigma/N, sqrt(N) bt/sigma)`` of theory §2 with constant ``r``."""
     be = get_backend(precision)
     sigma, vecs = np.linalg.eigh(sigma_mat)
     if sigma[0] <= 0:
@@ -99,7 +99,7 @@ def spectrum_from_projection(sigma_mat: np.ndarray, b: np.ndarray, r: float, wid
 def finite_width_spectrum(alpha: Any, beta: Any, width: int, seed: int = 0,
                           modes: int | None = None, tail: str = "isotropic",
                           precision: str | Backend = "float64") -> Spectrum:
-    """Sample ``A`` and build the rescaled eigen-spectrum of SPEC §2 (module docstring)."""
+    """Sample ``A`` and build the rescaled eigen-spectrum of theory §2 (module docstring)."""
     alpha, beta = task(alpha, beta)
     n = check("width", width)
     m = default_modes(n) if modes is None else count(modes, "modes", 1, 10**8)
@@ -137,7 +137,7 @@ def solve_finite_width(alpha: Any, beta: Any, gamma0: Any = 0, width: int = 64, 
                        points_per_decade: int | None = None, substeps: int | None = None,
                        t_min: Any = Fraction(1, 100), estimate_error: bool = False,
                        progress: Progress = None) -> Curve:
-    """Loss curve of gradient flow at width ``N`` (SPEC §2, N-space form), lazy or rich.
+    """Loss curve of gradient flow at width ``N`` (theory §2, N-space form), lazy or rich.
 
     Columns ``s`` (with ``s(1+s) = gamma0^2 N |u|^2``) and ``tau``. The draw of ``A`` is fixed
     by ``seed``; run several seeds for an error bar.

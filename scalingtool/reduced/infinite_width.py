@@ -1,4 +1,4 @@
-"""Infinite-width gradient flow, lazy and rich (SPEC §2, "Infinite width" and "Lazy limit").
+"""Infinite-width gradient flow, lazy and rich (theory §2, "Infinite width" and "Lazy limit").
 
 The mode ODE of :mod:`~scalingtool.reduced.modesolver` on the power-law grid of
 :mod:`~scalingtool.reduced.modes` (exact small ``k`` plus log-spaced quadrature up to
@@ -47,7 +47,7 @@ def _initial_top(alpha: Fraction, beta: Fraction, g0: Fraction, eta: Fraction,
                  t_max: Fraction) -> float:
     """``k_max`` from a rough effective time ``tau ~ t (gamma0^2 eta t)^((1-beta)/(1+beta))``.
 
-    SPEC §3's rich time change (``tau ~ t^(2/(1+beta))`` for hard tasks); the top mode must
+    theory §3's rich time change (``tau ~ t^(2/(1+beta))`` for hard tasks); the top mode must
     stay unlearned, ``eta k_max^-alpha tau << 1``. The check after the run catches misses.
     """
     t = float(t_max) * float(eta)
@@ -96,7 +96,7 @@ def solve_spectrum(spec: Spectrum, gamma0: Any, eta: Any, t_max: Any, t_min: Any
 
 def lazy_closed_form(alpha: Any, beta: Any, t: Any, eta: Any = 1,
                      precision: str | Backend = "float64", **grid: Any) -> np.ndarray:
-    """``L(t) = 1/2 sum_k k^(-alpha beta - 1) exp(-2 eta k^-alpha t)`` (SPEC §2, lazy limit).
+    """``L(t) = 1/2 sum_k k^(-alpha beta - 1) exp(-2 eta k^-alpha t)`` (theory §2, lazy limit).
 
     The mode sum is taken on the same grid as the solver (``grid`` passes to
     :func:`power_law_spectrum`), plus the tail ``r/2``; returns float64 values.
@@ -118,7 +118,7 @@ def solve_infinite_width(alpha: Any, beta: Any, gamma0: Any = 0, t_max: Any = 1e
                          t_min: Any = Fraction(1, 100), k_exact: int = K_EXACT_DEFAULT,
                          k_max: float | None = None, nodes_per_decade: int | None = None,
                          estimate_error: bool = False, progress: Progress = None) -> Curve:
-    """Loss curve ``L(t)`` of infinite-width gradient flow (SPEC §2), lazy or rich.
+    """Loss curve ``L(t)`` of infinite-width gradient flow (theory §2), lazy or rich.
 
     ``gamma0 = 0`` is lazy, ``gamma0 > 0`` rich. The curve has columns ``s`` (feature
     growth, ``s(1+s) = gamma0^2 |beta|^2``) and ``tau`` (effective time ``int (1+s) dt``).

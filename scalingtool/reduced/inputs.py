@@ -1,4 +1,4 @@
-"""Validation of the numerical layer's inputs (SPEC §1 ranges), raising :class:`UsageError`.
+"""Validation of the numerical layer's inputs (theory §1 ranges), raising :class:`UsageError`.
 
 Thin wrappers over :mod:`scalingtool.params` so that every solver accepts ``Fraction``,
 ``int``, ``float`` or text for ``alpha``, ``beta``, ``gamma0`` and the like, and reports a bad
@@ -47,7 +47,7 @@ def count(value: Any, name: str, low: int = 1, high: int = 10**12) -> int:
 
 
 def time_limit(value: Any, backend: Backend, name: str = "t_max") -> Fraction:
-    """The end time of a run: at most 1e12 in float64, 1e30 with mpmath (SPEC §2 numerics)."""
+    """The end time of a run: at most 1e12 in float64, 1e30 with mpmath (theory §2 numerics)."""
     high = T_MAX_MP if backend.is_mp else T_MAX_FLOAT
     t = parse_positive(value, name, high=LIMITS["t_max"].high)
     if t > high:
@@ -69,14 +69,14 @@ def widths_list(values: Sequence[Any], name: str = "widths", high: int = 10**12)
 def training_setup(training: str, dynamics: str, gamma0: Any) -> Fraction:
     """Check ``training``/``dynamics`` and return the ``gamma0`` they imply (0 when lazy).
 
-    Rich training with SGD has no exact closure (SPEC §2), so it is refused here.
+    Rich training with SGD has no exact closure (theory §2), so it is refused here.
     """
     if training not in TRAININGS:
         raise UsageError(f"training = {training!r} is not recognised: expected lazy or rich")
     if dynamics not in DYNAMICS:
         raise UsageError(f"dynamics = {dynamics!r} is not recognised: expected gd or sgd")
     if dynamics == "sgd" and training == "rich":
-        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (SPEC §2): "
+        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (theory §2): "
                          "expected dynamics = 'gd' for rich training")
     return gamma(gamma0) if training == "rich" else Fraction(0)
 

@@ -1,13 +1,13 @@
-"""Mode grids: a finite set of weighted modes standing for ``sum_{k>=1}`` (SPEC §1, §2).
+"""Mode grids: a finite set of weighted modes standing for ``sum_{k>=1}`` (theory §1, §2).
 
 A :class:`Spectrum` is what every reduced solver consumes: eigenvalues ``lam``, target
 coefficients ``w`` (``w*_k``), weights (how many true modes each entry stands for) and two
 constants for what lies outside the listed modes,
 
 * ``r``: the part of ``2L`` that no listed mode can learn (``r = sum_{k>k_max} lambda_k w_k^2``
-  at infinite width, the part outside the span of ``A`` at finite width, SPEC §2),
+  at infinite width, the part outside the span of ``A`` at finite width, theory §2),
 * ``lam_tail``: ``sum_{k>k_max} lambda_k``, the trace of the missing modes (it enters the
-  equations for ``kappa`` of SPEC §2-§3 as ``lam_tail/kappa``, valid since ``lambda_k << kappa``
+  equations for ``kappa`` of theory §2-§3 as ``lam_tail/kappa``, valid since ``lambda_k << kappa``
   there).
 
 :func:`power_law_spectrum` builds the default grid for ``lambda_k = k^-alpha``,
@@ -20,7 +20,7 @@ is analytic in a strip ``|Im u| < pi/(2 alpha)``, so the trapezoidal error away 
 is of order ``exp(-pi^2/(alpha h))``: with :func:`default_nodes_per_decade` it is far below
 1e-10. (Weights equal to the literal bin widths ``k_{j+1/2} - k_{j-1/2}`` would carry a
 relative bias ``h^2/24``; the ``k_j h`` form does not.) :func:`truncated_spectrum` is the plain
-sum over ``k <= M`` that SPEC §2 warns against; it is kept as a benchmark baseline.
+sum over ``k <= M`` that theory §2 warns against; it is kept as a benchmark baseline.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def _check_grid(k_exact: int, k_max: float, nodes_per_decade: int) -> None:
 def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Backend = "float64",
                        k_exact: int = K_EXACT_DEFAULT, k_max: float = K_MAX_DEFAULT,
                        nodes_per_decade: int | None = None) -> Spectrum:
-    """The grid for ``sum_{k>=1}`` of SPEC §1's power-law model (see module docstring).
+    """The grid for ``sum_{k>=1}`` of theory §1's power-law model (see module docstring).
 
     ``k <= k_exact``: exact terms (weight 1, the last three adjusted by the Euler-Maclaurin
     end term); ``k_exact + 1/2 <= k <= k_max``: log-spaced quadrature; ``k > k_max``: the
@@ -173,7 +173,7 @@ def truncated_spectrum(alpha: Fraction, beta: Fraction, modes: int,
                        precision: str | Backend = "float64") -> Spectrum:
     """Plain truncation ``k = 1..modes`` with nothing beyond (``r = lam_tail = 0``).
 
-    This is the baseline of SPEC §2's numerical warning, and the exact finite-``M`` model
+    This is the baseline of theory §2's numerical warning, and the exact finite-``M`` model
     used when comparing with sampled matrices of ``M`` columns.
     """
     if not 1 <= modes <= 10**8:

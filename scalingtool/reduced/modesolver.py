@@ -1,6 +1,6 @@
-"""The mode ODE of SPEC §2, solved once for infinite and finite width.
+"""The mode ODE of theory §2, solved once for infinite and finite width.
 
-SPEC §2 (infinite width, and the N-space form after the rescaling ``y = sqrt(N) x``):
+theory §2 (infinite width, and the N-space form after the rescaling ``y = sqrt(N) x``):
 
     d beta_k/dt = eta (1+s) lambda_k (w_k - beta_k) + eta gamma0^2/(1+s) c(t) beta_k,
     c = sum_k lambda_k beta_k (w_k - beta_k),     s (1+s) = gamma0^2 |beta|^2.

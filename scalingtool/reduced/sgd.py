@@ -1,6 +1,6 @@
-"""Lazy online SGD: exact second-moment recursions (SPEC §2, "Online SGD").
+"""Lazy online SGD: exact second-moment recursions (theory §2, "Online SGD").
 
-Both recursions of SPEC §2 are one recursion for the per-mode loss contributions ``c_i``
+Both recursions of theory §2 are one recursion for the per-mode loss contributions ``c_i``
 on a :class:`~scalingtool.reduced.modes.Spectrum` with rates ``d_i = lam_i``:
 
     c_i <- a_i c_i + u_i F,    F = sum_j weight_j c_j + r,    L = F/2,
@@ -9,13 +9,13 @@ on a :class:`~scalingtool.reduced.modes.Spectrum` with rates ``d_i = lam_i``:
 At infinite width (``d = lambda``, ``c_k = lambda_k C_k``) this is
 ``C_k <- (1 - eta lambda_k)^2 C_k + (eta^2/B)(lambda_k^2 C_k + lambda_k sum_j lambda_j C_j)``;
 at finite width (``d_i`` the eigenvalues of ``Sigma/N``, ``r`` the part outside the span,
-from :mod:`~scalingtool.reduced.finite_width`) it is the ``c_i`` recursion of SPEC §2.
+from :mod:`~scalingtool.reduced.finite_width`) it is the ``c_i`` recursion of theory §2.
 
-Stability (diagonal plus rank one, SPEC §2): ``eta d_max (1 + 1/B) < 2`` and
+Stability (diagonal plus rank one, theory §2): ``eta d_max (1 + 1/B) < 2`` and
 ``sum_i weight_i (eta d_i/B) / (2 - eta d_i (1 + 1/B)) < 1``; :func:`largest_stable_step`
 bisects on it.
 
-Long runs (SPEC asks for ``t ~ 1e8`` steps and beyond) use *block steps*: over a block of
+Long runs (``t ~ 1e8`` steps and beyond) use *block steps*: over a block of
 ``D`` steps in which ``F`` is taken linear in the step index (from ``F0`` to ``F1``), the
 recursion is summed exactly per mode with the geometric sums
 ``S0 = sum_{j<D} a^j = (1 - a^D)/(1 - a)`` and ``T1 = sum_{j<D} (D-1-j) a^j``, so
@@ -76,7 +76,7 @@ def stability_sum(spec: Spectrum, eta: Any, batch: int) -> float:
 
 def bisect_stable_step(stability: Callable[[float], float], d_max: float, batch: int) -> float:
     """The largest ``eta`` with ``stability(eta) < 1`` below ``2/(d_max (1 + 1/batch))``,
-    by bisection (SPEC §2: stability is monotone in ``eta``)."""
+    by bisection (theory §2: stability is monotone in ``eta``)."""
     lo, hi = 0.0, 2.0 / (d_max * (1 + 1 / batch))
     for _ in range(_BISECTIONS):
         mid = (lo + hi) / 2
@@ -98,7 +98,7 @@ def check_stable(spec: Spectrum, eta: Any, batch: int) -> None:
     if stability_sum(spec, eta, batch) >= 1:
         best = largest_stable_step(spec, batch)
         raise NumericalError(f"SGD step eta = {float(eta):.6g} is unstable for batch size {batch}: "
-                             f"the largest stable step is {best:.6g} (SPEC §2 stability condition)")
+                             f"the largest stable step is {best:.6g} (theory §2 stability condition)")
 
 
 def sgd_plain(spec: Spectrum, eta: Any, batch: int, steps: int) -> list[Any]:
@@ -194,7 +194,7 @@ def solve_sgd(alpha: Any, beta: Any, eta: Any, batch: int = 1, steps: int = 10**
               precision: str | Backend = "float64", points_per_decade: int = 20,
               substeps: int = 1, k_exact: int = K_EXACT_DEFAULT,
               progress: Progress = None) -> Curve:
-    """Expected loss of lazy online SGD with batch ``batch`` and step ``eta`` (SPEC §2).
+    """Expected loss of lazy online SGD with batch ``batch`` and step ``eta`` (theory §2).
 
     ``width=None`` is infinite width (power-law grid); a whole ``width`` uses the finite-width
     recursion on a seeded random ``A`` (see :func:`~scalingtool.reduced.finite_width.

@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
+from . import builtin
 from .kinds import Kind, Outcome, Part, Plan, get_kind
-from .recipe import Recipe, load_recipe
+from .recipe import Recipe, parse_recipe
 from .schema import KindParams, short_path, validate, validate_params
 from .store import BlockedPart, CorruptPart, Store, to_jsonable
 
@@ -75,8 +76,9 @@ def _compute(part: Part, source: str) -> dict[str, Any]:
 
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True) -> RunResult:
-    """Run ``recipe`` into ``out`` (default ``out/<name>``), reusing parts already stored."""
-    recipe = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    """Run ``recipe`` (a :class:`Recipe`, a built-in name or a file path) into ``out``
+    (default ``out/<name>``), reusing parts already stored."""
+    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
     params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
     plan = _plan(kind, params, recipe.source)

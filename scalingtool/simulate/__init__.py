@@ -1,9 +1,9 @@
-"""The real networks (SPEC §1 and §5): simulate, record loss curves, measure time exponents.
+"""The real networks (theory §1 and §5): simulate, record loss curves, measure time exponents.
 
-* :func:`simulate_linear` -- the projected two-layer linear network of SPEC §1 (population
+* :func:`simulate_linear` -- the projected two-layer linear network of theory §1 (population
   GD, online SGD or full-batch GD on P points), NumPy or PyTorch, an ensemble of seeds
   trained together; exact population loss at log-spaced steps.
-* :func:`simulate_mlp_circle` -- the two-layer ReLU network on the circle of SPEC §5.
+* :func:`simulate_mlp_circle` -- the two-layer ReLU network on the circle of theory §5.
 
 Both return a :class:`SimulationResult` (curves per seed, exponent per seed with mean and
 spread, metadata; ``to_rows()`` for CSV, ``to_dict()`` for JSON).

@@ -1,4 +1,4 @@
-"""Simulate the projected two-layer linear network of SPEC §1 and measure its time exponent.
+"""Simulate the projected two-layer linear network of theory §1 and measure its time exponent.
 
 :func:`simulate_linear` draws the frozen projection of every seed
 (:mod:`~scalingtool.simulate.projection`), builds the gradient signal of the chosen training
@@ -8,7 +8,7 @@ at once along a leading seed axis (:mod:`~scalingtool.simulate.loop`), records t
 population loss ``1/2 (yy - 2 u.b + u^T Sigma u)`` at log-spaced steps and fits the time
 exponent per seed (:mod:`~scalingtool.simulate.result`).
 
-Training modes (SPEC §1): ``batch=None, data=None`` -- gradient descent on the population
+Training modes (theory §1): ``batch=None, data=None`` -- gradient descent on the population
 loss (default); ``batch=Bsz`` -- online SGD with fresh Gaussian samples each step;
 ``data=P`` -- full-batch GD on a fixed sample of P points.
 
@@ -20,15 +20,15 @@ rich 0.669 +- 0.016 (theory 2/3) in 2-5 min. Why:
 
 * population GD: its gradients are exact, so a curve has no sampling noise and costs
   ``O(N^2)`` per step; for hard tasks the SGD-noise term ``t^-(2 - 1/alpha)`` decays faster
-  than the signal and does not change the exponent (SPEC §3), so GD measures the same
+  than the signal and does not change the exponent (theory §3), so GD measures the same
   time exponent in a fraction of the time (online SGD costs ``O(Bsz N^2)`` per step and
   needs more seeds for the same error bar);
 * ``measure="excess"``: the width floor ``L_inf(N)`` (exact for the drawn ``A``) is a
-  separate term of SPEC §3; subtracting it keeps the signal term's slope visible up to
+  separate term of theory §3; subtracting it keeps the signal term's slope visible up to
   ``tau ~ N^alpha / 100`` instead of bending it from ``tau ~ 100`` (at N = 512 the raw
   loss gives a lazy slope of ~0.42 over ``tau = 100..3000``, the excess loss ~0.5);
 * ``width=1024``, ``gamma0=2``: rich training sits near its asymptotic slope from
-  ``tau ~ 1`` on (at ``gamma0 = 1`` it approaches 2/3 from below over decades, SPEC §4),
+  ``tau ~ 1`` on (at ``gamma0 = 1`` it approaches 2/3 from below over decades, theory §4),
   and the learned modes ``k ~ tau^(1/alpha)`` stay well below N over the fit window
   (at N = 512 the rich slope dips to ~0.60 within the window);
 * ``steps=3000``: with the default step the run ends at ``tau ~ 3000`` lazy and ``tau ~ 100``
@@ -121,7 +121,7 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
                     rng: str | None = None, share_projection: bool = False,
                     lr_rule: str = "predicted", safety: float = DEFAULT_SAFETY,
                     record_per_decade: int = 16) -> SimulationResult:
-    """Train the projected linear network of SPEC §1 for every seed and measure its time exponent.
+    """Train the projected linear network of theory §1 for every seed and measure its time exponent.
 
     Parameters
     ----------
@@ -214,7 +214,7 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     s_seen = float(np.nanmax(curves["s"])) if "s" in curves and curves["s"].size else 0.0
     stability = eta * (1.0 + 2.0 * s_seen) / eta_lazy
     metadata = {
-        "model": "projected two-layer linear network (SPEC §1)",
+        "model": "projected two-layer linear network (theory §1)",
         "alpha": str(alpha_q), "beta": str(beta_q), "alpha_value": float(alpha_q),
         "beta_value": float(beta_q), "gamma0": gamma0_f, "training": "rich" if gamma0_f > 0 else "lazy",
         "width": width, "steps": steps, "steps_done": rec.steps[-1] if rec.steps else 0,

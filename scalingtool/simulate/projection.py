@@ -1,4 +1,4 @@
-"""The frozen random projection ``A`` and the N-space statistics it induces (SPEC §1, §2).
+"""The frozen random projection ``A`` and the N-space statistics it induces (theory §1, §2).
 
 For each seed, ``A`` (N x M, i.i.d. N(0, 1)) is drawn column block by column block from
 that seed's projection stream, and reduced once to
@@ -10,7 +10,7 @@ and the fast sampler need is in ``(Sigma, b, yy)``: the cost is ``O(N^2 M)`` onc
 itself is kept only for the explicit path (memory ``8 N M`` bytes per seed).
 
 Also computed (on first use): the eigenvalues ``d_i`` of ``Sigma / N`` (step-size rules,
-SGD recursion of SPEC §2), its top eigenvalue alone, and the width floor ``L_inf(N) = 1/2 (yy - b^T Sigma^+ b)``, the
+SGD recursion of theory §2), its top eigenvalue alone, and the width floor ``L_inf(N) = 1/2 (yy - b^T Sigma^+ b)``, the
 smallest population loss any predictor ``beta_vec = A^T u`` reaches.
 """
 
@@ -59,7 +59,7 @@ class Projection:
         return int(self.b.shape[1])
 
     def loss(self, u: np.ndarray) -> np.ndarray:
-        """Population loss ``1/2 (yy - 2 u.b + u^T Sigma u)`` for ``u`` of shape (S, N) (SPEC §2)."""
+        """Population loss ``1/2 (yy - 2 u.b + u^T Sigma u)`` for ``u`` of shape (S, N) (theory §2)."""
         su = np.einsum("sij,sj->si", self.sigma, u)
         return 0.5 * (self.yy - 2.0 * np.sum(u * self.b, axis=1) + np.sum(u * su, axis=1))
 

@@ -1,9 +1,9 @@
-"""Two exact ways to draw training pairs ``(h, y) = (A psi, w* . psi)`` (SPEC §1).
+"""Two exact ways to draw training pairs ``(h, y) = (A psi, w* . psi)`` (theory §1).
 
 * :class:`ExplicitSampler` draws ``psi ~ N(0, Lambda)`` in R^M and multiplies by ``A``:
   ``O(N M)`` per sample -- what a user would naively write.
 * :class:`FastSampler` uses that ``(h, y)`` is jointly Gaussian in R^(N+1) with covariance
-  ``K = [[Sigma, b], [b^T, yy]]`` (SPEC §1, "useful identity"): one factor ``K = L L^T`` is
+  ``K = [[Sigma, b], [b^T, yy]]`` (theory §1, "useful identity"): one factor ``K = L L^T`` is
   computed once, then ``(h, y) = L z`` with ``z ~ N(0, I_{N+1})``: ``O(N^2)`` per sample,
   exact in distribution. The factor is a Cholesky factor; when ``K`` is singular (``M <= N``
   without a tail) it is ``V diag(sqrt(max(e, 0)))`` from ``K = V diag(e) V^T`` instead.
@@ -51,7 +51,7 @@ def joint_factor(proj: Projection) -> np.ndarray:
 
 
 class FastSampler:
-    """``(h, y) = L z`` in R^(N+1): ``O(N^2)`` per sample (SPEC §1)."""
+    """``(h, y) = L z`` in R^(N+1): ``O(N^2)`` per sample (theory §1)."""
 
     name = "fast"
 

@@ -1,8 +1,8 @@
-"""The power-law task in feature space, truncated at M modes (SPEC §1).
+"""The power-law task in feature space, truncated at M modes (theory §1).
 
 ``lambda_k = k^-alpha`` and ``lambda_k (w*_k)^2 = k^-(alpha beta + 1)`` for ``k = 1..M``
 (all ``w*_k > 0``: the frozen matrix ``A`` is sign-symmetric, so signs do not matter in
-distribution). The modes ``k > M`` are the *tail*; SPEC §1 allows two treatments:
+distribution). The modes ``k > M`` are the *tail*; theory §1 allows two treatments:
 
 * ``"truncated"``: drop them (the model has exactly M features); fine when the tail power
   ``sum_{k>M} lambda_k w*_k^2`` is far below the smallest loss the run can reach;
@@ -11,7 +11,7 @@ distribution). The modes ``k > M`` are the *tail*; SPEC §1 allows two treatment
   ``A_tail Lambda_tail A_tail^T`` around its mean are dropped).
 
 The smallest reachable loss is bounded below by the width floor, whose deterministic
-equivalent (SPEC §2, lazy limit) is ``L_inf(N) ~= 1/2 kappa sum_k lambda_k w_k^2 / (lambda_k + kappa)``
+equivalent (theory §2, lazy limit) is ``L_inf(N) ~= 1/2 kappa sum_k lambda_k w_k^2 / (lambda_k + kappa)``
 with ``sum_k lambda_k / (lambda_k + kappa) = N``. :func:`choose_modes` picks M (or checks the
 user's M) against it and says which treatment the run uses.
 """
@@ -43,7 +43,7 @@ def tail_sum(p: float, m: int) -> float:
 
 
 def width_floor_estimate(alpha: float, beta: float, width: int) -> float:
-    """Deterministic equivalent of the width floor ``L_inf(N)`` (SPEC §2, lazy limit).
+    """Deterministic equivalent of the width floor ``L_inf(N)`` (theory §2, lazy limit).
 
     Solves ``sum_k lambda_k/(lambda_k + kappa) = N`` by bisection in ``log kappa`` over
     ``k <= 64 N`` exactly plus the tail ``sum_{k > 64N} lambda_k / kappa`` (there
@@ -67,7 +67,7 @@ def width_floor_estimate(alpha: float, beta: float, width: int) -> float:
 
 @dataclass(frozen=True)
 class PowerLawTask:
-    """``lambda_k``, ``w*_k`` for ``k <= M`` and the tail that is kept or dropped (SPEC §1)."""
+    """``lambda_k``, ``w*_k`` for ``k <= M`` and the tail that is kept or dropped (theory §1)."""
 
     alpha: float
     beta: float
@@ -99,7 +99,7 @@ class PowerLawTask:
         return self.tail_power if self.tail == "gaussian" else 0.0
 
     def metadata(self) -> dict[str, Any]:
-        """What the result records about the features (SPEC §1, last paragraph)."""
+        """What the result records about the features (theory §1, last paragraph)."""
         return {"M": self.modes, "tail": self.tail, "tail_power": self.tail_power,
                 "tail_lambda": self.tail_lambda, "width_floor_estimate": self.floor_estimate,
                 "tail_to_floor": self.tail_power / self.floor_estimate}

@@ -1,4 +1,4 @@
-"""Verification: theory, reduced dynamics and simulation side by side (issue 3, 4).
+"""Verification: theory, reduced dynamics and simulation side by side.
 
 :func:`verify` runs the requested tiers and returns the table rows; the command exits 1
 when any row fails. Tiers are looked up in :data:`TIERS` and imported on first use, so a

@@ -107,7 +107,7 @@ def _claim(raw: Any, where: str) -> Claim:
     training = choice("training", ("lazy", "rich"))
     quantity = choice("quantity", tuple(QUANTITIES))
     if quantity == "data" and training == "rich":
-        raise UsageError(f"{where}: the data exponent is covered for lazy training only (SPEC §3)")
+        raise UsageError(f"{where}: the data exponent is covered for lazy training only (theory §3)")
     tolerance = raw.get("tolerance")
     if tolerance is not None:
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):

@@ -1,4 +1,4 @@
-"""The theory tier: the two derivation routes agree, and claims match the theory (SPEC §3).
+"""The theory tier: the two derivation routes agree, and claims match the theory (theory §3).
 
 * compiled formulas (the fast path) against the direct SymPy evaluation, exactly, on a
   grid covering hard, easy and super-easy tasks under SGD and gradient flow;

@@ -1,4 +1,4 @@
-"""Backend: precision parsing and the exponential-integrator kernels (SPEC §2 numerics)."""
+"""Backend: precision parsing and the exponential-integrator kernels (theory §2 numerics)."""
 
 from __future__ import annotations
 

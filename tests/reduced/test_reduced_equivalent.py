@@ -1,4 +1,4 @@
-"""Deterministic equivalents: lazy width floor and finite-data curve (SPEC §2, §3)."""
+"""Deterministic equivalents: lazy width floor and finite-data curve (theory §2, §3)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_width_exponent_float64(alpha, beta) -> None:
 
 
 def test_width_exponent_mp_at_large_width() -> None:
-    """mpmath carries the deterministic equivalent to N = 1e12 (SPEC: widths up to 1e12)."""
+    """mpmath carries the deterministic equivalent to N = 1e12 (widths up to 1e12)."""
     curve = deterministic_width_curve(2, F(6, 5), _log_sizes(1e10, 1e12, 3), precision="mp:30")
     m = local_exponent(curve.x, curve.loss)
     # beta = 1.2 > 1: exponent alpha = 2; the beta-dependent correction N^-(alpha(beta-1))
@@ -61,7 +61,7 @@ def test_width_floor_matches_sampled_projections() -> None:
         theory = width_loss(spec, n)
     mean, err = np.mean(samples), np.std(samples, ddof=1) / np.sqrt(len(samples))
     # statistical: 3 standard errors of the 8-seed mean (one seed scatters ~8% because the
-    # lowest modes dominate), plus the ~2% finite-N bias quoted in SPEC §2
+    # lowest modes dominate), plus the ~2% finite-N bias quoted in theory §2
     assert abs(mean - theory) < 3 * err + 0.02 * theory
 
 
@@ -79,7 +79,7 @@ def test_data_curve_matches_sampled_ridgeless_regression() -> None:
         theory = float(data_error(spec, p)[0])
     mean, err = np.mean(samples), np.std(samples, ddof=1) / np.sqrt(len(samples))
     # statistical: 3 standard errors of the 8-seed mean (a seed scatters ~15% at P = 200),
-    # plus the ~4% finite-P bias quoted in SPEC §3
+    # plus the ~4% finite-P bias quoted in theory §3
     assert abs(mean - theory) < 3 * err + 0.04 * theory
 
 

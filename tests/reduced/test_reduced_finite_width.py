@@ -1,4 +1,4 @@
-"""Finite width: the N-space reduction of SPEC §2 against the actual network."""
+"""Finite width: the N-space reduction of theory §2 against the actual network."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _power_law(modes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _network(times: list) -> tuple[np.ndarray, np.ndarray, float]:
-    """The network of SPEC §1 (a(0) = 0, B(0) = I, rates eta N and eta gamma0^2), DOP853.
+    """The network of theory §1 (a(0) = 0, B(0) = I, rates eta N and eta gamma0^2), DOP853.
 
     Returns the loss, s = gamma0^2 |a|^2/N, and the worst violation of the balance
     B B^T - gamma0^2 a a^T/N = I.
@@ -88,7 +88,7 @@ def test_step_halving_converges_at_finite_width() -> None:
 
 
 def test_lazy_floor_is_r_over_2() -> None:
-    """Lazy gradient flow at width N ends at L_inf = r/2 (SPEC §2)."""
+    """Lazy gradient flow at width N ends at L_inf = r/2 (theory §2)."""
     spec = finite_width_spectrum(2, F(1, 2), 32, seed=2)
     curve = solve_finite_width(2, F(1, 2), 0, width=32, seed=2, t_max=1e12)
     # every mode is learned by t = 1e12 (smallest rate sigma/N ~ 1e-4): exact floor
@@ -96,7 +96,7 @@ def test_lazy_floor_is_r_over_2() -> None:
 
 
 def test_rich_and_lazy_share_the_width_floor() -> None:
-    """Width exponent is the same lazy and rich (SPEC §3): both end at r/2."""
+    """Width exponent is the same lazy and rich (theory §3): both end at r/2."""
     lazy = solve_finite_width(2, F(1, 2), 0, width=32, seed=2, t_max=1e12)
     rich = solve_finite_width(2, F(1, 2), 1, width=32, seed=2, t_max=1e12)
     assert abs(rich.loss[-1] / lazy.loss[-1] - 1) < 1e-8

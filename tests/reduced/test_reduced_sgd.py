@@ -1,4 +1,4 @@
-"""Lazy online SGD: exact second-moment recursions (SPEC §2) and the noise exponent (§3)."""
+"""Lazy online SGD: exact second-moment recursions (theory §2) and the noise exponent (§3)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_largest_stable_step_sits_on_the_boundary() -> None:
     spec = power_law_spectrum(2, 3)
     eta = largest_stable_step(spec, 2)
     assert stability_sum(spec, eta * (1 - 1e-9), 2) < 1 <= stability_sum(spec, eta * (1 + 1e-9), 2)
-    # small-eta estimate of SPEC §2: eta ~ 2 B / tr(Lambda), tr = zeta(2) = 1.645
+    # small-eta estimate of theory §2: eta ~ 2 B / tr(Lambda), tr = zeta(2) = 1.645
     assert 0.3 < eta / (2 * 2 / 1.645) < 1.5
 
 
@@ -64,7 +64,7 @@ def _assert_matches_recursion(losses: list, spec, eta: float, batch: int, steps:
 
 
 def test_finite_width_recursion_matches_monte_carlo() -> None:
-    """SPEC §2: M = 30, N = 10, Bsz = 2; 4000 vectorised SGD runs of the lazy network."""
+    """theory §2: M = 30, N = 10, Bsz = 2; 4000 vectorised SGD runs of the lazy network."""
     n, m, batch, seed, steps, runs = 10, 30, 2, 1, 60, 4000
     spec = finite_width_spectrum(F(3, 2), F(1, 2), n, seed, modes=m, tail="drop")
     eta = 0.5 * largest_stable_step(spec, batch)
@@ -106,7 +106,7 @@ def test_infinite_width_recursion_matches_monte_carlo() -> None:
 
 
 def test_super_easy_noise_exponent() -> None:
-    """SPEC §3: with SGD noise the observed exponent is min(beta, 2 - 1/alpha)."""
+    """theory §3: with SGD noise the observed exponent is min(beta, 2 - 1/alpha)."""
     curve = solve_sgd(2, 3, 0.5, batch=2, steps=10**10)
     m = local_exponent(curve.x, curve.loss)
     # super-easy (beta = 3 > 1.5): noise term t^-(2 - 1/alpha) = t^-1.5; signal t^-3 is
@@ -123,7 +123,7 @@ def test_hard_sgd_keeps_beta() -> None:
 
 
 def test_finite_width_sgd_settles_above_r_over_2() -> None:
-    """SPEC §2: constant-step SGD settles at (r/2)/(1 - S(eta)) above gradient flow's r/2."""
+    """theory §2: constant-step SGD settles at (r/2)/(1 - S(eta)) above gradient flow's r/2."""
     spec = finite_width_spectrum(2, F(1, 2), 16, seed=3)
     eta = 0.5 * largest_stable_step(spec, 2)
     curve = solve_sgd(2, F(1, 2), eta, batch=2, steps=10**9, width=16, seed=3)

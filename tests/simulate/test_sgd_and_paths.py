@@ -1,4 +1,4 @@
-"""Online SGD: the two data paths agree in distribution, and lazy SGD matches SPEC §2's recursion."""
+"""Online SGD: the two data paths agree in distribution, and lazy SGD matches theory §2's recursion."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_joint_factor_handles_a_singular_covariance():
 
 
 def _sgd_recursion(proj, lr, batch, steps):
-    """SPEC §2, online SGD, lazy, finite width: expected loss after each step."""
+    """theory §2, online SGD, lazy, finite width: expected loss after each step."""
     n = proj.width
     d, e = np.linalg.eigh(proj.sigma[0] / n)
     c = (e.T @ proj.b[0]) ** 2 / (n * d)
@@ -70,7 +70,7 @@ def _sgd_recursion(proj, lr, batch, steps):
 
 @pytest.mark.parametrize("path", ["fast", "explicit"])
 def test_lazy_sgd_matches_the_exact_recursion(path):
-    # SPEC's own check: M = 30, N = 10, Bsz = 2, Monte Carlo over SGD noise for one A.
+    # The check quoted in theory §2: M = 30, N = 10, Bsz = 2, Monte Carlo over SGD noise for one A.
     width, modes, batch, steps, members = 10, 30, 2, 80, 1000
     task = choose_modes(2.0, 0.5, width, modes, "truncated")
     proj = build_projection(task, width, (0,))

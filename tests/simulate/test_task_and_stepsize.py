@@ -1,4 +1,4 @@
-"""Feature truncation (SPEC §1, last paragraph) and the step-size rule (SPEC §1, "Step size")."""
+"""Feature truncation (theory §1, last paragraph) and the step-size rule (theory §1, "Step size")."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_tail_sum_is_the_hurwitz_tail():
 
 
 def test_width_floor_estimate_matches_sampled_projections():
-    # SPEC §2: the deterministic equivalent agrees with sampled A within ~2% at N = 100..400.
+    # theory §2: the deterministic equivalent agrees with sampled A within ~2% at N = 100..400.
     # One seed scatters by ~10% around it; the mean of 4 has ~5% standard error: 10% bound.
     task = choose_modes(2.0, 0.5, 128)
     floors = build_projection(task, 128, range(4)).floor

@@ -1,7 +1,7 @@
-"""Reduced-dynamics recipes: families of loss curves with measured slopes (SPEC §2-§4).
+"""Reduced-dynamics recipes: families of loss curves with measured slopes (theory §2-§4).
 
 One shape serves every curve kind: a part is one curve (a task and a training), its
-stored data are the curve and the measured exponent (SPEC §4 local slope over the last
+stored data are the curve and the measured exponent (theory §4 local slope over the last
 decades), the summary puts each measurement beside the SymPy prediction, and the figure
 draws the curves on log-log axes with the predicted power law overlaid as a dashed line.
 

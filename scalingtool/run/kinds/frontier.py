@@ -1,9 +1,9 @@
-"""Reduced-dynamics recipe: the compute frontier, lazy vs rich (SPEC §2-§3).
+"""Reduced-dynamics recipe: the compute frontier, lazy vs rich (theory §2-§3).
 
-For each training, finite-width gradient flow on one draw of ``A`` (SPEC §2, N-space form
+For each training, finite-width gradient flow on one draw of ``A`` (theory §2, N-space form
 in ``Sigma``'s eigenbasis) gives ``L(t, N)`` for a family of widths; the envelope
 ``min_N L(C/N, N)`` over ``C = N t`` and the argmin width are fitted as power laws and
-compared with the compute-optimal row of SPEC §3 (``e`` and ``N* ~ C^a``).
+compared with the compute-optimal row of theory §3 (``e`` and ``N* ~ C^a``).
 """
 
 from __future__ import annotations

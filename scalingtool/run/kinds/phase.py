@@ -1,4 +1,4 @@
-"""Theory layer: the (alpha, beta) phase diagram of compute-optimal exponents (SPEC §3).
+"""Theory layer: the (alpha, beta) phase diagram of compute-optimal exponents (theory §3).
 
 The paper's Figure 1 in spirit: the compute exponent lazy and rich, their ratio, and the
 regime boundaries ``beta = 1`` and ``beta = 2 - 1/alpha`` (SGD) drawn on top. Expected
