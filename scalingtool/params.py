@@ -167,8 +167,10 @@ class Limit:
 
 
 def _short(value: Fraction) -> str:
-    """``1000`` stays; ``10**30`` prints as ``1e+30``."""
-    return str(value) if abs(value) < 10**6 else f"{float(value):.3g}"
+    """``1000`` and ``9223372036854775807`` stay exact; ``10**30`` prints as ``1e+30``."""
+    text = str(value)
+    power_of_ten = text.startswith("1") and set(text[1:]) == {"0"}
+    return f"{float(value):.0e}" if power_of_ten and len(text) > 6 else text
 
 
 _F = Fraction
