@@ -60,5 +60,7 @@ def test_reduced_and_simulated_see_the_same_a(seed: int) -> None:
     proj = build_projection(choose_modes(2.0, 0.5, n, m, "truncated"), n, [seed])
     np.testing.assert_allclose(np.sort(spec.lam.astype(float)), proj.kernel_eigs[0], rtol=1e-10)
     assert float(spec.r) == pytest.approx(2 * proj.floor[0], rel=1e-8)
+    explicit = build_projection(choose_modes(2.0, 0.5, n, m, "truncated"), n, [seed], keep_matrix=True)
+    np.testing.assert_array_equal(explicit.a_transposed[0], projection_matrix(n, m, seed).T)  # psi path
     other = build_projection(choose_modes(2.0, 0.5, n, m, "truncated"), n, [seed + 1])
     assert not np.allclose(np.sort(spec.lam.astype(float)), other.kernel_eigs[0], rtol=1e-3)
