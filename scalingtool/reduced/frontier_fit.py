@@ -185,8 +185,8 @@ def _interp(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
 def _surface(spec: Spectrum, training: str, dynamics: str, g0: Fraction, eta: Fraction,
              batch: int, times: np.ndarray) -> tuple[np.ndarray, float]:
     """``(L(times), floor)`` at one width and draw (theory §2, N-space form or SGD recursion)."""
-    lam = spec.backend.to_float(spec.lam)
-    w = spec.backend.to_float(spec.w)
+    lam = spec.precision.to_float(spec.lam)
+    w = spec.precision.to_float(spec.w)
     r = float(spec.r)
     if dynamics == "sgd":
         steps = int(math.ceil(float(times[-1]) / float(eta))) + 1
@@ -198,7 +198,7 @@ def _surface(spec: Spectrum, training: str, dynamics: str, g0: Fraction, eta: Fr
         rate = 2.0 * float(eta) * lam
         loss = np.array([0.5 * (r + float(np.sum(power * np.exp(-rate * tv)))) for tv in times])
         return loss, 0.5 * r
-    ppd, sub = points_and_substeps(spec.backend, None, None)
+    ppd, sub = points_and_substeps(spec.precision, None, None)
     curve = solve_spectrum(spec, g0, eta, Fraction(float(times[-1] * 1.001)),
                            Fraction(float(times[0] * 0.999)), ppd, sub, False, None, {})
     return _interp(curve.x, curve.loss, times), 0.5 * r

@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
-from .backend import Backend, get_backend
+from ..spectral import solve_kappa
+from .precision import Precision, get_precision
 
 __all__ = [
     "Spectrum",
@@ -66,7 +67,7 @@ class Spectrum:
     weight: np.ndarray
     r: Any
     lam_tail: Any
-    backend: Backend
+    precision: Precision
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,11 +77,18 @@ class Spectrum:
 
     def msum(self, values: np.ndarray) -> Any:
         """``sum_i weight_i values_i``: the mode sum represented by the grid."""
-        return self.backend.dot(self.weight, values)
+        return self.precision.dot(self.weight, values)
 
     def target_power(self) -> Any:
         """``w*^T Lambda w* = r + sum_i weight_i lam_i w_i^2`` (twice the loss at ``beta_vec = 0``)."""
         return self.r + self.msum(self.lam * self.w * self.w)
+
+    def kappa(self, n: Any) -> Any:
+        """``kappa`` with ``sum_k lambda_k/(lambda_k + kappa) = n`` on this grid (theory §2, §3).
+
+        The modes above the grid count ``lam_tail/kappa``. Call inside ``self.precision.context()``.
+        """
+        return solve_kappa(self.lam, self.weight, self.lam_tail, n, self.precision)
 
 
 def default_nodes_per_decade(alpha: float) -> int:
@@ -124,7 +132,7 @@ def _check_grid(k_exact: int, k_max: float, nodes_per_decade: int) -> None:
                          "expected 4 <= nodes_per_decade <= 10000")
 
 
-def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Backend = "float64",
+def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Precision = "float64",
                        k_exact: int = K_EXACT_DEFAULT, k_max: float = K_MAX_DEFAULT,
                        nodes_per_decade: int | None = None) -> Spectrum:
     """The grid for ``sum_{k>=1}`` of theory §1's power-law model (see module docstring).
@@ -134,7 +142,7 @@ def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Backend
     constants ``r = k_max^(-alpha beta)/(alpha beta)`` and
     ``lam_tail = k_max^(1-alpha)/(alpha - 1)`` (integrals of the pure power tails).
     """
-    be = get_backend(precision)
+    be = get_precision(precision)
     alpha, beta = Fraction(alpha), Fraction(beta)
     per_decade = nodes_per_decade or default_nodes_per_decade(float(alpha))
     _check_grid(k_exact, k_max, per_decade)
@@ -170,7 +178,7 @@ def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Backend
 
 
 def truncated_spectrum(alpha: Fraction, beta: Fraction, modes: int,
-                       precision: str | Backend = "float64") -> Spectrum:
+                       precision: str | Precision = "float64") -> Spectrum:
     """Plain truncation ``k = 1..modes`` with nothing beyond (``r = lam_tail = 0``).
 
     This is the baseline of theory §2's numerical warning, and the exact finite-``M`` model
@@ -178,7 +186,7 @@ def truncated_spectrum(alpha: Fraction, beta: Fraction, modes: int,
     """
     if not 1 <= modes <= 10**8:
         raise UsageError(f"modes = {modes} is out of range: expected 1 <= modes <= 100000000")
-    be = get_backend(precision)
+    be = get_precision(precision)
     alpha, beta = Fraction(alpha), Fraction(beta)
     a_exp, w_exp = _exponents(alpha, beta)
     with be.context():

@@ -11,10 +11,10 @@ spread, metadata; ``to_rows()`` for CSV, ``to_dict()`` for JSON).
 
 from __future__ import annotations
 
-from .backend import BACKENDS, DEVICES, get_backend
+from .arraylib import BACKENDS, DEVICES, get_arraylib
 from .linear import DEFAULT_STEPS, DEFAULT_WIDTH, RICH_GAMMA0, simulate_linear
 from .mlp_circle import simulate_mlp_circle
 from .result import SimulationResult
 
-__all__ = ["simulate_linear", "simulate_mlp_circle", "SimulationResult", "get_backend", "BACKENDS", "DEVICES",
+__all__ = ["simulate_linear", "simulate_mlp_circle", "SimulationResult", "get_arraylib", "BACKENDS", "DEVICES",
            "RICH_GAMMA0", "DEFAULT_WIDTH", "DEFAULT_STEPS"]

@@ -60,19 +60,17 @@ import numpy as np
 from ..errors import NumericalError, UsageError
 from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
-from .backend import numpy_generators
+from ..spectral import MLP_STREAM, generators, power_iteration
 from .inputs import fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .slope import decay_exponents
 
 __all__ = ["simulate_mlp_circle", "measured_task", "ntk_fourier_spectrum", "ReluCircleNetwork",
-           "circle_target", "ALPHA_NOMINAL", "MLP_STREAM"]
+           "circle_target", "ALPHA_NOMINAL"]
 
 #: the capacity theory §5 expects of the ReLU NTK with a bias (used to set the target's decay)
 ALPHA_NOMINAL = 2.0
-#: random stream of the MLP's initial weights and target phases
-MLP_STREAM = 4
 
 
 def _grid(points: int, offset: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -166,14 +164,12 @@ def ntk_fourier_spectrum(net: ReluCircleNetwork, points: int) -> np.ndarray:
 def _top_kernel_eig(net: ReluCircleNetwork, x: np.ndarray, h0: np.ndarray, iters: int = 200) -> np.ndarray:
     """Largest eigenvalue of ``K/G`` (initial NTK on the training grid) per member, power iteration."""
     parts = _jacobian_parts(net, x, h0)
-    v = np.ones(h0.shape[:2]) / math.sqrt(h0.shape[1])
-    value = np.zeros(h0.shape[0])
-    for _ in range(iters):
-        w = sum(np.einsum("sgn,sn->sg", p, np.einsum("sgn,sg->sn", p, v)) for p in parts)
-        w /= net.width * x.shape[0]
-        value = np.sum(v * w, axis=1)
-        v = w / np.linalg.norm(w, axis=1, keepdims=True)
-    return value
+    scale = net.width * x.shape[0]
+
+    def matvec(v: np.ndarray) -> np.ndarray:
+        return sum(np.einsum("sgn,sn->sg", p, np.einsum("sgn,sg->sn", p, v)) for p in parts) / scale
+
+    return power_iteration(matvec, np.ones(h0.shape[:2]), iters)[0]
 
 
 def _fit_alpha(spectrum: np.ndarray, k_range: tuple[int, int]) -> np.ndarray:
@@ -239,7 +235,7 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     _check_mlp_memory(len(seed_list), grid, width)
     window = fit_window_steps(fit_window, steps)
 
-    gens = numpy_generators(seed_list, MLP_STREAM)
+    gens = generators(seed_list, MLP_STREAM)
     net = ReluCircleNetwork(gens, width, gamma0_f, lr=1.0)
     phases = np.stack([g.uniform(0.0, 2.0 * np.pi, modes) for g in gens])
     theta, x = _grid(grid)
@@ -320,10 +316,9 @@ class _TimeStepper:
     def _top(self) -> float:
         # power iteration from the previous eigenvector: the kernel drifts slowly, a few matvecs
         # track it; the estimate is a lower bound, which ``safety`` (default 1/2) covers
-        for _ in range(self.power_iters):
-            w = self.net.kernel_matvec(self.x, self.h0, self.v)
-            self.top = np.sum(self.v * w, axis=1)
-            self.v = w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-300)
+        if self.power_iters:
+            self.top, self.v = power_iteration(lambda v: self.net.kernel_matvec(self.x, self.h0, v),
+                                               self.v, self.power_iters)
         return float(np.max(self.top))
 
     def __call__(self) -> None:

@@ -11,7 +11,7 @@ rates ``eta N`` (readout) and ``eta gamma0^2`` (B) give the simultaneous update
 The predictor is ``u = B^T a / N`` (``beta_vec = A^T u``, theory §2) and ``f = h . u``.
 ``gamma0 = 0`` is the exact lazy model: B stays the identity and is not stored.
 Every array carries a leading ensemble axis S (one member per seed) and lives on the
-backend of :mod:`scalingtool.simulate.backend`; the same code runs on NumPy and torch.
+array library of :mod:`scalingtool.simulate.arraylib`; the same code runs on NumPy and torch.
 
 Gradient signals (the three training modes of theory §1):
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .backend import Backend
+from .arraylib import ArrayLib
 
 __all__ = ["LinearNetwork", "PopulationSignal", "OnlineSignal", "DatasetSignal", "batch_signal"]
 
@@ -69,13 +69,13 @@ class DatasetSignal:
 class LinearNetwork:
     """State ``(a, B)`` of S networks of width N; ``a(0) = 0``, ``B(0) = I`` (theory §1)."""
 
-    def __init__(self, backend: Backend, members: int, width: int, gamma0: float, lr: float) -> None:
-        self.backend = backend
+    def __init__(self, lib: ArrayLib, members: int, width: int, gamma0: float, lr: float) -> None:
+        self.lib = lib
         self.width = width
         self.gamma0 = gamma0
         self.lr = lr
-        self.a = backend.zeros((members, width))
-        self.b_matrix = backend.eye(members, width) if gamma0 > 0 else None
+        self.a = lib.zeros((members, width))
+        self.b_matrix = lib.eye(members, width) if gamma0 > 0 else None
 
     def predictor(self) -> Any:
         """``u = B^T a / N``, shape (S, N)."""
@@ -94,5 +94,5 @@ class LinearNetwork:
             self.a += self.lr * g
             return
         da = self.lr * (self.b_matrix @ g[..., None])[..., 0]
-        self.backend.add_outer_(self.b_matrix, self.a, g, self.lr * self.gamma0**2 / self.width)
+        self.lib.add_outer_(self.b_matrix, self.a, g, self.lr * self.gamma0**2 / self.width)
         self.a += da

@@ -10,8 +10,8 @@
 
 The Gaussian tail of :mod:`scalingtool.simulate.task` enters both: in ``Sigma``/``yy`` for
 the fast path, as independent extra noise on ``h`` and ``y`` for the explicit one. Each
-sampler maps a source of standard normals (from :meth:`Backend.normal_source`) to batches
-of shape ``(S, batch, N)`` and ``(S, batch)`` on the backend.
+sampler maps a source of standard normals (from :meth:`ArrayLib.normal_source`) to batches
+of shape ``(S, batch, N)`` and ``(S, batch)`` in the array library.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .backend import Backend
+from .arraylib import ArrayLib
 from .projection import Projection
 from .task import PowerLawTask
 
@@ -55,9 +55,9 @@ class FastSampler:
 
     name = "fast"
 
-    def __init__(self, proj: Projection, task: PowerLawTask, backend: Backend) -> None:
+    def __init__(self, proj: Projection, task: PowerLawTask, lib: ArrayLib) -> None:
         self.width = proj.width
-        self._factor_t = backend.asarray(np.ascontiguousarray(np.swapaxes(joint_factor(proj), 1, 2)))
+        self._factor_t = lib.asarray(np.ascontiguousarray(np.swapaxes(joint_factor(proj), 1, 2)))
 
     def sample(self, draw: Draw, batch: int) -> tuple[Any, Any]:
         """One batch: ``h`` of shape (S, batch, N) and ``y`` of shape (S, batch)."""
@@ -70,14 +70,14 @@ class ExplicitSampler:
 
     name = "explicit"
 
-    def __init__(self, proj: Projection, task: PowerLawTask, backend: Backend) -> None:
+    def __init__(self, proj: Projection, task: PowerLawTask, lib: ArrayLib) -> None:
         if proj.a_transposed is None:
             raise ValueError("the explicit path needs the projection built with keep_matrix=True")
         self.width = proj.width
         self.modes = task.modes
-        self._a_t = backend.asarray(proj.a_transposed)
-        self._sqrt_lam = backend.asarray(np.sqrt(task.lam))
-        self._w = backend.asarray(task.w)
+        self._a_t = lib.asarray(proj.a_transposed)
+        self._sqrt_lam = lib.asarray(np.sqrt(task.lam))
+        self._w = lib.asarray(task.w)
         self._tail = task.tail == "gaussian"
         self._tail_h = math.sqrt(task.extra_h_var)
         self._tail_y = math.sqrt(task.extra_y_var)
@@ -96,6 +96,6 @@ class ExplicitSampler:
 
 
 def make_sampler(path: str, proj: Projection, task: PowerLawTask,
-                 backend: Backend) -> FastSampler | ExplicitSampler:
+                 lib: ArrayLib) -> FastSampler | ExplicitSampler:
     """The sampler for ``path`` (``"fast"`` or ``"explicit"``)."""
-    return (FastSampler if path == "fast" else ExplicitSampler)(proj, task, backend)
+    return (FastSampler if path == "fast" else ExplicitSampler)(proj, task, lib)

@@ -52,7 +52,7 @@ def test_change_of_variables_matches_spec_ode_at_second_order() -> None:
     """The z/tau form with exact exponential steps solves theory §2's beta-form ODE."""
     spec = truncated_spectrum(F(3, 2), F(3, 10), 40)
     gamma0, eta = 1.3, 0.7
-    times = log_grid(spec.backend, 1e-2, 1e2, 10)
+    times = log_grid(spec.precision, 1e-2, 1e2, 10)
     loss_ref, s_ref = _beta_form(spec.lam, spec.w, gamma0, eta, times)
     errors = []
     for sub in (8, 32):
@@ -69,7 +69,7 @@ def test_invariant_holds_at_the_end() -> None:
     """s (1 + s) = gamma0^2 |beta|^2 with beta = w - v and v = e sqrt(1 + s)."""
     spec = truncated_spectrum(2, F(1, 2), 200)
     gamma0 = 2.0
-    sol = integrate_modes(spec, gamma0, 1.0, log_grid(spec.backend, 1e-2, 1e4, 10), substeps=2)
+    sol = integrate_modes(spec, gamma0, 1.0, log_grid(spec.precision, 1e-2, 1e4, 10), substeps=2)
     s = sol.s[-1]
     beta = spec.w - sol.final_e * np.sqrt(1 + s)
     # s is computed from the invariant each step: only rounding separates the two sides

@@ -22,7 +22,7 @@ def _mp(q: F) -> mpmath.mpf:
 def test_grid_reproduces_zeta(precision: str, alpha: F, beta: F) -> None:
     """``sum_k lambda_k = zeta(alpha)`` and ``sum_k lambda_k w_k^2 = zeta(alpha beta + 1)``."""
     spec = power_law_spectrum(alpha, beta, precision, k_exact=200)
-    with spec.backend.context():
+    with spec.precision.context():
         trace = spec.msum(spec.lam) + spec.lam_tail
         power = spec.target_power()
         err_trace = abs(trace / mpmath.zeta(_mp(alpha)) - 1)

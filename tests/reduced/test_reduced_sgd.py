@@ -12,6 +12,7 @@ from scalingtool.measure import local_exponent
 from scalingtool.reduced import finite_width_spectrum, power_law_spectrum, solve_sgd
 from scalingtool.reduced.sgd import (largest_stable_step, sgd_plain, sgd_recursion,
                                      stability_sum, _step_grid)
+from scalingtool.spectral import projection_matrix
 
 
 def test_largest_stable_step_sits_on_the_boundary() -> None:
@@ -43,7 +44,7 @@ def test_block_steps_match_the_plain_recursion(alpha, beta, eta, batch) -> None:
     outputs = _step_grid(30_000, 20)
     errors = []
     for sub in (1, 2):
-        with spec.backend.context():
+        with spec.precision.context():
             got = sgd_recursion(spec, eta, batch, outputs, substeps=sub)
         errors.append(max(abs(g / ref[n] - 1) for g, n in zip(got, outputs)))
     # the one approximation (F linear inside a block) costs ~1e-4 at 20 blocks per decade
@@ -68,7 +69,7 @@ def test_finite_width_recursion_matches_monte_carlo() -> None:
     n, m, batch, seed, steps, runs = 10, 30, 2, 1, 60, 4000
     spec = finite_width_spectrum(F(3, 2), F(1, 2), n, seed, modes=m, tail="drop")
     eta = 0.5 * largest_stable_step(spec, batch)
-    a_mat = np.random.default_rng(seed).standard_normal((n, m))
+    a_mat = projection_matrix(n, m, seed)  # the A that finite_width_spectrum draws for seed
     k = np.arange(1, m + 1, dtype=float)
     lam, w = k ** -1.5, k ** ((1.5 - 0.75 - 1) / 2)
     rng = np.random.default_rng(123)

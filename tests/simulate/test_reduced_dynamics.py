@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from scalingtool.simulate import simulate_linear
-from scalingtool.simulate.backend import NumpyBackend
+from scalingtool.simulate.arraylib import NumpyLib
 from scalingtool.simulate.network import LinearNetwork, PopulationSignal
 from scalingtool.simulate.projection import build_projection
 from scalingtool.simulate.task import choose_modes
@@ -75,7 +75,7 @@ def _balance_drift(lr: float, time: float, gamma0: float = 1.5, width: int = 16)
     """Largest violation of the two invariants after GD up to ``time`` (= lr * steps)."""
     task = choose_modes(ALPHA, BETA, width, 128, "truncated")
     proj = build_projection(task, width, (0, 1))
-    net = LinearNetwork(NumpyBackend(), 2, width, gamma0, lr=lr)
+    net = LinearNetwork(NumpyLib(), 2, width, gamma0, lr=lr)
     signal = PopulationSignal(proj.sigma, proj.b)
     for _ in range(round(time / lr)):
         net.step(signal)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from scalingtool.simulate import simulate_linear
-from scalingtool.simulate.backend import NumpyBackend
+from scalingtool.simulate.arraylib import NumpyLib
 from scalingtool.simulate.projection import build_projection
 from scalingtool.simulate.samplers import ExplicitSampler, FastSampler, joint_factor
-from scalingtool.simulate.linear import DATA_STREAM
+from scalingtool.spectral import DATA_STREAM
 from scalingtool.simulate.stepsize import sgd_stable_lr
 from scalingtool.simulate.task import choose_modes
 
@@ -29,7 +29,7 @@ def test_fast_and_explicit_samples_have_the_joint_covariance(tail):
     task = choose_modes(2.0, 0.5, width, modes, tail)
     proj = build_projection(task, width, (0,), keep_matrix=True)
     k = _joint_covariance(proj)
-    back = NumpyBackend()
+    back = NumpyLib()
     draws = {}
     for cls in (FastSampler, ExplicitSampler):
         draw = back.normal_source((1,), 9, "numpy")
@@ -98,7 +98,7 @@ def test_lazy_full_batch_gd_converges_to_the_min_norm_interpolant(backend):
                           backend=backend, rng="numpy")
     task = choose_modes(2.0, 0.5, width, 512, "auto")
     proj = build_projection(task, width, seeds)
-    back = NumpyBackend()
+    back = NumpyLib()
     h, y = FastSampler(proj, task, back).sample(back.normal_source(seeds, DATA_STREAM, "numpy"), points)
     for i in range(len(seeds)):
         u = h[i].T @ np.linalg.solve(h[i] @ h[i].T, y[i])
