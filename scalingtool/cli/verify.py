@@ -58,7 +58,7 @@ def _block_table(title: str, checks: list, claims: bool, width: int, colour: boo
     widths = [min(cap, max(len(h), *(len(r[k]) for r in rows))) for k, (h, cap) in
               enumerate(zip(heads, caps))][1:]
     first = max(10, width - sum(widths) - len(widths) - 1)
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
                   show_edge=False, padding=(0, 0), collapse_padding=True)
     for head, w in zip(heads, [first] + widths):
         table.add_column(head, no_wrap=True, overflow="ellipsis", width=w)
@@ -67,7 +67,7 @@ def _block_table(title: str, checks: list, claims: bool, width: int, colour: boo
         table.add_row(*cells, style=style)
     console = Console(file=io.StringIO(), width=width, force_terminal=colour, no_color=not colour)
     console.print(table)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return f"{title}\n" + console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def _table_text(result, verbose: bool, width: int, colour: bool) -> str:

@@ -236,7 +236,8 @@ def parse_claims(text: str, source: str = "<claims>") -> list[Claim]:
     try:
         top = ClaimsFileSchema.model_validate(doc)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
         kind, loc = err.get("type", ""), err.get("loc", ())
         if kind == "extra_forbidden":
             raise UsageError(f"{source}: unknown top-level key {short(loc[0])}; "
