@@ -160,7 +160,7 @@ def verify_cmd(
 
         write_junit(junit_xml, junit_suites(result.checks))
     counts = result.counts()
-    rows = [c.row() for c in result.checks]
+    rows = [{**c.row(), "kind": c.kind, "source": c.source} for c in result.checks]
     payload = {
         "schema": _SCHEMA, "ok": result.ok, "tiers": list(result.tiers), "quick": quick,
         "exact_only": exact_only, "claims": list(result.claims), "counts": counts,

@@ -34,9 +34,8 @@ class Check:
 
     def row(self) -> dict[str, Any]:
         return {"tier": self.tier, "case": self.case, "quantity": self.quantity,
-                "kind": self.kind, "predicted": self.predicted, "measured": self.measured,
-                "tolerance": self.tolerance, "status": self.status, "note": self.note,
-                "source": self.source}
+                "predicted": self.predicted, "measured": self.measured,
+                "tolerance": self.tolerance, "status": self.status, "note": self.note}
 
 
 def judge(tier: str, case: str, quantity: str, predicted: Fraction | float | None,

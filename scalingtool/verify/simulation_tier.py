@@ -27,12 +27,16 @@ def _margin_checks(quick: bool) -> list[Check]:
     from ..simulate import simulate_linear
 
     checks = []
-    width, steps, seeds = (512, 1500, 2) if quick else (1024, 3000, 3)
-    for (a, b), tolerance, reason in (
-        ((F(2), F(1, 2)), 0.05, "population GD, N = 512..1024: rich 0.663, lazy 0.502 measured; "
-                                 "the seed spread is ~0.01"),
-        ((F(3), F(5, 4)), 0.15, "equal asymptotically; at finite N the transient and the O(1) "
-                                "kernel growth s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
+    steps, seeds = (1500, 2) if quick else (3000, 3)
+    # quick: the hard task at N = 256 (its many feature modes make N = 512 cost 7 s of CPU);
+    # the easy task keeps N = 512, where its finite-width shift (0.08) is well inside 0.15
+    for (a, b), width, tolerance, reason in (
+        ((F(2), F(1, 2)), 256 if quick else 1024, 0.05,
+         "population GD, N = 256..1024: margin 0.148 at N = 256, 0.161 at N = 512 (rich 0.663, "
+         "lazy 0.502); the seed spread is ~0.01"),
+        ((F(3), F(5, 4)), 512 if quick else 1024, 0.15,
+         "equal asymptotically; at finite N the transient and the O(1) kernel growth "
+         "s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
     ):
         theory = exponents(a, b, "gd")
         lazy = simulate_linear(a, b, 0, width=width, steps=steps, seeds=seeds)
