@@ -30,7 +30,6 @@ from ..errors import NumericalError, UsageError
 from ..theory import exponents
 from .checks import FAIL, PASS, SKIP, Check, judge
 from .claims import Claim
-from .reduced_tier import Case, measure_case, term_fit
 
 __all__ = ["DEFAULT_TOLERANCE", "derived_value", "exact_check", "numeric_check", "check_claims"]
 
@@ -120,6 +119,8 @@ _RICH_SGD = ("rich gradient flow stands in for rich SGD: the noise term does not
 
 def _measure(claim: Claim, quick: bool) -> Check:
     """The numeric row of ``claim`` (module docstring says which method measures what)."""
+    from .reduced_tier import Case  # the numerics (NumPy) load only when a claim is measured
+
     q, training, dynamics = claim.quantity, claim.training, claim.dynamics
     if q in _NOT_MEASURED:
         return _skip(claim, _NOT_MEASURED[q])
@@ -154,7 +155,9 @@ def _measure(claim: Claim, quick: bool) -> Check:
     return _from_term_fit(claim, run_as, stand_in)
 
 
-def _from_case(claim: Claim, case: Case, what: str, stand_in: str = "") -> Check:
+def _from_case(claim: Claim, case: Any, what: str, stand_in: str = "") -> Check:
+    from .reduced_tier import measure_case
+
     try:
         measured, note = measure_case(case)
     except NumericalError as exc:
@@ -167,6 +170,8 @@ def _from_case(claim: Claim, case: Case, what: str, stand_in: str = "") -> Check
 
 
 def _from_term_fit(claim: Claim, run_as: str, stand_in: str) -> Check:
+    from .reduced_tier import term_fit
+
     q = claim.quantity
     try:
         fit = term_fit(claim.alpha, claim.beta, claim.training, run_as)

@@ -1,7 +1,7 @@
-"""The reduced tier: exponents measured on the exact reduced dynamics (SPEC §2, §4).
+"""The reduced tier: exponents measured on the exact reduced dynamics (theory §2, §4).
 
 Every case states its tolerance and the reason for it. Measurements use the local slope
-of SPEC §4 over the last decades of the curve; a measurement that has not converged
+of theory §4 over the last decades of the curve; a measurement that has not converged
 fails with its reason instead of returning a number.
 """
 
@@ -50,18 +50,18 @@ class Case:
 
 
 # Tolerances and their reasons (numbers from `scalingtool solve` and the measurements
-# recorded in the closing note of issue 3):
+# recorded when the reduced tier was built):
 _LAZY_GD = "exact power law of the closed form; drift < 1e-6 over [1e8, 1e10]"
-_RICH_GD = ("rich slopes converge slowly (SPEC §4): ~5e-4 off at t = 1e10 for alpha = 2, "
+_RICH_GD = ("rich slopes converge slowly (theory §4): ~5e-4 off at t = 1e10 for alpha = 2, "
             "beta = 1/2, and 1e-3..3e-3 (non-monotone) for alpha = 3, beta = 0.8")
 _SGD = "SGD recursion (eta = 0.3, batch 1) over [1e6, 1e8] steps: drift <= 1e-3"
 _WIDTH = ("deterministic equivalents over N, P = 1e5..1e6 (kappa >= 1e-12 keeps float64 "
           "accurate there): drift < 3e-4")
 _WIDTH_MP = "mpmath at 30 digits over N = 1e10..1e12: drift ~1e-9"
-_FRONTIER = ("finite widths N = 16..1024 and one draw of A: SPEC §2 measures -0.392 rich and "
+_FRONTIER = ("finite widths N = 16..1024 and one draw of A: theory §2 measures -0.392 rich and "
              "-0.328 lazy against 0.400 and 0.333")
 _FRONTIER_SMALL = "widths N = 16..256, one draw of A: measured 0.344 lazy and 0.402 rich"
-_ALLOCATION = "N* of the envelope at N <= 1024 is pre-asymptotic: 0.31 lazy, 0.37 rich (issue 3 note)"
+_ALLOCATION = "N* of the envelope at N <= 1024 is pre-asymptotic: 0.31 lazy, 0.37 rich"
 _TERM_FIT = ("term fit on the seed-averaged surface (3 seeds): the transient approaches its "
              "form slowly (relative correction t^-(beta-1)); bias up to +0.015, spread ~0.013")
 
@@ -111,7 +111,7 @@ def measure_case(case: Case) -> tuple[float | None, str]:
         mp = case.precision != "float64"
         curve = solver(case.alpha, case.beta, _MP_WIDTHS if mp else _WIDTHS, precision=case.precision)
         m = local_exponent(curve.x, curve.loss, decades=2 if mp else 1, tolerance=case.tolerance)
-    elif case.beta <= 1:  # hard: the envelope of the frontier (the transient ties, SPEC §3)
+    elif case.beta <= 1:  # hard: the envelope of the frontier (the transient ties, theory §3)
         frontier = _envelope(case.alpha, case.beta, case.training, case.dynamics, case.top)
         fit = frontier.exponent if case.quantity == "compute" else frontier.allocation
         if fit is None:

@@ -1,11 +1,11 @@
-"""The simulation tier: the real network against the theory and the reduced dynamics (issue 4).
+"""The simulation tier: the real network against the theory and the reduced dynamics.
 
 * feature learning improves a hard task's time exponent by the predicted margin
-  (``2 beta/(1+beta) - beta``) and leaves an easy task's unchanged (SPEC §3);
+  (``2 beta/(1+beta) - beta``) and leaves an easy task's unchanged (theory §3);
 * the network under small-step gradient descent on the population loss follows the exact
-  reduced dynamics (SPEC §2) of the *same* projection ``A`` within 1%, lazy and rich;
+  reduced dynamics (theory §2) of the *same* projection ``A`` within 1%, lazy and rich;
 * the lazy online-SGD loss, averaged over seeds on one ``A``, matches the exact
-  finite-width SGD recursion of SPEC §2 within its statistical error.
+  finite-width SGD recursion of theory §2 within its statistical error.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _follow_checks() -> list[Check]:
         checks.append(judge("simulation", f"alpha=2 beta=1/2 N={width} {training}",
                             "max |L_net/L_reduced - 1|", 0.0, worst, 0.01,
                             "GD step eta = 1e-3 to t = 6 against the exact reduced ODE of the same A; "
-                            "first-order GD error ~ eta d_max/2 per unit time, 1% is the brief's bound"))
+                            "first-order GD error ~ eta d_max/2 per unit time, a 1% bound"))
     return checks
 
 
@@ -102,7 +102,7 @@ def _sgd_check(quick: bool) -> Check:
     z = float(np.max(np.abs(mean - ref) / err))
     return judge("simulation", f"alpha=2 beta=3 N={width} B={batch} seeds={seeds}",
                  "max |mean - recursion| / stderr", 0.0, z, 4.0,
-                 "lazy online SGD on one A against the exact finite-width recursion (SPEC §2); "
+                 "lazy online SGD on one A against the exact finite-width recursion (theory §2); "
                  "4 standard errors over the late steps")
 
 
