@@ -57,6 +57,8 @@ NEVER = "never"
 MAX_BYTES = 1_000_000
 MAX_CLAIMS = 1000
 ECHO = 60
+MAX_VALUE = 10 ** 6
+MAX_DIGITS = 10 ** 40
 
 _Number = Union[StrictInt, StrictFloat, Annotated[StrictStr, Field(min_length=1, max_length=100)]]
 _Text = Annotated[StrictStr, Field(min_length=1, max_length=200)]
@@ -183,7 +185,15 @@ def _value(schema: ClaimSchema, alpha: Fraction, beta: Fraction) -> tuple[str, A
         if quantity not in NEVER_QUANTITIES:
             raise UsageError(f"'never' is a value for {', '.join(NEVER_QUANTITIES)} only")
         return NEVER, None, Fraction(0)
-    return text, evaluate(parse_expr_text(text), {"alpha": alpha, "beta": beta}), _rounding(text)
+    try:
+        value = evaluate(parse_expr_text(text), {"alpha": alpha, "beta": beta})
+    except RecursionError:  # the grammar recurses once per nesting level
+        raise UsageError(f"expression {short(text)}: is nested too deeply") from None
+    if abs(value) > MAX_VALUE or max(abs(value.numerator), value.denominator) > MAX_DIGITS:
+        shown = short(text)
+        raise UsageError(f"{shown} is out of range: a claimed value is at most {MAX_VALUE} in size, "
+                         f"with numerator and denominator under 10^40")
+    return text, value, _rounding(text)
 
 
 def _claim(raw: Any, source: str, index: int) -> Claim:

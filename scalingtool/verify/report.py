@@ -18,9 +18,13 @@ def value_text(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:.6g}"
-    if isinstance(value, Fraction):
-        return str(value)
-    return str(value)
+    text = str(value)
+    if isinstance(value, Fraction) and len(text) > 24:  # a claimed 10^500 is not printed whole
+        try:
+            return f"{float(value):.6g}"
+        except OverflowError:
+            return f"{'-' if value < 0 else ''}{'huge' if abs(value) > 1 else 'tiny'} ({len(text)} digits)"
+    return text
 
 
 def row_message(check: Check) -> str:
