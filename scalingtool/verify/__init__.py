@@ -76,7 +76,7 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
     """
     from .claims import load_claims
 
-    paths = tuple(str(p) for p in claims)
+    paths = tuple(dict.fromkeys(str(p) for p in claims))  # a file named twice is checked once
     parsed = [claim for path in paths for claim in load_claims(path)]
     if tiers is None:
         tiers = () if paths else DEFAULT_TIERS
