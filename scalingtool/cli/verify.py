@@ -43,6 +43,7 @@ def _block_table(title: str, checks: list, claims: bool, width: int, colour: boo
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from ..verify.report import value_text
 
@@ -55,7 +56,7 @@ def _block_table(title: str, checks: list, claims: bool, width: int, colour: boo
                              c.status])
     # every column but the first as wide as its widest cell (capped); the first takes the rest
     caps = [0, 14] + ([5] if claims else []) + [10, 10, 8, 6]
-    widths = [min(cap, max(len(h), *(len(r[k]) for r in rows))) for k, (h, cap) in
+    widths = [min(cap, max([len(h)] + [len(r[k]) for r in rows])) for k, (h, cap) in
               enumerate(zip(heads, caps))][1:]
     first = max(10, width - sum(widths) - len(widths) - 1)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
@@ -64,7 +65,7 @@ def _block_table(title: str, checks: list, claims: bool, width: int, colour: boo
         table.add_column(head, no_wrap=True, overflow="ellipsis", width=w)
     for c, cells in zip(checks, rows):
         style = {"fail": "red", "skip": "yellow"}.get(c.status, "") if colour else ""
-        table.add_row(*cells, style=style)
+        table.add_row(*(Text(cell) for cell in cells), style=style)  # names are text, not markup
     console = Console(file=io.StringIO(), width=width, force_terminal=colour, no_color=not colour)
     console.print(table)
     return f"{title}\n" + console.file.getvalue()  # type: ignore[attr-defined]

@@ -61,7 +61,7 @@ MAX_VALUE = 10 ** 6
 MAX_DIGITS = 10 ** 40
 
 _Number = Union[StrictInt, StrictFloat, Annotated[StrictStr, Field(min_length=1, max_length=100)]]
-_Text = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+_Text = Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 _Term = Literal["signal", "width", "transient", "noise"]
 
 
@@ -143,6 +143,8 @@ def _schema_error(exc: ValidationError, where: str) -> UsageError:
     if kind == "missing":
         return UsageError(f"{where}: missing key {key!r}")
     message = err.get("msg", "invalid value")
+    if kind == "string_pattern_mismatch":
+        message = "expected one line of text without control characters"
     if key == "quantity" and kind == "literal_error":
         message = f"expected one of {', '.join(QUANTITIES)}"
     elif kind.endswith("_type") and key in ("alpha", "beta", "value", "tolerance"):

@@ -156,3 +156,9 @@ def test_usage_errors_name_the_flag(cli, tmp_path):
     assert_usage_error(cli("verify", "--exact-only"), "--exact-only")
     assert_usage_error(cli("verify", "--claims", write(tmp_path, RIGHT), "--junit-xml",
                            str(tmp_path / "no" / "such" / "r.xml")), "--junit-xml")
+
+
+def test_names_are_text_not_markup(cli, tmp_path):
+    text = RIGHT.replace('"easy allocation"', '"[bold]easy[/] [/red] allocation"')
+    r = cli("verify", "--exact-only", "--claims", write(tmp_path, text))
+    assert r.code == 0 and "[bold]easy[/] [/red]" in r.out

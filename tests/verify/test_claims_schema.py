@@ -30,6 +30,7 @@ CASES = [
     (claim(name='""'), ["claim 1", "key 'name'"]),
     (claim(name="3"), ["claim 1", "key 'name'"]),
     (claim(name='"' + "n" * 500 + '"'), ["key 'name'", "at most 200"]),
+    (claim(name='"two\\nlines"'), ["key 'name'", "one line of text"]),
     (claim(alpha='"1"'), ["key 'alpha'", "alpha = 1 is out of range"]),
     (claim(alpha="true"), ["key 'alpha'", "expected a number or a string"]),
     (claim(alpha="[2]"), ["key 'alpha'"]),
