@@ -94,3 +94,10 @@ def test_hard_frontier_under_sgd_uses_the_sgd_recursion():
     rows = check_claims([one("compute", "1/3"), one("compute", "1/4")])
     assert [r.status for r in rows] == ["pass", "pass", "fail", "fail"]
     assert rows[1].note.startswith("numeric (sgd, frontier envelope)")
+
+
+def test_hard_allocation_is_not_measured():
+    # the envelope's N* at N <= 256 is 0.27 against 1/3: a right claim must not fail on it
+    rows = check_claims([one("n_star", "1/3", training="lazy", dynamics="gd")])
+    assert [r.status for r in rows] == ["pass", "skip"]
+    assert "pre-asymptotic" in rows[1].note
