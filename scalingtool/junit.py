@@ -69,11 +69,11 @@ def junit_xml(suites: Sequence[TestSuite]) -> str:
         for key in totals:
             totals[key] += counts[key]
         node = ET.SubElement(root, "testsuite", name=_clean(suite.name),
-                             time=f"{sum(c.time for c in suite.cases):.3f}",
+                             time=f"{sum(c.time for c in suite.cases):.6f}",
                              **{k: str(v) for k, v in counts.items()})
         for case in suite.cases:
             item = ET.SubElement(node, "testcase", classname=_clean(case.classname),
-                                 name=_clean(case.name), time=f"{case.time:.3f}")
+                                 name=_clean(case.name), time=f"{case.time:.6f}")
             if case.failure is not None:
                 fail = ET.SubElement(item, "failure", message=_clean(case.failure), type="AssertionError")
                 fail.text = _clean(case.details or case.failure)

@@ -19,7 +19,8 @@ class Check:
     """``predicted`` (theory, exact; or a user's claim) against ``measured`` (numbers or a
     second derivation), accepted within ``tolerance``; ``note`` says why a row failed, was
     skipped, or how the measurement was made. ``kind`` is ``exact`` or ``numeric`` for a
-    claim's rows; ``source`` the claims file a row comes from."""
+    claim's rows; ``source`` the claims file a row comes from; ``seconds`` what the row
+    took, where timed."""
 
     tier: str
     case: str
@@ -31,6 +32,7 @@ class Check:
     note: str = ""
     kind: str = ""
     source: str = ""
+    seconds: float = 0.0
 
     def row(self) -> dict[str, Any]:
         return {"tier": self.tier, "case": self.case, "quantity": self.quantity,

@@ -24,6 +24,8 @@ what the method resolves, whose reason the row's note gives.
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from fractions import Fraction as F
 from typing import Any, Callable
 
@@ -206,6 +208,19 @@ def numeric_check(claim: Claim, quick: bool = False) -> Check:
     return _measure(claim, quick)
 
 
+def _numeric_or_skip(claim: Claim, quick: bool) -> Check:
+    try:
+        return numeric_check(claim, quick)
+    except UsageError as exc:  # a case the solvers refuse: the row says so
+        return _skip(claim, str(exc))
+
+
+def _timed(check: Callable[..., Check], *args: Any) -> Check:
+    start = time.perf_counter()
+    row = check(*args)
+    return replace(row, seconds=time.perf_counter() - start)
+
+
 def check_claims(claims: list[Claim], exact_only: bool = False, quick: bool = False,
                  progress: Callable[[int, int, list[Check]], None] | None = None) -> list[Check]:
     """Every claim's exact check and, unless ``exact_only``, its numeric check.
@@ -214,12 +229,9 @@ def check_claims(claims: list[Claim], exact_only: bool = False, quick: bool = Fa
     """
     checks: list[Check] = []
     for k, claim in enumerate(claims):
-        rows = [exact_check(claim)]
+        rows = [_timed(exact_check, claim)]
         if not exact_only:
-            try:
-                rows.append(numeric_check(claim, quick))
-            except UsageError as exc:  # a case the solvers refuse: the row says so
-                rows.append(_skip(claim, str(exc)))
+            rows.append(_timed(_numeric_or_skip, claim, quick))
         checks += rows
         if progress:
             progress(k + 1, len(claims), rows)

@@ -55,7 +55,8 @@ def claim_groups(checks: list[Check]) -> list[tuple[str, str, list[Check]]]:
 
 def _claim_case(source: str, name: str, rows: list[Check]) -> TestCase:
     output = "\n".join(f"{row_message(r)}; {r.note}" for r in rows)
-    case = TestCase(classname=f"claims.{source}", name=name, output=output)
+    case = TestCase(classname=f"claims.{source}", name=name, output=output,
+                    time=sum(r.seconds for r in rows))
     if any(r.status == FAIL for r in rows):
         case.failure = claim_message(rows)
         case.details = output

@@ -42,6 +42,7 @@ def test_claims_junit(cli, tmp_path):
     # the lazy exponent beta = 3/10 claimed for the rich one 2 beta/(1+beta) = 6/13
     assert failure.get("message").startswith("exact time: predicted 3/10, measured 6/13, tolerance 0: fail")
     assert [c.find("failure") is None for c in cases] == [False, True, True]
+    assert all(float(c.get("time")) > 0 for c in cases)  # each claim's checks are timed
     assert not list(tmp_path.glob(".report.xml.*"))  # written atomically: no temporary left
 
 
