@@ -23,6 +23,7 @@ and the key; echoed values are cut to :data:`ECHO` characters.
 
 from __future__ import annotations
 
+import re
 import stat
 import sys
 from dataclasses import dataclass
@@ -121,14 +122,18 @@ def cut(text: str, limit: int = ECHO) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+_DECIMAL = re.compile(r"(?<![A-Za-z_0-9.])(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+
+
 def _rounding(text: str) -> Fraction:
-    """Half a unit in the last written decimal place of the numbers in ``text``."""
+    """Half a unit in the last written decimal place of the numbers in ``text``
+    (``0.3333`` -> 5e-5, ``3.3e-1`` -> 5e-3; integers and fractions are exact)."""
     places = 0
-    for token in text.replace("e", " e").replace("E", " e").split():
-        if "." in token and "e" not in token:
-            digits = "".join(ch for ch in token.split(".")[1] if ch.isdigit())
-            places = max(places, len(digits))
-    return Fraction(1, 2 * 10 ** places) if places else Fraction(0)
+    for whole, decimals, exponent in _DECIMAL.findall(text):
+        if not (whole or decimals) or (decimals == "" and not exponent):
+            continue
+        places = max(places, len(decimals) - int(exponent or 0))
+    return Fraction(1, 2 * 10 ** places) if places > 0 else Fraction(0)
 
 
 def _schema_error(exc: ValidationError, where: str) -> UsageError:

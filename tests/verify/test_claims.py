@@ -63,6 +63,17 @@ def test_parse():
     assert [c.index for c in claims] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("value, rounding", [
+    ("0.3333", F(1, 20000)), ("3.3e-1", F(1, 200)), ("33e-2", F(1, 200)), ("1e3", 0), ("2/3", 0),
+    (".25", F(1, 200)), ("0.5*beta", F(1, 20)),
+])
+def test_rounding_follows_the_written_digits(value, rounding):
+    # half a unit in the last written place: 3.3e-1 is 0.33, so 1/3 passes and 0.336 does not
+    [claim] = parse_claims(RIGHT.split("[[claim]]")[2].join(["[[claim]]", ""])
+                           .replace('"0.3333"', f'"{value}"'))
+    assert claim.rounding == rounding
+
+
 def test_claims_alone_run_no_tier(cli, tmp_path):
     r = cli("verify", "--quick", "--claims", write(tmp_path, RIGHT), "-f", "json")
     doc = json.loads(r.out)
