@@ -55,7 +55,7 @@ def _block_table(title: str, checks: list, claims: bool, width: int, colour: boo
         rows.append(cells + [value_text(c.predicted), value_text(c.measured), value_text(c.tolerance),
                              c.status])
     # every column but the first as wide as its widest cell (capped); the first takes the rest
-    caps = [0, 14] + ([5] if claims else []) + [10, 10, 8, 6]
+    caps = [0, 14 if claims else 18] + ([5] if claims else []) + [10, 10, 8, 6]
     widths = [min(cap, max([len(h)] + [len(r[k]) for r in rows])) for k, (h, cap) in
               enumerate(zip(heads, caps))][1:]
     first = max(10, width - sum(widths) - len(widths) - 1)
@@ -87,8 +87,7 @@ def _table_text(result, verbose: bool, width: int, colour: bool) -> str:
         for c in shown:
             label = f"{c.case} ({c.kind or c.quantity})" if claims else f"{c.case} {c.quantity}"
             out.append(f"  {c.status}: {label}: {c.note}\n")
-        if shown:
-            out.append("\n")
+        out.append("\n")
     counts = result.counts()
     out.append(f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
                + ("" if verbose else " (--verbose: every row's note)") + "\n")

@@ -134,7 +134,7 @@ def test_table_fits_80_columns_and_progress_lines(cli, tmp_path, monkeypatch):
     r = cli("verify", "--claims", write(tmp_path, RIGHT), "--quick")
     assert r.code == 0
     lines = r.out.splitlines()
-    notes = next(k for k, line in enumerate(lines) if line.startswith("  "))
+    notes = next(k for k, line in enumerate(lines) if line.startswith("  ") or not line)
     table = lines[:notes]
     assert len(table) == 3 + 6  # title, header, rule, one line per row
     table = table[1:]  # the title line holds the file name, which may be long
