@@ -18,7 +18,7 @@ class Model(str, Enum):
     mlp_circle = "mlp-circle"
 
 
-class Backend(str, Enum):
+class ArrayLibChoice(str, Enum):
     numpy = "numpy"
     torch = "torch"
 
@@ -52,7 +52,7 @@ def simulate_cmd(
     steps: Optional[str] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 MLP)."),
     lr: Optional[str] = typer.Option(None, "--lr", help="Learning rate eta (default: stable for the predicted feature growth)."),
     seeds: str = typer.Option("2", "--seeds", help="Seeds, trained together as an ensemble."),
-    backend: Backend = typer.Option(Backend.numpy, "--backend", help="numpy or torch (the torch extra)."),
+    backend: ArrayLibChoice = typer.Option(ArrayLibChoice.numpy, "--backend", help="numpy or torch (the torch extra)."),
     device: Device = typer.Option(Device.auto, "--device", help="auto, cpu or cuda (torch)."),
     path: DataPath = typer.Option(DataPath.fast, "--path", help="fast: sample (h, y) in R^N (exact, theory §1); explicit: psi in R^M."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the loss curves (CSV, or JSON if the name ends in .json) atomically."),
@@ -81,7 +81,7 @@ def simulate_cmd(
         seeds_n = check("seeds", seeds)
     if out is not None:
         check_output_path(out, "--out")
-    if model is Model.mlp_circle and (batch is not None or data is not None or backend is not Backend.numpy):
+    if model is Model.mlp_circle and (batch is not None or data is not None or backend is not ArrayLibChoice.numpy):
         raise UsageError("--model mlp-circle trains full-batch on its grid with NumPy: "
                          "drop --batch, --data and --backend")
     dynamics = "sgd" if batch_n is not None else "gd"
