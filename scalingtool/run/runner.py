@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 from ..files import atomic_open, write_text_atomic
 from ..formats import csv_text
-from .kinds import Kind, Outcome, get_kind
+from .executor import Executor, SequentialExecutor, Task
+from .kinds import Kind, Outcome, Part, get_kind
 from .recipe import Params, Recipe, load_recipe
 from .store import Store
 
@@ -51,9 +53,44 @@ def _figures(kind: Kind, name: str, config: dict, data: dict, folder: Path) -> t
     return paths, []
 
 
+def _compute_parts(parts: list[Part], store: Store, result: RunResult, executor: Executor,
+                   progress: Progress) -> dict[str, dict[str, Any]]:
+    """Each part's data, in plan order: reused when stored with the same params, else computed
+    by ``executor`` and stored (atomically, here) as soon as it is ready."""
+    data: dict[str, dict[str, Any]] = {}
+    todo = {}
+    for part in parts:
+        stored = store.load(part.id, part.params)
+        if stored is None:
+            todo[part.id] = part
+        else:
+            data[part.id] = stored
+    if progress and data:
+        progress(len(data), len(parts))
+
+    def done(part_id: str, stored: dict[str, Any]) -> None:
+        store.save(part_id, todo[part_id].params, stored)
+        data[part_id] = stored
+        if progress:
+            progress(len(data), len(parts))
+
+    try:
+        executor.map_parts([Task(p.id, partial(p.compute, None), getattr(p.compute, "resources", None))
+                            for p in todo.values()], done)
+    finally:
+        result.computed = [p.id for p in parts if p.id in todo and p.id in data]
+        result.reused = [p.id for p in parts if p.id not in todo]
+    return {p.id: data[p.id] for p in parts}
+
+
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
-               progress: Progress = None, figures: bool = True) -> RunResult:
-    """Run ``recipe`` into ``out`` (default ``out/<name>``), reusing parts already stored."""
+               progress: Progress = None, figures: bool = True, *,
+               executor: Executor | None = None) -> RunResult:
+    """Run ``recipe`` into ``out`` (default ``out/<name>``), reusing parts already stored.
+
+    ``executor`` computes the missing parts (default: one after another, here); each is
+    stored as it finishes, so an interrupted or failed run resumes where it stopped.
+    """
     recipe = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
     plan = kind.plan(Params(recipe.effective(quick), recipe.source), recipe.expect)
@@ -64,18 +101,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
         "config": plan.config, "parts": [p.id for p in plan.parts],
     })
     result = RunResult(recipe.name, recipe.kind, store.folder, Outcome([], []))
-    data: dict[str, dict[str, Any]] = {}
-    for k, part in enumerate(plan.parts):
-        stored = store.load(part.id, part.params)
-        if stored is None:
-            stored = part.compute(None)
-            store.save(part.id, part.params, stored)
-            result.computed.append(part.id)
-        else:
-            result.reused.append(part.id)
-        data[part.id] = stored
-        if progress:
-            progress(k + 1, len(plan.parts))
+    data = _compute_parts(plan.parts, store, result, executor or SequentialExecutor(), progress)
     result.outcome = kind.finish(plan.config, data)
     table = store.folder / f"{recipe.name}.csv"
     write_text_atomic(table, csv_text(result.outcome.columns, result.outcome.rows))
