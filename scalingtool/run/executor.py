@@ -199,11 +199,18 @@ class DaskExecutor(Executor):
         self.cluster = None
         self.failures: list[tuple[str, str]] = []
         self.durations: list[float] = []
+        self.groups_sent = 0
         if workers is not None:
+            import dask
+
+            # a task whose worker dies is retried at most RETRIES times (a remote scheduler
+            # applies its own distributed.scheduler.allowed-failures, 3 by default)
+            dask.config.set({"distributed.scheduler.allowed-failures": RETRIES})
             self.cluster = distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address="127.0.0.1:0" if _has_dashboard() else None,
-                silence_logs=logging.ERROR, resources=dict(resources) if resources else None)
+                silence_logs=logging.ERROR, resources=dict(resources) if resources else None,
+                preload=["scalingtool.run.dask_worker"])
             self.client = distributed.Client(self.cluster, timeout=timeout)
             self.description = f"local Dask cluster: {workers} worker processes"
         else:
@@ -281,6 +288,7 @@ class DaskExecutor(Executor):
                                             key=f"scalingtool-{group[0].name}-{time.monotonic_ns()}")
                 running[future] = group
                 pending.add(future)
+                self.groups_sent += 1
 
         try:
             submit_more()
