@@ -200,15 +200,27 @@ class DaskExecutor(Executor):
         self.failures: list[tuple[str, str]] = []
         self.durations: list[float] = []
         self.groups_sent = 0
+        self.client = None
+        try:
+            self._start(distributed, workers, scheduler, timeout, resources)
+        except BaseException:  # e.g. Ctrl-C while the workers start: leave no process behind
+            self.close()
+            raise
+        self.dashboard = self._dashboard()
+
+    def _start(self, distributed: Any, workers: int | None, scheduler: str | None, timeout: float,
+               resources: Mapping[str, float] | None) -> None:
+        import logging
+
         if workers is not None:
             import dask
 
             # a task whose worker dies is retried at most RETRIES times (a remote scheduler
             # applies its own distributed.scheduler.allowed-failures, 3 by default)
             dask.config.set({"distributed.scheduler.allowed-failures": RETRIES})
-            self.cluster = distributed.LocalCluster(
+            self.cluster = distributed.LocalCluster(  # its own processes: ours to close
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address="127.0.0.1:0" if _has_dashboard() else None,
+                dashboard_address="127.0.0.1:0",  # a free port: the HTTP server always starts
                 silence_logs=logging.ERROR, resources=dict(resources) if resources else None,
                 preload=["scalingtool.run.dask_worker"])
             self.client = distributed.Client(self.cluster, timeout=timeout)
@@ -216,7 +228,6 @@ class DaskExecutor(Executor):
         else:
             self.client = self._connect(distributed, scheduler, timeout)
             self.description = f"Dask scheduler {scheduler}: {len(self.client.nthreads())} workers"
-        self.dashboard = self._dashboard()
 
     @staticmethod
     def _connect(distributed: Any, address: str, timeout: float) -> Any:

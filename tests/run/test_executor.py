@@ -131,6 +131,45 @@ def test_local_cluster_stores_what_a_sequential_run_stores(local, tmp_path):
     assert not again.computed and again.reused == seq.computed
 
 
+def test_local_cluster_simulations_are_identical(local, tmp_path):
+    """Floating-point parts too: each run depends only on its parameters and seed (4 runs at N = 64)."""
+    from scalingtool.run import parse_recipe
+
+    text = (ROOT / "recipes" / "simulate-sweep.toml").read_text().replace("widths = [64, 256]", "widths = [64]")
+    recipe = parse_recipe(text, "small-sweep.toml")
+    run_recipe(recipe, tmp_path / "seq", quick=True, figures=False)
+    run_recipe(recipe, tmp_path / "dask", quick=True, figures=False, executor=local)
+    parts = stored(tmp_path / "seq")
+    assert len(parts) == 4 and parts == stored(tmp_path / "dask")
+    assert all(json.loads(v)["data"]["exponent"] > 0 for v in parts.values())
+
+
+@pytest.mark.gpu
+def test_gpu_parts_run_on_a_gpu_worker(tmp_path):
+    """``device = "cuda"``: parts ask for GPU=1 and run with torch on a worker offering it."""
+    import shutil
+
+    if shutil.which("nvidia-smi") is None and not Path("/dev/nvidiactl").exists():
+        pytest.skip("no CUDA device")  # before paying for importing torch
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("distributed")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    from scalingtool.run import parse_recipe
+    from scalingtool.run.executor import DaskExecutor
+
+    text = (ROOT / "recipes" / "simulate-sweep.toml").read_text()
+    cpu = run_recipe(parse_recipe(text, "cpu.toml"), tmp_path / "cpu", quick=True, figures=False)
+    gpu_text = text.replace('device = "cpu"', 'device = "cuda"')
+    with DaskExecutor(workers=1, resources={"GPU": 1}) as executor:
+        gpu = run_recipe(parse_recipe(gpu_text, "gpu.toml"), tmp_path / "gpu", quick=True, figures=False,
+                         executor=executor)
+    assert len(gpu.computed) == len(cpu.computed) == 8
+    for c, g in zip(cpu.outcome.rows, gpu.outcome.rows):
+        # torch on CUDA with the same numpy-drawn A: same run up to float64 rounding order
+        assert abs(c["measured"] - g["measured"]) < 1e-6
+
+
 def _attempt(folder: str, name: str, outcome: str):
     """A task that notes each attempt in a file, then returns, raises our error, or another."""
     with open(os.path.join(folder, name), "a") as handle:
