@@ -11,7 +11,8 @@ Side by side in one run, on this machine:
 * ``--verify``: the rows of the reduced and simulation tiers as independent parts (cases
   that share a frontier or a term fit grouped into one part), sequential vs the cluster;
 * ``--sweep``: seconds per part of the simulation sweep (``recipes/simulate-sweep.toml``)
-  at each width, from two step counts (set-up + per-step cost), and the full grid's total.
+  at each width (set-up until the first step, then the loop's cost per step, from the
+  progress calls), and the full grid's total.
 
 Every figure is wall-clock on a machine that may be shared: the load average is printed
 with it. Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_dask.py [--workers 2] [--quick]
@@ -104,31 +105,39 @@ def bench_verify(executor, quick: bool) -> tuple[float, float, int]:
     return sequential, distributed, len(tasks)
 
 
-def bench_sweep(widths: list[int], short: int, long: int) -> None:
-    """Seconds of one sweep part (rich, gamma0 = 2) = set-up + steps x per-step, per width."""
+def time_part(width: int, steps: int) -> tuple[float, float]:
+    """(set-up seconds, seconds per step) of one rich run (gamma0 = 2), from its progress calls."""
+    from scalingtool.simulate import simulate_linear
+
+    stamps: list[float] = []
+    start = time.perf_counter()
+    simulate_linear(2, "1/2", 2, width=width, steps=steps, seeds=[0],
+                    progress=lambda done, total: stamps.append(time.perf_counter()))
+    end = time.perf_counter()
+    return stamps[0] - start, (end - stamps[0]) / steps
+
+
+def bench_sweep(widths: list[int], steps_timed: int) -> None:
+    """Seconds of one sweep part = set-up + steps x per-step, per width; the full grid's total."""
     from scalingtool.run.kinds import get_kind
     from scalingtool.run.recipe import Params, load_recipe
-
-    from scalingtool.simulate import simulate_linear
 
     recipe = load_recipe(ROOT / "recipes" / "simulate-sweep.toml")
     plan = get_kind(recipe.kind).plan(Params(recipe.params, recipe.source), recipe.expect)
     steps = plan.config["steps"]
+    time_part(64, 10)  # imports and first calls, not timed
     per_width = {}
-    print(f"  one part = one (width, gamma0 = 2, seed) run; timed at {short} and {long} steps ({load()})")
+    print(f"  one part = one (width, gamma0 = 2, seed) run, timed over {steps_timed} steps ({load()})")
     for width in widths:
-        a, _ = timed(simulate_linear, 2, "1/2", 2, width=width, steps=short, seeds=[0])
-        b, _ = timed(simulate_linear, 2, "1/2", 2, width=width, steps=long, seeds=[0])
-        per_step = max(b - a, 0.0) / (long - short)
-        setup = max(a - short * per_step, 0.0)
+        setup, per_step = time_part(width, steps_timed)
         per_width[width] = setup + steps * per_step
         print(f"  N = {width:5d}: set-up {setup:7.2f} s, {per_step * 1e3:8.3f} ms/step -> "
-              f"{per_width[width]:9.0f} s per part at {steps} steps")
+              f"{per_width[width]:9.0f} s per part at {steps} steps  ({load()})", flush=True)
     runs = len(plan.parts) // len(plan.config["widths"])
     measured = [w for w in plan.config["widths"] if w in per_width]
     total = sum(per_width[w] * runs for w in measured)
     print(f"  full grid: {len(plan.parts)} parts ({runs} per width); the {len(measured)} widths measured "
-          f"here cost {total / 3600:.1f} core-hours on one core, i.e. {total / 3600 / (os.cpu_count() or 1):.1f} "
+          f"here cost {total / 3600:.1f} core-hours, i.e. {total / 3600 / (os.cpu_count() or 1):.1f} "
           f"hours on this machine's {os.cpu_count()} cores with --workers {os.cpu_count()}")
 
 
@@ -139,6 +148,7 @@ def main() -> None:
     parser.add_argument("--verify", action="store_true", help="also time the verify rows (minutes)")
     parser.add_argument("--sweep", action="store_true", help="also time sweep parts per width (minutes)")
     parser.add_argument("--sweep-widths", default="64,256,1024")
+    parser.add_argument("--sweep-steps", type=int, default=300, help="steps timed per width")
     parser.add_argument("--trivial", type=int, default=200, help="trivial parts for the overhead")
     args = parser.parse_args()
 
@@ -165,7 +175,7 @@ def main() -> None:
                   f"(with start-up: {seq / (par + start):.2f}x)  [{load()}]")
     if args.sweep:
         print("simulate-sweep cost:")
-        bench_sweep([int(w) for w in args.sweep_widths.split(",")], 100, 400)
+        bench_sweep([int(w) for w in args.sweep_widths.split(",")], args.sweep_steps)
 
 
 if __name__ == "__main__":
