@@ -2,7 +2,7 @@
 
 Side by side in one run, on this machine:
 
-* ``run recipes/frontier.toml`` (two reduced-dynamics parts, lazy and rich): sequential,
+* ``run frontier`` (two reduced-dynamics parts, lazy and rich): sequential,
   then on a local cluster of ``--workers`` processes; the ratio is printed without and with
   the cluster's start-up (the cost a one-off command pays; a cluster reached with
   ``--scheduler`` is already up);
@@ -10,7 +10,7 @@ Side by side in one run, on this machine:
   to be worth distributing) and grouped (:data:`scalingtool.run.executor.MIN_TASK_SECONDS`);
 * ``--verify``: the rows of the reduced and simulation tiers as independent parts (cases
   that share a frontier or a term fit grouped into one part), sequential vs the cluster;
-* ``--sweep``: seconds per part of the simulation sweep (``recipes/simulate-sweep.toml``)
+* ``--sweep``: seconds per part of the simulation sweep (``the built-in recipe simulate-sweep``)
   at each width (set-up until the first step, then the loop's cost per step, from the
   progress calls), and the full grid's total.
 
@@ -120,11 +120,14 @@ def time_part(width: int, steps: int) -> tuple[float, float]:
 def bench_sweep(widths: list[int], steps_timed: int) -> None:
     """Seconds of one sweep part = set-up + steps x per-step, per width; the full grid's total."""
     from scalingtool.run.kinds import get_kind
-    from scalingtool.run.recipe import Params, load_recipe
+    from scalingtool.run.recipe import load_recipe
+    from scalingtool.run.schema import validate_params
 
-    recipe = load_recipe(ROOT / "recipes" / "simulate-sweep.toml")
-    plan = get_kind(recipe.kind).plan(Params(recipe.params, recipe.source), recipe.expect)
-    steps = plan.config["steps"]
+    recipe = load_recipe(ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml")
+    kind = get_kind(recipe.kind)
+    params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, False)
+    plan = kind.plan(params)
+    steps = params.steps
     time_part(64, 10)  # imports and first calls, not timed
     per_width = {}
     print(f"  one part = one (width, gamma0 = 2, seed) run, timed over {steps_timed} steps ({load()})")
@@ -133,8 +136,8 @@ def bench_sweep(widths: list[int], steps_timed: int) -> None:
         per_width[width] = setup + steps * per_step
         print(f"  N = {width:5d}: set-up {setup:7.2f} s, {per_step * 1e3:8.3f} ms/step -> "
               f"{per_width[width]:9.0f} s per part at {steps} steps  ({load()})", flush=True)
-    runs = len(plan.parts) // len(plan.config["widths"])
-    measured = [w for w in plan.config["widths"] if w in per_width]
+    runs = len(plan.parts) // len(params.widths)
+    measured = [w for w in params.widths if w in per_width]
     total = sum(per_width[w] * runs for w in measured)
     print(f"  full grid: {len(plan.parts)} parts ({runs} per width); the {len(measured)} widths measured "
           f"here cost {total / 3600:.1f} core-hours, i.e. {total / 3600 / (os.cpu_count() or 1):.1f} "
@@ -158,7 +161,7 @@ def main() -> None:
     start, executor = timed(DaskExecutor, workers=args.workers)
     print(f"local cluster of {args.workers} workers started in {start:.2f} s")
     with executor:
-        recipe = ROOT / "recipes" / "frontier.toml"
+        recipe = ROOT / "scalingtool" / "recipes" / "frontier.toml"
         print(f"run {recipe.name}{' --quick' if args.quick else ''}:")
         seq, par = bench_recipe(executor, recipe, args.quick)
         print(f"  sequential {seq:7.2f} s | --workers {args.workers}: {par:7.2f} s -> {seq / par:.2f}x "

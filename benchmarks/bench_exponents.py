@@ -1,4 +1,4 @@
-"""Latency of ``scalingtool exponents`` against ``python -c "import sympy"`` (issue 2).
+"""Latency of ``scalingtool exponents`` against ``python -c "import sympy"``.
 
 The baseline is what a user pays to do anything with SymPy at all. Both commands run
 interleaved, ``--repeat`` times each, in fresh processes; the medians and their ratio are

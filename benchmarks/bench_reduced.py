@@ -1,4 +1,4 @@
-"""Benchmark: the reduced solver against what a user would otherwise run (SPEC §2 warning).
+"""Benchmark: the reduced solver against what a user would otherwise run (theory §2 warning).
 
 Measures the rich hard exponent (alpha = 1.5, beta = 0.3, gamma0 = 1; theory 2 beta/(1 + beta)
 = 6/13) over 10 decades of time with

@@ -1,6 +1,6 @@
 """Steps per second of the linear simulator against a naive PyTorch implementation.
 
-Same network (SPEC §1: f = a^T B A psi / N, A frozen, rates eta N for a and eta gamma0^2
+Same network (theory §1: f = a^T B A psi / N, A frozen, rates eta N for a and eta gamma0^2
 for B), same task (alpha = 2, beta = 1/2), online SGD with batch 64, N = 512, M = 8192,
 float64, in the same run:
 

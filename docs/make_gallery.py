@@ -3,7 +3,7 @@
     python docs/make_gallery.py [--quick] [recipe names ...]
 
 Each figure is made by exactly the command shown under it in the README:
-``scalingtool run recipes/<name>.toml --out out/<name>``; this script runs those
+``scalingtool run <name> --out out/<name>``; this script runs those
 commands and copies ``out/<name>/<name>.png`` to ``docs/gallery/<name>.png``.
 """
 
@@ -19,10 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
-    names = [a for a in argv if not a.startswith("--")] or sorted(p.stem for p in (ROOT / "recipes").glob("*.toml"))
+    builtin = ROOT / "scalingtool" / "recipes"  # the built-in recipes (package data)
+    names = [a for a in argv if not a.startswith("--")] or sorted(p.stem for p in builtin.glob("*.toml"))
     failed = 0
     for name in names:
-        command = [sys.executable, "-m", "scalingtool", "run", f"recipes/{name}.toml", "--out", f"out/{name}"]
+        command = [sys.executable, "-m", "scalingtool", "run", name, "--out", f"out/{name}"]
         command += ["--quick"] if quick else []
         print("$", " ".join(["scalingtool", *command[3:]]), flush=True)
         result = subprocess.run(command, cwd=ROOT)

@@ -4,10 +4,10 @@ A symbolic-plus-numeric toolkit for the two-layer linear model of Bordelon, Atan
 Pehlevan, "How Feature Learning Can Improve Neural Scaling Laws" (ICLR 2025,
 arXiv:2409.17858). The layers, each importable on its own:
 
-* :mod:`scalingtool.theory` -- SymPy derivation of every exponent (SPEC §3);
-* :mod:`scalingtool.reduced` -- exact reduced dynamics in float64 and mpmath (SPEC §2);
-* :mod:`scalingtool.measure` -- exponents measured from curves (SPEC §4);
-* :mod:`scalingtool.simulate` -- the real networks (SPEC §1, §5);
+* :mod:`scalingtool.theory` -- SymPy derivation of every exponent (theory §3);
+* :mod:`scalingtool.reduced` -- exact reduced dynamics in float64 and mpmath (theory §2);
+* :mod:`scalingtool.measure` -- exponents measured from curves (theory §4);
+* :mod:`scalingtool.simulate` -- the real networks (theory §1, §5);
 * :mod:`scalingtool.verify` -- theory, numerics and simulation side by side;
 * :mod:`scalingtool.cli` -- the ``scalingtool`` command, a thin skin over the above.
 

@@ -108,7 +108,8 @@ def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
     except FileNotFoundError:
         raise UsageError(f"{_show(path)}: no such {what}") from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{_show(path)}: cannot read ({exc.__class__.__name__})") from None
+        reason = getattr(exc, "strerror", None) or exc.__class__.__name__
+        raise UsageError(f"{_show(path)}: cannot read {what} ({reason})") from None
     if stat.S_ISDIR(info.st_mode):
         raise UsageError(f"{_show(path)}: is a folder, not a {what}")
     if not stat.S_ISREG(info.st_mode):
@@ -117,9 +118,9 @@ def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise UsageError(f"{_show(path)}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+        raise UsageError(f"{_show(path)}: cannot read {what} ({exc.strerror or exc.__class__.__name__})") from None
     if len(data) > limit:
-        raise UsageError(f"{_show(path)}: larger than {limit / 2**20:.0f} MiB; not a {what}?")
+        raise UsageError(f"{_show(path)}: {what} too large (more than {limit / 2**20:.3g} MiB)")
     return data
 
 
@@ -129,4 +130,4 @@ def read_user_text(path: str | os.PathLike[str], what: str = "file", limit: int 
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{_show(path)}: not UTF-8 text; expected a {what}") from None
+        raise UsageError(f"{_show(path)}: cannot read {what} (not UTF-8 text)") from None

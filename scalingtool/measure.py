@@ -1,4 +1,4 @@
-"""Measuring an exponent from a curve (SPEC §4).
+"""Measuring an exponent from a curve (theory §4).
 
 The local exponent of a decaying curve is ``p(x) = -d log y / d log x``. A measurement
 reports
@@ -12,7 +12,7 @@ reports
 
 and optionally an extrapolation of the local exponent in ``1/log x``
 (``p(x) ~ p_inf + c / log x``, fitted over the last ``3 decades``), for the slow
-pre-asymptotic corrections of rich training (SPEC §4). :func:`fit_slope` fits a single
+pre-asymptotic corrections of rich training (theory §4). :func:`fit_slope` fits a single
 log-log slope with its standard error (for envelopes and allocations).
 """
 
@@ -30,14 +30,14 @@ from .errors import UsageError
 __all__ = ["Measurement", "SlopeFit", "local_slopes", "local_exponent", "fit_slope",
            "extrapolate_inverse_log", "DEFAULT_TOLERANCE"]
 
-#: default drift tolerance (SPEC §4 quotes exponents to ~1e-3)
+#: default drift tolerance (theory §4 quotes exponents to ~1e-3)
 DEFAULT_TOLERANCE = 1e-3
 _LN10 = math.log(10.0)
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """A measured exponent ``y ~ x^(-value)`` (SPEC §4)."""
+    """A measured exponent ``y ~ x^(-value)`` (theory §4)."""
 
     value: float | None
     window: tuple[float, float]
@@ -148,7 +148,7 @@ def extrapolate_inverse_log(x: Sequence[Any], y: Sequence[Any], decades: float =
 def local_exponent(x: Sequence[Any], y: Sequence[Any], decades: float = 1.0,
                    tolerance: float = DEFAULT_TOLERANCE, x_max: float | None = None,
                    extrapolate: bool = False) -> Measurement:
-    """Measure ``p`` in ``y ~ x^-p`` over the last ``decades`` of the curve (SPEC §4).
+    """Measure ``p`` in ``y ~ x^-p`` over the last ``decades`` of the curve (theory §4).
 
     ``x_max`` ends the window earlier than the curve (e.g. before a width floor sets in).
     See the module docstring for ``value``, ``drift`` and ``converged``.

@@ -1,10 +1,10 @@
-"""Validated inputs, parsed from text without ``eval`` (SPEC §1, §3).
+"""Validated inputs, parsed from text without ``eval`` (theory §1, §3).
 
 Numbers are parsed with :class:`fractions.Fraction`, so ``"1.5"``, ``"3/2"``, ``"2"``
 and ``"15e-1"`` are all the exact rational 3/2. Nothing here evaluates Python:
 the text must match a plain number grammar before it is handed to ``Fraction``.
 
-The model's parameters (SPEC §1):
+The model's parameters (theory §1):
 
 * capacity ``alpha > 1`` (``lambda_k = k^-alpha`` summable),
 * source ``beta > 0`` (``lambda_k w*_k^2 = k^(-alpha beta - 1)``),
@@ -116,13 +116,13 @@ def _fmt(value: Fraction) -> str:
 
 
 def parse_alpha(text: str | int | float | Fraction, name: str = "alpha") -> Fraction:
-    """Capacity: ``1 < alpha <= 1000`` (SPEC §1: ``sum_k k^-alpha`` must converge)."""
+    """Capacity: ``1 < alpha <= 1000`` (theory §1: ``sum_k k^-alpha`` must converge)."""
     limit = LIMITS["alpha"]
     return _check_range(parse_number(text, name), name, limit.low, limit.high, True, limit.describe(name))
 
 
 def parse_beta(text: str | int | float | Fraction, name: str = "beta") -> Fraction:
-    """Source exponent: ``0 < beta <= 1000`` (SPEC §1)."""
+    """Source exponent: ``0 < beta <= 1000`` (theory §1)."""
     limit = LIMITS["beta"]
     return _check_range(parse_number(text, name), name, limit.low, limit.high, True, limit.describe(name))
 
@@ -167,8 +167,10 @@ class Limit:
 
 
 def _short(value: Fraction) -> str:
-    """``1000`` stays; ``10**30`` prints as ``1e+30``."""
-    return str(value) if abs(value) < 10**6 else f"{float(value):.3g}"
+    """``1000`` and ``9223372036854775807`` stay exact; ``10**30`` prints as ``1e+30``."""
+    text = str(value)
+    power_of_ten = text.startswith("1") and set(text[1:]) == {"0"}
+    return f"{float(value):.0e}" if power_of_ten and len(text) > 6 else text
 
 
 _F = Fraction
@@ -223,11 +225,11 @@ def check_precision(value: str) -> str:
     match = _PRECISION.match(text)
     digits = LIMITS["digits"]
     if not match:
-        raise UsageError(f"precision {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
+        raise UsageError(f"precision: {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
                          f"with {digits.low} <= DIGITS <= {digits.high}", field="precision")
     number = int(match.group(1))
     if not digits.low <= number <= digits.high:
-        raise UsageError(f"precision {_echo(value)}: expected mp:DIGITS with "
+        raise UsageError(f"precision: {_echo(value)} is out of range: expected mp:DIGITS with "
                          f"{digits.low} <= DIGITS <= {digits.high}", field="precision")
     return f"mp:{number}"
 
@@ -278,7 +280,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Task:
-    """A power-law task (SPEC §1): capacity ``alpha`` and source ``beta``, exact rationals."""
+    """A power-law task (theory §1): capacity ``alpha`` and source ``beta``, exact rationals."""
 
     alpha: Fraction
     beta: Fraction

@@ -1,8 +1,8 @@
-"""Solve the reduced dynamics for one setting and measure its time exponent (SPEC §2, §4).
+"""Solve the reduced dynamics for one setting and measure its time exponent (theory §2, §4).
 
 :func:`solve` picks the exact solver that matches the setting -- infinite or finite width,
 gradient flow or lazy online SGD -- runs it, measures the local time exponent over a
-window (ending before the width floor at finite width, by the crossover of SPEC §3), and
+window (ending before the width floor at finite width, by the crossover of theory §3), and
 puts the SymPy prediction beside it. It is the API behind ``scalingtool solve``.
 """
 
@@ -38,7 +38,7 @@ class Solution:
 
 
 def _eta_for_sgd(task: Task, run: Settings) -> Fraction:
-    """Half the largest stable step of the SGD recursion (SPEC §2: bisection on stability)."""
+    """Half the largest stable step of the SGD recursion (theory §2: bisection on stability)."""
     from .reduced import finite_width_spectrum, largest_stable_step, power_law_spectrum
 
     if run.width is None:
@@ -56,7 +56,7 @@ def solve(alpha: Any, beta: Any, gamma0: Any = 0, width: int | None = None,
     """Solve one setting exactly and measure ``L ~ t^-x`` (see the module docstring).
 
     ``width=None`` is infinite width; ``batch=None`` is gradient flow, an integer is lazy
-    online SGD with that batch (rich SGD has no exact closure, SPEC §2: use the simulator).
+    online SGD with that batch (rich SGD has no exact closure, theory §2: use the simulator).
     ``eta`` defaults to 1 for gradient flow and to half the largest stable step for SGD.
     Every input is validated once, here, against :data:`scalingtool.params.LIMITS`.
     """
@@ -73,7 +73,7 @@ def solve_task(task: Task, run: Settings, progress: Callable[[int, int], None] |
 
     training, dynamics = run.training, run.dynamics
     if dynamics == "sgd" and training == "rich":
-        raise UsageError("rich training with SGD has no exact reduced closure (SPEC §2): "
+        raise UsageError("rich training with SGD has no exact reduced closure (theory §2): "
                          "solve it as gradient flow, or simulate the network for rich SGD")
     t_end = run.t_max if run.t_max is not None else DEFAULT_T_MAX
     if dynamics == "gd":

@@ -1,4 +1,4 @@
-"""Measuring exponents from curves (SPEC §4)."""
+"""Measuring exponents from curves (theory §4)."""
 
 from __future__ import annotations
 

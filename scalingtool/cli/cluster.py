@@ -19,7 +19,7 @@ __all__ = ["workers_option", "scheduler_option", "open_executor"]
 
 
 def workers_option():
-    return typer.Option(None, "--workers", min=None,
+    return typer.Option(None, "--workers",
                         help="Compute the parts on a local Dask cluster of this many worker processes "
                              "(needs scalingtool[distributed]).", show_default=False)
 

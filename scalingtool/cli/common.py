@@ -54,7 +54,14 @@ def as_options(**flags: str) -> Iterator[None]:
         if exc.field is None:
             raise
         flag = flags.get(exc.field, "--" + exc.field.replace("_", "-"))
-        raise UsageError(f"{flag}: {exc}") from None
+        text = str(exc)
+        if text.startswith(f"{exc.field} = "):  # "t_max = 1e+31 is out of range" -> "--t-max 1e+31 ..."
+            text = f"{flag} {text[len(exc.field) + 3:]}"
+        elif text.startswith(f"{exc.field}: "):
+            text = f"{flag}: {text[len(exc.field) + 2:]}"
+        else:
+            text = f"{flag}: {text}"
+        raise UsageError(text) from None
 
 
 def emit(report: Report, fmt: str | Enum, out: str | None = None) -> None:

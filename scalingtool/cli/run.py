@@ -1,4 +1,7 @@
-"""``scalingtool run RECIPE`` and ``scalingtool plot FOLDER``: reproducible recipes and figures."""
+"""``scalingtool run RECIPE`` and ``scalingtool plot FOLDER``: reproducible recipes and figures.
+
+``RECIPE`` is a built-in recipe name (``scalingtool recipes`` lists them) or a TOML file.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,20 @@ from ..formats import Report, exact
 from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, progress_bar
 
+def complete_recipe(incomplete: str) -> list[str]:
+    """Shell completion: the built-in recipe names starting with ``incomplete``."""
+    from ..run.builtin import names
+
+    return [n for n in names() if n.startswith(incomplete)]
+
+
 _COLUMNS = ["case", "quantity", "predicted", "measured", "tolerance", "status", "note"]
 
 
 def run_cmd(
-    recipe: str = typer.Argument(..., help="A recipe file, e.g. recipes/phase.toml."),
+    recipe: str = typer.Argument(..., help="A built-in recipe name (see `scalingtool recipes`) or a "
+                                           "recipe file, e.g. phase or my-phase.toml.",
+                                 autocompletion=complete_recipe),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: out/<recipe name>)."),
     quick: bool = typer.Option(False, "--quick", help="The recipe's small [quick] grid (seconds)."),
     fmt: TableFormat = format_option(),
@@ -27,7 +39,7 @@ def run_cmd(
     With --workers or --scheduler the parts run in parallel on Dask; each is stored as it
     finishes, and the stored results are the same as a sequential run's.
 
-    Example: scalingtool run recipes/phase.toml --quick --out out/phase
+    Example: scalingtool run phase --quick --out out/phase
     """
     from ..run import run_recipe
 

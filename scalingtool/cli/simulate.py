@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from fractions import Fraction
 from typing import Any, Optional
 
 import typer
@@ -43,7 +42,7 @@ def _gammas(text: str) -> list[float]:
 
 
 def simulate_cmd(
-    model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (SPEC §1); mlp-circle: the ReLU MLP on the circle (SPEC §5)."),
+    model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (theory §1); mlp-circle: the ReLU MLP on the circle (theory §5)."),
     alpha: str = typer.Option("2", "--alpha", "-a", help="Capacity alpha > 1 (linear model; the MLP measures its own)."),
     beta: str = typer.Option("1/2", "--beta", "-b", help="Source beta > 0."),
     gamma0: str = typer.Option("0,2", "--gamma0", "-g", help="Comma-separated feature-learning strengths (0: lazy); one run each."),
@@ -55,7 +54,7 @@ def simulate_cmd(
     seeds: str = typer.Option("2", "--seeds", help="Seeds, trained together as an ensemble."),
     backend: Backend = typer.Option(Backend.numpy, "--backend", help="numpy or torch (the torch extra)."),
     device: Device = typer.Option(Device.auto, "--device", help="auto, cpu or cuda (torch)."),
-    path: DataPath = typer.Option(DataPath.fast, "--path", help="fast: sample (h, y) in R^N (exact, SPEC §1); explicit: psi in R^M."),
+    path: DataPath = typer.Option(DataPath.fast, "--path", help="fast: sample (h, y) in R^N (exact, theory §1); explicit: psi in R^M."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the loss curves (CSV, or JSON if the name ends in .json) atomically."),
     fmt: TableFormat = format_option(),
 ) -> None:
@@ -71,7 +70,7 @@ def simulate_cmd(
     from ..simulate.result import write_runs
 
     with as_options():
-        task = Task.parse(alpha, beta) if model is Model.linear else Task(Fraction(2), check("beta", beta))
+        task = Task.parse(alpha, beta)  # the MLP measures its own alpha (theory §5)
         gammas = _gammas(gamma0)
         sizes = {"width": None if width is None else check("width", width),
                  "steps": None if steps is None else check("steps", steps)}

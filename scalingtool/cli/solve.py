@@ -33,7 +33,7 @@ def solve_cmd(
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the curve as CSV here (atomically)."),
     fmt: TableFormat = format_option(),
 ) -> None:
-    """Solve the exact reduced dynamics (SPEC §2) and measure the time exponent (SPEC §4).
+    """Solve the exact reduced dynamics (theory §2) and measure the time exponent (theory §4).
 
     Example: scalingtool solve --alpha 2 --beta 0.5 --gamma0 1
     """

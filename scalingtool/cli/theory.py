@@ -1,4 +1,4 @@
-"""``exponents``, ``phase`` and ``derive``: the SymPy theory layer (SPEC §3) on the command line."""
+"""``exponents``, ``phase`` and ``derive``: the SymPy theory layer (theory §3) on the command line."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def exponents_cmd(
     noise: Optional[str] = typer.Option(None, "--lr-over-batch", help="Evaluate the SGD-noise takeover at this eta/Bsz."),
     fmt: Format = format_option(),
 ) -> None:
-    """Regime and every scaling exponent of one task, derived exactly (SPEC §3).
+    """Regime and every scaling exponent of one task, derived exactly (theory §3).
 
     Example: scalingtool exponents --alpha 2 --beta 1/2
     """

@@ -1,54 +1,179 @@
-"""``scalingtool verify``: theory, numerics and simulation side by side; exit 1 on a failure."""
+"""``scalingtool verify``: claims and tiers side by side; exit 1 on a failed row, 2 on bad input."""
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from contextlib import contextmanager
 from fractions import Fraction
-from typing import Optional
+from typing import Any, Iterator, List, Optional
 
 import typer
 
+from ..errors import UsageError
 from ..formats import Report, exact
-from .common import Format, emit, format_option, progress_bar
+from .common import TableFormat, emit, format_option, stderr_console
 
-_COLUMNS = ["tier", "case", "quantity", "predicted", "measured", "tolerance", "status", "note"]
+_COLUMNS = ["tier", "case", "quantity", "kind", "predicted", "measured", "tolerance", "status", "note",
+            "source"]
+_SCHEMA = "scalingtool/verify/v2"
 
 
-def _json_number(value):
+def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, Fraction):
         return exact(value)
-    return float(value)
+    return value if isinstance(value, str) else float(value)
+
+
+def _width(console_is_terminal: bool) -> int:
+    """The terminal's width; otherwise ``COLUMNS`` if set, else 80 (a CI log)."""
+    if console_is_terminal:
+        import shutil
+
+        return max(60, shutil.get_terminal_size((80, 24)).columns)
+    try:
+        return max(60, int(os.environ.get("COLUMNS", "80")))
+    except ValueError:
+        return 80
+
+
+def _block_table(title: str, checks: list, claims: bool, width: int, colour: bool) -> str:
+    """One line per row: long cells are cut with an ellipsis, notes go below the table."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..verify.report import value_text
+
+    heads = (["claim", "quantity", "check", "claimed", "found"] if claims
+             else ["case", "quantity", "predicted", "measured"]) + ["tol", "status"]
+    rows = []
+    for c in checks:
+        cells = [c.case, c.quantity] + ([{"numeric": "num"}.get(c.kind, c.kind)] if claims else [])
+        rows.append(cells + [value_text(c.predicted), value_text(c.measured), value_text(c.tolerance),
+                             c.status])
+    # every column but the first as wide as its widest cell (capped); the first takes the rest
+    caps = [0, 14 if claims else 18] + ([5] if claims else []) + [10, 10, 8, 6]
+    widths = [min(cap, max([len(h)] + [len(r[k]) for r in rows])) for k, (h, cap) in
+              enumerate(zip(heads, caps))][1:]
+    first = max(10, width - sum(widths) - len(widths) - 1)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
+                  show_edge=False, padding=(0, 0), collapse_padding=True)
+    for head, w in zip(heads, [first] + widths):
+        table.add_column(head, no_wrap=True, overflow="ellipsis", width=w)
+    for c, cells in zip(checks, rows):
+        style = {"fail": "red", "skip": "yellow"}.get(c.status, "") if colour else ""
+        table.add_row(*(Text(cell) for cell in cells), style=style)  # names are text, not markup
+    console = Console(file=io.StringIO(), width=width, force_terminal=colour, no_color=not colour)
+    console.print(table)
+    return f"{title}\n" + console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _table_text(result, verbose: bool, width: int, colour: bool) -> str:
+    """The claims (one block per file) and each tier as tables, then the notes."""
+    blocks: list[tuple[str, list, bool]] = []
+    for source in result.claims:
+        rows = [c for c in result.checks if c.tier == "claims" and c.source == source]
+        if rows:
+            blocks.append((f"Claims: {source}", rows, True))
+    for tier in result.tiers:
+        blocks.append((f"Tier: {tier}", [c for c in result.checks if c.tier == tier], False))
+    out = []
+    for title, rows, claims in blocks:
+        out.append(_block_table(title, rows, claims, width, colour))
+        shown = [c for c in rows if c.note and (verbose or c.status != "pass")]
+        for c in shown:
+            label = f"{c.case} ({c.kind or c.quantity})" if claims else f"{c.case} {c.quantity}"
+            out.append(f"  {c.status}: {label}: {c.note}\n")
+        out.append("\n")
+    counts = result.counts()
+    out.append(f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
+               + ("" if verbose else " (--verbose: every row's note)") + "\n")
+    return "".join(out)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """``progress(label, done, total, rows)`` for the library: a bar naming the tier on a
+    terminal, otherwise one plain line on stderr per finished claim or step."""
+    console = stderr_console()
+    if not console.is_terminal:
+        def plain(label: str, done: int, total: int, rows: list) -> None:
+            what = f" {rows[0].case[:60]}: {', '.join(r.status for r in rows)}" if rows else ""
+            sys.stderr.write(f"verify: {label} {done}/{total}{what}\n")
+            sys.stderr.flush()
+
+        yield plain
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(label: str, done: int, total: int, rows: list) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"verify {label}", total=total)
+            bar.update(tasks[label], completed=done, total=total)
+
+        yield update
 
 
 def verify_cmd(
-    quick: bool = typer.Option(False, "--quick", help="The small grid: under a minute on 2 cores."),
-    tier: Optional[str] = typer.Option(None, "--tier", help="Comma-separated tiers (default: all): theory, reduced, simulation."),
-    claims: Optional[str] = typer.Option(None, "--claims", help="A TOML claims file to check (see README)."),
-    fmt: Format = format_option(),
+    files: Optional[List[str]] = typer.Argument(None, help="Claims files (the same as --claims).",
+                                                show_default=False),
+    claims: Optional[List[str]] = typer.Option(None, "--claims", help="A TOML claims file (see README); repeat for several. Alone, only the claims are checked."),
+    exact_only: bool = typer.Option(False, "--exact-only", help="Claims against the theory engine only, no numerics (well under a second)."),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Comma-separated tiers: theory, reduced, simulation (default: all, unless claims are given)."),
+    quick: bool = typer.Option(False, "--quick", help="The small tier grids (about 10 s on 2 cores); claims skip the frontier measurements."),
+    junit_xml: Optional[str] = typer.Option(None, "--junit-xml", help="Also write JUnit XML to this file: a test case per claim and per tier row."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every row's note under its table (default: failed and skipped rows)."),
+    fmt: TableFormat = format_option(),
 ) -> None:
-    """Check the theory against itself, the numerics and the simulator; exit 1 if any row fails.
+    """Check claims files against the theory and the numerics, and the theory against itself,
+    the reduced dynamics and the simulator (tiers); exit 1 if any row fails.
 
-    Example: scalingtool verify --quick --claims my_claims.toml
+    Example: scalingtool verify --claims my.claims.toml
+
+    Example: scalingtool verify --quick
     """
-    from ..verify import DEFAULT_TIERS, parse_tiers, verify
+    from ..verify import parse_tiers, verify
+    from ..verify.report import junit_suites
 
-    tiers = parse_tiers(tier) if tier is not None else DEFAULT_TIERS
-    with progress_bar("verify") as update:
-        def progress(label: str):
-            def callback(done: int, total: int) -> None:
-                update(done, total)
-            return callback
+    paths = list(claims or []) + list(files or [])
+    try:
+        tiers = parse_tiers(tier) if tier is not None else None
+    except UsageError as exc:
+        raise UsageError(f"--tier: {exc}") from None
+    if exact_only and not paths:
+        raise UsageError("--exact-only applies to claims: give a claims file (--claims FILE)")
+    if junit_xml:
+        folder = os.path.dirname(junit_xml) or "."
+        if not os.path.isdir(folder):
+            raise UsageError(f"--junit-xml: folder {folder[:200]!r} does not exist")
+    with _progress() as progress:
+        result = verify(tiers, quick=quick, claims=paths, exact_only=exact_only, progress=progress)
+    if junit_xml:
+        from ..junit import write_junit
 
-        result = verify(tiers, quick=quick, claims=claims, progress=progress)
+        write_junit(junit_xml, junit_suites(result.checks))
     counts = result.counts()
-    rows = [c.row() for c in result.checks]
+    rows = [{**c.row(), "kind": c.kind, "source": c.source} for c in result.checks]
     payload = {
-        "schema": "scalingtool/verify/v1", "ok": result.ok, "tiers": list(tiers),
-        "quick": quick, "claims": claims, "counts": counts,
-        "checks": [{**row, **{k: _json_number(row[k]) for k in ("predicted", "measured", "tolerance")}}
+        "schema": _SCHEMA, "ok": result.ok, "tiers": list(result.tiers), "quick": quick,
+        "exact_only": exact_only, "claims": list(result.claims), "counts": counts,
+        "checks": [{**row, **{k: _json_value(row[k]) for k in ("predicted", "measured", "tolerance")}}
                    for row in rows],
     }
-    notes = [f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"]
-    emit(Report("Verification", _COLUMNS, rows, payload, notes), fmt)
+    if fmt.value == "table":
+        is_tty = sys.stdout.isatty()
+        colour = is_tty and not os.environ.get("NO_COLOR")
+        sys.stdout.write(_table_text(result, verbose, _width(is_tty), colour))
+        sys.stdout.flush()
+    else:
+        emit(Report("Verification", _COLUMNS, rows, payload), fmt)
     if not result.ok:
         raise typer.Exit(1)
 

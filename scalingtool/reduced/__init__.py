@@ -1,4 +1,4 @@
-"""Exact reduced dynamics of SPEC §2, in float64 and mpmath ("mp:DIGITS").
+"""Exact reduced dynamics of theory §2, in float64 and mpmath ("mp:DIGITS").
 
 The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, or a
 :class:`Frontier`; each long-running one takes ``progress=callable(done, total)``):
@@ -9,15 +9,15 @@ The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, o
 * :func:`deterministic_width_curve` -- lazy ``t -> inf`` loss against width;
 * :func:`data_curve` -- lazy ridgeless regression error against data size;
 * :func:`compute_frontier` -- envelope over widths at fixed compute ``C = N^p t^q``;
-* :func:`fit_frontier` -- compute exponent of easy/super-easy tasks by a term fit (SPEC §3).
+* :func:`fit_frontier` -- compute exponent of easy/super-easy tasks by a term fit (theory §3).
 
-Module map: ``backend`` (precision), ``modes`` (mode grids), ``modesolver`` (the one mode ODE
+Module map: ``precision`` (float64 or mpmath arithmetic), ``modes`` (mode grids), ``modesolver`` (the one mode ODE
 solver), ``infinite_width``, ``finite_width``, ``sgd``, ``equivalent``, ``data``, ``frontier``.
 """
 
 from __future__ import annotations
 
-from .backend import Backend, get_backend
+from .precision import Precision, get_precision
 from .curve import Curve
 from .data import data_curve
 from .equivalent import deterministic_width_curve
@@ -29,7 +29,7 @@ from .modes import Spectrum, power_law_spectrum, truncated_spectrum
 from .sgd import largest_stable_step, solve_sgd
 
 __all__ = [
-    "Backend",
+    "Precision",
     "Curve",
     "Frontier",
     "FrontierFit",
@@ -39,7 +39,7 @@ __all__ = [
     "deterministic_width_curve",
     "finite_width_spectrum",
     "fit_frontier",
-    "get_backend",
+    "get_precision",
     "largest_stable_step",
     "lazy_closed_form",
     "power_law_spectrum",

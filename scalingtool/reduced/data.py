@@ -1,12 +1,12 @@
-"""Lazy finite-data curve: ridgeless kernel regression on P samples (SPEC §3, "data").
+"""Lazy finite-data curve: ridgeless kernel regression on P samples (theory §3, "data").
 
     E(P) = kappa^2 sum_k lambda_k w_k^2 / (lambda_k + kappa)^2 / (1 - gamma_P),
     sum_k lambda_k/(lambda_k + kappa) = P,   gamma_P = (1/P) sum_k lambda_k^2/(lambda_k + kappa)^2.
 
 ``E`` is the generalisation error ``E[(y - f)^2] = (w - beta)^T Lambda (w - beta)`` (no 1/2;
-twice the loss ``L`` of SPEC §1), as checked against sampled ridgeless regression in the
+twice the loss ``L`` of theory §1), as checked against sampled ridgeless regression in the
 tests. Modes above the grid (``lambda_k << kappa``) add ``r`` to the first sum and nothing
-measurable to ``gamma_P``. The data exponent is ``alpha min(beta, 2)`` (SPEC §3).
+measurable to ``gamma_P``. The data exponent is ``alpha min(beta, 2)`` (theory §3).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .backend import Backend, get_backend
+from .precision import Precision, get_precision
 from .curve import Curve, Progress, report
-from .equivalent import grid_top_for, solve_kappa
+from .equivalent import grid_top_for
 from .inputs import task, widths_list
 from .modes import K_EXACT_DEFAULT, Spectrum, power_law_spectrum
 
@@ -25,24 +25,24 @@ __all__ = ["data_error", "data_curve"]
 
 
 def data_error(spec: Spectrum, size: Any) -> tuple[Any, Any, Any]:
-    """``(E(P), kappa, gamma_P)`` for ``P = size`` on ``spec`` (inside its backend context)."""
-    be = spec.backend
+    """``(E(P), kappa, gamma_P)`` for ``P = size`` on ``spec`` (inside its precision context)."""
+    be = spec.precision
     p = be.scalar(size)
-    kappa = solve_kappa(spec, p)
+    kappa = spec.kappa(p)
     frac = spec.lam / (spec.lam + kappa)
     gamma_p = spec.msum(frac * frac) / p
     bias = spec.msum(spec.w * spec.w * (1 - frac) * (1 - frac) * spec.lam)
     return (bias + spec.r) / (1 - gamma_p), kappa, gamma_p
 
 
-def data_curve(alpha: Any, beta: Any, sizes: Sequence[Any], precision: str | Backend = "float64",
+def data_curve(alpha: Any, beta: Any, sizes: Sequence[Any], precision: str | Precision = "float64",
                k_exact: int = K_EXACT_DEFAULT, progress: Progress = None) -> Curve:
-    """``E(P)`` at each data size ``P`` (SPEC §3) on the power-law grid; columns ``kappa``, ``gamma``.
+    """``E(P)`` at each data size ``P`` (theory §3) on the power-law grid; columns ``kappa``, ``gamma``.
 
     Uses ``kappa^2 lambda/(lambda + kappa)^2 = lambda (1 - lambda/(lambda + kappa))^2``, so no
     small differences are formed.
     """
-    be = get_backend(precision)
+    be = get_precision(precision)
     alpha, beta = task(alpha, beta)
     ps = widths_list(sizes, "sizes")
     spec = power_law_spectrum(alpha, beta, be, k_exact=k_exact,

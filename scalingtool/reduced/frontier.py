@@ -1,4 +1,4 @@
-"""The compute frontier: envelope of ``L(t, N)`` at fixed compute (SPEC §2, §3 "Compute").
+"""The compute frontier: envelope of ``L(t, N)`` at fixed compute (theory §2, §3 "Compute").
 
 For each width ``N`` of a grid, a loss curve ``L(t; N)`` (finite-width gradient flow, lazy or
 rich, :mod:`~scalingtool.reduced.finite_width`; or lazy online SGD,
@@ -97,7 +97,7 @@ def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str
                      t_max: Any = None, seed: int = 0, p: Any = 1, q: Any = 1,
                      compute_per_decade: int = 8, modes_factor: int = 16,
                      progress: Progress = None) -> Frontier:
-    """Compute frontier of the finite-width model (SPEC §2-§3); see the module docstring.
+    """Compute frontier of the finite-width model (theory §2-§3); see the module docstring.
 
     ``training`` is ``"lazy"`` or ``"rich"`` (gradient flow, ``gamma0`` for rich);
     ``dynamics="sgd"`` (lazy only) uses the exact SGD recursion with ``eta`` and ``batch``.

@@ -1,8 +1,8 @@
-"""Compute exponent from a term fit of the loss surface ``L(t, N)`` (SPEC §3 "Compute", §4).
+"""Compute exponent from a term fit of the loss surface ``L(t, N)`` (theory §3 "Compute", §4).
 
 Why not the envelope. :func:`~scalingtool.reduced.frontier.compute_frontier` takes
 ``min_N L(C/N, N)`` over one random draw of ``A`` per width. For easy and super-easy tasks
-(``beta > 1``, SPEC §3) two things make that envelope slope unreliable at the widths a
+(``beta > 1``, theory §3) two things make that envelope slope unreliable at the widths a
 sampled solver reaches (``N <= 1024``):
 
 * the finite-width transient ``N^-1 t^-(1-1/alpha)`` that sets the frontier is carried by the
@@ -16,25 +16,25 @@ sampled solver reaches (``N <= 1024``):
   transient) this needs ``N* >~ 10^3``: the smooth three-term model with measured amplitudes
   has local slopes 0.85 at ``C = 1e3`` and 0.76 at ``C = 1e6`` against the limit 0.75.
 
-What this module does instead: it measures each term of SPEC §3's loss on the sampled surface
-and then solves SPEC §3's max-min with the *measured* exponents.
+What this module does instead: it measures each term of theory §3's loss on the sampled surface
+and then solves theory §3's max-min with the *measured* exponents.
 
-1. ``L_inf(t)``: the infinite-width curve (exact, SPEC §2: lazy closed form, rich mode ODE, or
+1. ``L_inf(t)``: the infinite-width curve (exact, theory §2: lazy closed form, rich mode ODE, or
    the SGD recursion), whose late-time slope is the signal exponent ``beta`` in gradient flow
    and ``min(beta, 2 - 1/alpha)`` with SGD noise. Measured over its last decades.
 2. ``F(N)``: the ``t -> inf`` floor of each sampled width, exact from the spectrum (``r/2``
    for gradient flow, lazy or rich, since the flow converges to the best predictor in the span;
-   ``(r/2)/(1 - S)`` for SGD, ``S`` the stability sum, SPEC §2). Its slope in ``N`` (averaged
+   ``(r/2)/(1 - S)`` for SGD, ``S`` the stability sum, theory §2). Its slope in ``N`` (averaged
    over seeds) is the width exponent ``alpha min(beta, 1)``.
 3. The transient: ``L(t, N) ~= L_inf(t) + F(N) + B N^-m t^-q`` fitted (Gauss-Newton on
    ``log L``, free ``B``, ``m``, ``q``) to the seed-averaged surface on
    ``t_min <= t <= N^alpha / cut`` (before the finite-width cut-off of the signal at
-   ``t ~ N^alpha``). SPEC §3 predicts ``m = 1``, ``q = 1 - 1/alpha`` for ``beta > 1``.
-4. Max-min (SPEC §3): with ``C = N^p t^q``, ``t = C^(x/q)``, ``N = C^((1-x)/p)``, each term is
+   ``t ~ N^alpha``). theory §3 predicts ``m = 1``, ``q = 1 - 1/alpha`` for ``beta > 1``.
+4. Max-min (theory §3): with ``C = N^p t^q``, ``t = C^(x/q)``, ``N = C^((1-x)/p)``, each term is
    ``C^-(a_i x/q + b_i (1-x)/p)``; ``e = max_x min_i (...)``, with ``N* ~ C^((1-x*)/p)``.
 
 The error bar is a jackknife over seeds (leave one seed out, refit everything) and the
-``drift`` when the window's end moves down by a decade (SPEC §4: a measurement reports its
+``drift`` when the window's end moves down by a decade (theory §4: a measurement reports its
 convergence figure). Cost on 2 cores (OPENBLAS_NUM_THREADS=1): 3 seeds of widths 32..512
 take ~2-4 s, of 128..1024 ~10 s.
 """
@@ -68,7 +68,7 @@ DEFAULT_WIDTHS = {"alpha>=5/2": (32, 64, 128, 256, 512), "alpha<5/2": (128, 256,
 
 @dataclass(frozen=True)
 class Term:
-    """One term ``amplitude * t^-time_exponent * N^-width_exponent`` of the loss (SPEC §3)."""
+    """One term ``amplitude * t^-time_exponent * N^-width_exponent`` of the loss (theory §3)."""
 
     name: str
     time_exponent: float
@@ -78,7 +78,7 @@ class Term:
 
 @dataclass
 class FrontierFit:
-    """Compute exponent ``L* ~ C^-exponent`` and allocation ``N* ~ C^allocation`` (SPEC §3).
+    """Compute exponent ``L* ~ C^-exponent`` and allocation ``N* ~ C^allocation`` (theory §3).
 
     ``terms`` are the measured terms; ``binding`` the terms equal at the optimum; ``spread``
     the largest jackknife deviation of ``exponent`` over seeds (``nan`` with one seed);
@@ -112,7 +112,7 @@ class FrontierFit:
 
 def maxmin_exponent(terms: Sequence[Term], p: float = 1.0, q: float = 1.0
                     ) -> tuple[float, float, float, tuple[str, ...]]:
-    """SPEC §3 max-min: ``(e, N-allocation, t-allocation, binding terms)`` for ``C = N^p t^q``.
+    """theory §3 max-min: ``(e, N-allocation, t-allocation, binding terms)`` for ``C = N^p t^q``.
 
     With ``t = C^(x/q)``, ``N = C^((1-x)/p)`` term ``i`` is ``C^-(a_i x/q + b_i (1-x)/p)``;
     ``e = max over x in [0, 1] of min_i``. The minimum of lines is concave, so its maximum is at
@@ -147,7 +147,7 @@ def fit_transient(t: np.ndarray, widths: np.ndarray, loss: np.ndarray, base: np.
         pos = extra > 0
     if np.count_nonzero(pos) < 4:
         raise NumericalError("the finite-width transient is not visible above L_inf + floor "
-                             "on the fit window (SPEC §3 puts it at beta > 1): widen the window")
+                             "on the fit window (theory §3 puts it at beta > 1): widen the window")
     design = np.column_stack([np.ones(np.count_nonzero(pos)), -ln[pos], -lt[pos]])
     theta = np.linalg.lstsq(design, np.log(extra[pos]), rcond=None)[0]
 
@@ -184,9 +184,9 @@ def _interp(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 def _surface(spec: Spectrum, training: str, dynamics: str, g0: Fraction, eta: Fraction,
              batch: int, times: np.ndarray) -> tuple[np.ndarray, float]:
-    """``(L(times), floor)`` at one width and draw (SPEC §2, N-space form or SGD recursion)."""
-    lam = spec.backend.to_float(spec.lam)
-    w = spec.backend.to_float(spec.w)
+    """``(L(times), floor)`` at one width and draw (theory §2, N-space form or SGD recursion)."""
+    lam = spec.precision.to_float(spec.lam)
+    w = spec.precision.to_float(spec.w)
     r = float(spec.r)
     if dynamics == "sgd":
         steps = int(math.ceil(float(times[-1]) / float(eta))) + 1
@@ -198,7 +198,7 @@ def _surface(spec: Spectrum, training: str, dynamics: str, g0: Fraction, eta: Fr
         rate = 2.0 * float(eta) * lam
         loss = np.array([0.5 * (r + float(np.sum(power * np.exp(-rate * tv)))) for tv in times])
         return loss, 0.5 * r
-    ppd, sub = points_and_substeps(spec.backend, None, None)
+    ppd, sub = points_and_substeps(spec.precision, None, None)
     curve = solve_spectrum(spec, g0, eta, Fraction(float(times[-1] * 1.001)),
                            Fraction(float(times[0] * 0.999)), ppd, sub, False, None, {})
     return _interp(curve.x, curve.loss, times), 0.5 * r
@@ -206,7 +206,7 @@ def _surface(spec: Spectrum, training: str, dynamics: str, g0: Fraction, eta: Fr
 
 def _infinite(alpha: Fraction, beta: Fraction, training: str, dynamics: str, g0: Fraction,
               eta: Fraction, batch: int, t_end: float) -> tuple[np.ndarray, np.ndarray]:
-    """The infinite-width curve ``(t, L_inf)`` up to ``t_end`` (SPEC §2)."""
+    """The infinite-width curve ``(t, L_inf)`` up to ``t_end`` (theory §2)."""
     if dynamics == "sgd":
         curve = solve_sgd(alpha, beta, eta, batch, int(math.ceil(t_end / float(eta))) + 1)
         return curve.x, curve.loss
@@ -246,24 +246,24 @@ def fit_frontier(alpha: Any, beta: Any, widths: Sequence[int] | None = None,
                  batch: int = 1, seeds: Sequence[int] = (0, 1, 2), p: Any = 1, q: Any = 1,
                  t_min: float = 10.0, cut: float = 100.0, dominance: float = 0.5,
                  modes_factor: int = 16) -> FrontierFit:
-    """Measure the compute exponent of an easy or super-easy task by a term fit (SPEC §3).
+    """Measure the compute exponent of an easy or super-easy task by a term fit (theory §3).
 
     See the module docstring for the procedure. ``training`` is ``"lazy"`` or ``"rich"``
     (gradient flow; ``gamma0`` for rich), ``dynamics="sgd"`` (lazy only) uses the exact SGD
-    recursion with ``eta`` and ``batch`` (SPEC §2). Each width is sampled with every seed of
+    recursion with ``eta`` and ``batch`` (theory §2). Each width is sampled with every seed of
     ``seeds`` (the same seeds give the same ``A`` as :func:`~scalingtool.reduced.
     finite_width.finite_width_spectrum`); the loss is averaged over seeds. The transient is
     fitted on ``t_min <= t <= N^alpha/cut``; ``drift`` repeats it with ``cut * 10``. The
-    compute convention is ``C = N^p t^q`` (SPEC §3, paper's default ``p = q = 1``).
+    compute convention is ``C = N^p t^q`` (theory §3, paper's default ``p = q = 1``).
     ``widths=None`` takes :data:`DEFAULT_WIDTHS` (by ``alpha``). The fit uses only points where the transient carries at
     least ``dominance`` of the loss (``L - L_inf - F >= dominance L``).
-    Meant for ``beta > 1``: for hard tasks the transient ties with the other terms (SPEC §3)
+    Meant for ``beta > 1``: for hard tasks the transient ties with the other terms (theory §3)
     and :func:`~scalingtool.reduced.frontier.compute_frontier` is the right tool.
     """
     alpha_q, beta_q = task(alpha, beta)
     if beta_q <= 1:
         raise UsageError(f"beta = {beta_q} is a hard task: the term fit is for beta > 1 "
-                         "(SPEC §3 keeps the transient for beta > 1 only); use compute_frontier")
+                         "(theory §3 keeps the transient for beta > 1 only); use compute_frontier")
     a = float(alpha_q)
     if widths is None:
         widths = DEFAULT_WIDTHS["alpha>=5/2" if alpha_q >= Fraction(5, 2) else "alpha<5/2"]

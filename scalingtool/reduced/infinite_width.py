@@ -1,4 +1,4 @@
-"""Infinite-width gradient flow, lazy and rich (SPEC §2, "Infinite width" and "Lazy limit").
+"""Infinite-width gradient flow, lazy and rich (theory §2, "Infinite width" and "Lazy limit").
 
 The mode ODE of :mod:`~scalingtool.reduced.modesolver` on the power-law grid of
 :mod:`~scalingtool.reduced.modes` (exact small ``k`` plus log-spaced quadrature up to
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NumericalError
-from .backend import Backend
+from .precision import Precision
 from .curve import Curve, Progress
 from .inputs import count, flow_inputs, task
 from .modes import K_EXACT_DEFAULT, K_MAX_DEFAULT, Spectrum, power_law_spectrum
@@ -27,16 +27,16 @@ from .modesolver import integrate_modes, log_grid
 __all__ = ["solve_infinite_width", "solve_spectrum", "lazy_closed_form", "points_and_substeps",
            "DEFAULT_STEPPING"]
 
-#: (output points per decade, steps per output interval) by backend: 40 steps per decade in
+#: (output points per decade, steps per output interval) by precision: 40 steps per decade in
 #: float64 (loss to ~4e-5, exponents to ~1e-7 on the tests' tasks), 10 with mpmath (cost)
 DEFAULT_STEPPING = {"float64": (20, 2), "mp": (10, 1)}
 _TOP_LEARNED_MAX = 1e-3
 
 
-def points_and_substeps(backend: Backend, points_per_decade: int | None,
+def points_and_substeps(precision: Precision, points_per_decade: int | None,
                         substeps: int | None) -> tuple[int, int]:
     """Validated stepping, with :data:`DEFAULT_STEPPING` for the ``None`` entries."""
-    ppd0, sub0 = DEFAULT_STEPPING["mp" if backend.is_mp else "float64"]
+    ppd0, sub0 = DEFAULT_STEPPING["mp" if precision.is_mp else "float64"]
     ppd = count(ppd0 if points_per_decade is None else points_per_decade,
                 "points_per_decade", 1, 1000)
     sub = count(sub0 if substeps is None else substeps, "substeps", 1, 1000)
@@ -47,7 +47,7 @@ def _initial_top(alpha: Fraction, beta: Fraction, g0: Fraction, eta: Fraction,
                  t_max: Fraction) -> float:
     """``k_max`` from a rough effective time ``tau ~ t (gamma0^2 eta t)^((1-beta)/(1+beta))``.
 
-    SPEC §3's rich time change (``tau ~ t^(2/(1+beta))`` for hard tasks); the top mode must
+    theory §3's rich time change (``tau ~ t^(2/(1+beta))`` for hard tasks); the top mode must
     stay unlearned, ``eta k_max^-alpha tau << 1``. The check after the run catches misses.
     """
     t = float(t_max) * float(eta)
@@ -67,7 +67,7 @@ def solve_spectrum(spec: Spectrum, gamma0: Any, eta: Any, t_max: Any, t_min: Any
     the two, divided by 3 (the Richardson estimate of the finer run's error for a second
     order scheme).
     """
-    be = spec.backend
+    be = spec.precision
     with be.context():
         times = log_grid(be, t_min, t_max, points_per_decade)
         runs = [substeps, 2 * substeps] if estimate_error else [substeps]
@@ -95,15 +95,15 @@ def solve_spectrum(spec: Spectrum, gamma0: Any, eta: Any, t_max: Any, t_min: Any
 
 
 def lazy_closed_form(alpha: Any, beta: Any, t: Any, eta: Any = 1,
-                     precision: str | Backend = "float64", **grid: Any) -> np.ndarray:
-    """``L(t) = 1/2 sum_k k^(-alpha beta - 1) exp(-2 eta k^-alpha t)`` (SPEC §2, lazy limit).
+                     precision: str | Precision = "float64", **grid: Any) -> np.ndarray:
+    """``L(t) = 1/2 sum_k k^(-alpha beta - 1) exp(-2 eta k^-alpha t)`` (theory §2, lazy limit).
 
     The mode sum is taken on the same grid as the solver (``grid`` passes to
     :func:`power_law_spectrum`), plus the tail ``r/2``; returns float64 values.
     """
     alpha, beta = task(alpha, beta)
     spec = power_law_spectrum(alpha, beta, precision, **grid)
-    be = spec.backend
+    be = spec.precision
     with be.context():
         power = spec.lam * spec.w * spec.w
         rate = spec.lam * (2 * be.scalar(eta))
@@ -113,12 +113,12 @@ def lazy_closed_form(alpha: Any, beta: Any, t: Any, eta: Any = 1,
 
 
 def solve_infinite_width(alpha: Any, beta: Any, gamma0: Any = 0, t_max: Any = 1e10,
-                         eta: Any = 1, precision: str | Backend = "float64",
+                         eta: Any = 1, precision: str | Precision = "float64",
                          points_per_decade: int | None = None, substeps: int | None = None,
                          t_min: Any = Fraction(1, 100), k_exact: int = K_EXACT_DEFAULT,
                          k_max: float | None = None, nodes_per_decade: int | None = None,
                          estimate_error: bool = False, progress: Progress = None) -> Curve:
-    """Loss curve ``L(t)`` of infinite-width gradient flow (SPEC §2), lazy or rich.
+    """Loss curve ``L(t)`` of infinite-width gradient flow (theory §2), lazy or rich.
 
     ``gamma0 = 0`` is lazy, ``gamma0 > 0`` rich. The curve has columns ``s`` (feature
     growth, ``s(1+s) = gamma0^2 |beta|^2``) and ``tau`` (effective time ``int (1+s) dt``).
@@ -128,7 +128,7 @@ def solve_infinite_width(alpha: Any, beta: Any, gamma0: Any = 0, t_max: Any = 1e
     doubling ``substeps``, or pass ``estimate_error=True`` to do so and record the difference.
     """
     run = flow_inputs(alpha, beta, gamma0, eta, t_max, t_min, precision)
-    be, alpha, beta, g0, eta_q = run.backend, run.alpha, run.beta, run.gamma0, run.eta
+    be, alpha, beta, g0, eta_q = run.precision, run.alpha, run.beta, run.gamma0, run.eta
     t_lo, t_hi = run.t_min, run.t_max
     ppd, sub = points_and_substeps(be, points_per_decade, substeps)
     top = float(k_max) if k_max is not None else _initial_top(alpha, beta, g0, eta_q, t_hi)

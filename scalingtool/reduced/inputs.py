@@ -1,4 +1,4 @@
-"""Validation of the numerical layer's inputs (SPEC §1 ranges), raising :class:`UsageError`.
+"""Validation of the numerical layer's inputs (theory §1 ranges), raising :class:`UsageError`.
 
 Thin wrappers over :mod:`scalingtool.params` so that every solver accepts ``Fraction``,
 ``int``, ``float`` or text for ``alpha``, ``beta``, ``gamma0`` and the like, and reports a bad
@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from ..errors import UsageError
 from ..params import LIMITS, check, parse_int, parse_positive
-from .backend import Backend, get_backend
+from .precision import Precision, get_precision
 
 __all__ = ["task", "gamma", "positive", "count", "time_limit", "widths_list", "T_MAX_FLOAT",
            "T_MAX_MP", "TRAININGS", "DYNAMICS", "training_setup", "FlowInputs", "flow_inputs"]
@@ -46,12 +46,12 @@ def count(value: Any, name: str, low: int = 1, high: int = 10**12) -> int:
     return parse_int(value, name, low=low, high=high)
 
 
-def time_limit(value: Any, backend: Backend, name: str = "t_max") -> Fraction:
-    """The end time of a run: at most 1e12 in float64, 1e30 with mpmath (SPEC §2 numerics)."""
-    high = T_MAX_MP if backend.is_mp else T_MAX_FLOAT
+def time_limit(value: Any, precision: Precision, name: str = "t_max") -> Fraction:
+    """The end time of a run: at most 1e12 in float64, 1e30 with mpmath (theory §2 numerics)."""
+    high = T_MAX_MP if precision.is_mp else T_MAX_FLOAT
     t = parse_positive(value, name, high=LIMITS["t_max"].high)
     if t > high:
-        raise UsageError(f"{name} = {float(t):.3g} is out of range for precision {backend.name}: "
+        raise UsageError(f"{name} = {float(t):.3g} is out of range for precision {precision.name}: "
                          f"expected 0 < {name} <= {float(high):.0e} (use precision 'mp:30' beyond)")
     return t
 
@@ -69,14 +69,14 @@ def widths_list(values: Sequence[Any], name: str = "widths", high: int = 10**12)
 def training_setup(training: str, dynamics: str, gamma0: Any) -> Fraction:
     """Check ``training``/``dynamics`` and return the ``gamma0`` they imply (0 when lazy).
 
-    Rich training with SGD has no exact closure (SPEC §2), so it is refused here.
+    Rich training with SGD has no exact closure (theory §2), so it is refused here.
     """
     if training not in TRAININGS:
         raise UsageError(f"training = {training!r} is not recognised: expected lazy or rich")
     if dynamics not in DYNAMICS:
         raise UsageError(f"dynamics = {dynamics!r} is not recognised: expected gd or sgd")
     if dynamics == "sgd" and training == "rich":
-        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (SPEC §2): "
+        raise UsageError("training = 'rich' with dynamics = 'sgd' has no exact closure (theory §2): "
                          "expected dynamics = 'gd' for rich training")
     return gamma(gamma0) if training == "rich" else Fraction(0)
 
@@ -85,7 +85,7 @@ def training_setup(training: str, dynamics: str, gamma0: Any) -> Fraction:
 class FlowInputs:
     """Validated inputs of a gradient-flow run (infinite or finite width)."""
 
-    backend: Backend
+    precision: Precision
     alpha: Fraction
     beta: Fraction
     gamma0: Fraction
@@ -95,9 +95,9 @@ class FlowInputs:
 
 
 def flow_inputs(alpha: Any, beta: Any, gamma0: Any, eta: Any, t_max: Any, t_min: Any,
-                precision: str | Backend) -> FlowInputs:
+                precision: str | Precision) -> FlowInputs:
     """Check the common inputs of the gradient-flow solvers; ``t_min`` is divided by ``eta``."""
-    be = get_backend(precision)
+    be = get_precision(precision)
     a, b = task(alpha, beta)
     g0 = gamma(gamma0)
     eta_q = positive(eta, "eta", high=Fraction(10) ** 6)

@@ -1,13 +1,13 @@
-"""Mode grids: a finite set of weighted modes standing for ``sum_{k>=1}`` (SPEC §1, §2).
+"""Mode grids: a finite set of weighted modes standing for ``sum_{k>=1}`` (theory §1, §2).
 
 A :class:`Spectrum` is what every reduced solver consumes: eigenvalues ``lam``, target
 coefficients ``w`` (``w*_k``), weights (how many true modes each entry stands for) and two
 constants for what lies outside the listed modes,
 
 * ``r``: the part of ``2L`` that no listed mode can learn (``r = sum_{k>k_max} lambda_k w_k^2``
-  at infinite width, the part outside the span of ``A`` at finite width, SPEC §2),
+  at infinite width, the part outside the span of ``A`` at finite width, theory §2),
 * ``lam_tail``: ``sum_{k>k_max} lambda_k``, the trace of the missing modes (it enters the
-  equations for ``kappa`` of SPEC §2-§3 as ``lam_tail/kappa``, valid since ``lambda_k << kappa``
+  equations for ``kappa`` of theory §2-§3 as ``lam_tail/kappa``, valid since ``lambda_k << kappa``
   there).
 
 :func:`power_law_spectrum` builds the default grid for ``lambda_k = k^-alpha``,
@@ -20,7 +20,7 @@ is analytic in a strip ``|Im u| < pi/(2 alpha)``, so the trapezoidal error away 
 is of order ``exp(-pi^2/(alpha h))``: with :func:`default_nodes_per_decade` it is far below
 1e-10. (Weights equal to the literal bin widths ``k_{j+1/2} - k_{j-1/2}`` would carry a
 relative bias ``h^2/24``; the ``k_j h`` form does not.) :func:`truncated_spectrum` is the plain
-sum over ``k <= M`` that SPEC §2 warns against; it is kept as a benchmark baseline.
+sum over ``k <= M`` that theory §2 warns against; it is kept as a benchmark baseline.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
-from .backend import Backend, get_backend
+from ..spectral import solve_kappa
+from .precision import Precision, get_precision
 
 __all__ = [
     "Spectrum",
@@ -66,7 +67,7 @@ class Spectrum:
     weight: np.ndarray
     r: Any
     lam_tail: Any
-    backend: Backend
+    precision: Precision
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,11 +77,18 @@ class Spectrum:
 
     def msum(self, values: np.ndarray) -> Any:
         """``sum_i weight_i values_i``: the mode sum represented by the grid."""
-        return self.backend.dot(self.weight, values)
+        return self.precision.dot(self.weight, values)
 
     def target_power(self) -> Any:
         """``w*^T Lambda w* = r + sum_i weight_i lam_i w_i^2`` (twice the loss at ``beta_vec = 0``)."""
         return self.r + self.msum(self.lam * self.w * self.w)
+
+    def kappa(self, n: Any) -> Any:
+        """``kappa`` with ``sum_k lambda_k/(lambda_k + kappa) = n`` on this grid (theory §2, §3).
+
+        The modes above the grid count ``lam_tail/kappa``. Call inside ``self.precision.context()``.
+        """
+        return solve_kappa(self.lam, self.weight, self.lam_tail, n, self.precision)
 
 
 def default_nodes_per_decade(alpha: float) -> int:
@@ -124,17 +132,17 @@ def _check_grid(k_exact: int, k_max: float, nodes_per_decade: int) -> None:
                          "expected 4 <= nodes_per_decade <= 10000")
 
 
-def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Backend = "float64",
+def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Precision = "float64",
                        k_exact: int = K_EXACT_DEFAULT, k_max: float = K_MAX_DEFAULT,
                        nodes_per_decade: int | None = None) -> Spectrum:
-    """The grid for ``sum_{k>=1}`` of SPEC §1's power-law model (see module docstring).
+    """The grid for ``sum_{k>=1}`` of theory §1's power-law model (see module docstring).
 
     ``k <= k_exact``: exact terms (weight 1, the last three adjusted by the Euler-Maclaurin
     end term); ``k_exact + 1/2 <= k <= k_max``: log-spaced quadrature; ``k > k_max``: the
     constants ``r = k_max^(-alpha beta)/(alpha beta)`` and
     ``lam_tail = k_max^(1-alpha)/(alpha - 1)`` (integrals of the pure power tails).
     """
-    be = get_backend(precision)
+    be = get_precision(precision)
     alpha, beta = Fraction(alpha), Fraction(beta)
     per_decade = nodes_per_decade or default_nodes_per_decade(float(alpha))
     _check_grid(k_exact, k_max, per_decade)
@@ -170,15 +178,15 @@ def power_law_spectrum(alpha: Fraction, beta: Fraction, precision: str | Backend
 
 
 def truncated_spectrum(alpha: Fraction, beta: Fraction, modes: int,
-                       precision: str | Backend = "float64") -> Spectrum:
+                       precision: str | Precision = "float64") -> Spectrum:
     """Plain truncation ``k = 1..modes`` with nothing beyond (``r = lam_tail = 0``).
 
-    This is the baseline of SPEC §2's numerical warning, and the exact finite-``M`` model
+    This is the baseline of theory §2's numerical warning, and the exact finite-``M`` model
     used when comparing with sampled matrices of ``M`` columns.
     """
     if not 1 <= modes <= 10**8:
         raise UsageError(f"modes = {modes} is out of range: expected 1 <= modes <= 100000000")
-    be = get_backend(precision)
+    be = get_precision(precision)
     alpha, beta = Fraction(alpha), Fraction(beta)
     a_exp, w_exp = _exponents(alpha, beta)
     with be.context():

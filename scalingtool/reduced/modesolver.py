@@ -1,6 +1,6 @@
-"""The mode ODE of SPEC §2, solved once for infinite and finite width.
+"""The mode ODE of theory §2, solved once for infinite and finite width.
 
-SPEC §2 (infinite width, and the N-space form after the rescaling ``y = sqrt(N) x``):
+theory §2 (infinite width, and the N-space form after the rescaling ``y = sqrt(N) x``):
 
     d beta_k/dt = eta (1+s) lambda_k (w_k - beta_k) + eta gamma0^2/(1+s) c(t) beta_k,
     c = sum_k lambda_k beta_k (w_k - beta_k),     s (1+s) = gamma0^2 |beta|^2.
@@ -60,9 +60,9 @@ class ModeSolution:
     final_e: np.ndarray
 
 
-def log_grid(backend: Any, start: Any, stop: Any, per_decade: int) -> list[Any]:
+def log_grid(precision: Any, start: Any, stop: Any, per_decade: int) -> list[Any]:
     """``start * 10^(j/per_decade)`` up to and including ``stop`` (last point exactly ``stop``)."""
-    be = backend
+    be = precision
     start, stop = be.scalar(start), be.scalar(stop)
     ratio = be.exp(be.log(be.scalar(10)) / per_decade)
     decades = float(be.log(stop / start) / be.log(be.scalar(10)))
@@ -144,9 +144,9 @@ def integrate_modes(spec: Spectrum, gamma0: Any, eta: Any, times: Sequence[Any],
     ``iterations`` is the number of passes of the predictor-corrector on ``s1``: 1 is the
     frozen-``s`` predictor alone (first order), 2 is predict-evaluate-correct (second order,
     and measured to be as accurate as further corrector passes). Must be called
-    inside ``spec.backend.context()``.
+    inside ``spec.precision.context()``.
     """
-    be = spec.backend
+    be = spec.precision
     g2 = be.scalar(gamma0) ** 2
     eta = be.scalar(eta)
     root_weight = be.sqrt(spec.weight)

@@ -1,6 +1,6 @@
-"""Lazy online SGD: exact second-moment recursions (SPEC §2, "Online SGD").
+"""Lazy online SGD: exact second-moment recursions (theory §2, "Online SGD").
 
-Both recursions of SPEC §2 are one recursion for the per-mode loss contributions ``c_i``
+Both recursions of theory §2 are one recursion for the per-mode loss contributions ``c_i``
 on a :class:`~scalingtool.reduced.modes.Spectrum` with rates ``d_i = lam_i``:
 
     c_i <- a_i c_i + u_i F,    F = sum_j weight_j c_j + r,    L = F/2,
@@ -9,13 +9,13 @@ on a :class:`~scalingtool.reduced.modes.Spectrum` with rates ``d_i = lam_i``:
 At infinite width (``d = lambda``, ``c_k = lambda_k C_k``) this is
 ``C_k <- (1 - eta lambda_k)^2 C_k + (eta^2/B)(lambda_k^2 C_k + lambda_k sum_j lambda_j C_j)``;
 at finite width (``d_i`` the eigenvalues of ``Sigma/N``, ``r`` the part outside the span,
-from :mod:`~scalingtool.reduced.finite_width`) it is the ``c_i`` recursion of SPEC §2.
+from :mod:`~scalingtool.reduced.finite_width`) it is the ``c_i`` recursion of theory §2.
 
-Stability (diagonal plus rank one, SPEC §2): ``eta d_max (1 + 1/B) < 2`` and
+Stability (diagonal plus rank one, theory §2): ``eta d_max (1 + 1/B) < 2`` and
 ``sum_i weight_i (eta d_i/B) / (2 - eta d_i (1 + 1/B)) < 1``; :func:`largest_stable_step`
 bisects on it.
 
-Long runs (SPEC asks for ``t ~ 1e8`` steps and beyond) use *block steps*: over a block of
+Long runs (``t ~ 1e8`` steps and beyond) use *block steps*: over a block of
 ``D`` steps in which ``F`` is taken linear in the step index (from ``F0`` to ``F1``), the
 recursion is summed exactly per mode with the geometric sums
 ``S0 = sum_{j<D} a^j = (1 - a^D)/(1 - a)`` and ``T1 = sum_{j<D} (D-1-j) a^j``, so
@@ -35,7 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import NumericalError
-from .backend import Backend, get_backend
+from .precision import Precision, get_precision
 from .curve import Curve, Progress, report
 from .finite_width import finite_width_spectrum
 from .inputs import count, positive, task
@@ -50,7 +50,7 @@ _BISECTIONS = 60
 
 def _rates(spec: Spectrum, eta: Any, batch: int) -> tuple[np.ndarray, np.ndarray]:
     """``(delta, u)`` with ``delta = 1 - a = 2 eta d - eta^2 d^2 (1 + 1/B)``, ``u = eta^2 d^2/B``."""
-    be = spec.backend
+    be = spec.precision
     ed = spec.lam * be.scalar(eta)
     inv_b = be.scalar(Fraction(1, batch))
     delta = ed * 2 - ed * ed * (1 + inv_b)
@@ -62,7 +62,7 @@ def stability_sum(spec: Spectrum, eta: Any, batch: int) -> float:
 
     Returns ``inf`` when ``eta d_max (1 + 1/B) >= 2``. Stable iff the result is ``< 1``.
     """
-    be = spec.backend
+    be = spec.precision
     with be.context():
         eta = be.scalar(eta)
         inv_b = be.scalar(Fraction(1, batch))
@@ -76,7 +76,7 @@ def stability_sum(spec: Spectrum, eta: Any, batch: int) -> float:
 
 def bisect_stable_step(stability: Callable[[float], float], d_max: float, batch: int) -> float:
     """The largest ``eta`` with ``stability(eta) < 1`` below ``2/(d_max (1 + 1/batch))``,
-    by bisection (SPEC §2: stability is monotone in ``eta``)."""
+    by bisection (theory §2: stability is monotone in ``eta``)."""
     lo, hi = 0.0, 2.0 / (d_max * (1 + 1 / batch))
     for _ in range(_BISECTIONS):
         mid = (lo + hi) / 2
@@ -89,7 +89,7 @@ def bisect_stable_step(stability: Callable[[float], float], d_max: float, batch:
 
 def largest_stable_step(spec: Spectrum, batch: int) -> float:
     """The largest ``eta`` with a stable recursion, by bisection (relative accuracy 1e-12)."""
-    d_max = float(max(spec.backend.to_float(spec.lam)))
+    d_max = float(max(spec.precision.to_float(spec.lam)))
     return bisect_stable_step(lambda eta: stability_sum(spec, eta, batch), d_max, batch)
 
 
@@ -98,12 +98,12 @@ def check_stable(spec: Spectrum, eta: Any, batch: int) -> None:
     if stability_sum(spec, eta, batch) >= 1:
         best = largest_stable_step(spec, batch)
         raise NumericalError(f"SGD step eta = {float(eta):.6g} is unstable for batch size {batch}: "
-                             f"the largest stable step is {best:.6g} (SPEC §2 stability condition)")
+                             f"the largest stable step is {best:.6g} (theory §2 stability condition)")
 
 
 def sgd_plain(spec: Spectrum, eta: Any, batch: int, steps: int) -> list[Any]:
     """``L_n`` for ``n = 0..steps`` by the step-by-step recursion (the reference; O(steps))."""
-    be = spec.backend
+    be = spec.precision
     with be.context():
         delta, u = _rates(spec, eta, batch)
         a = 1 - delta
@@ -139,9 +139,9 @@ def sgd_recursion(spec: Spectrum, eta: Any, batch: int, outputs: list[int],
     """``L_n`` at the increasing step counts ``outputs`` (block steps after ``exact_steps``).
 
     Between consecutive outputs beyond ``exact_steps`` the steps are cut into ``substeps``
-    blocks of near-equal length. Must be called inside ``spec.backend.context()``.
+    blocks of near-equal length. Must be called inside ``spec.precision.context()``.
     """
-    be = spec.backend
+    be = spec.precision
     delta, u = _rates(spec, eta, batch)
     a = 1 - delta
     h = be.log1p_tail(delta)
@@ -177,7 +177,7 @@ def solve_sgd_spectrum(spec: Spectrum, eta: Any, batch: int, steps: int,
                        progress: Progress = None) -> Curve:
     """Check stability, run :func:`sgd_recursion` and build a curve with ``t = eta n``."""
     check_stable(spec, eta, batch)
-    be = spec.backend
+    be = spec.precision
     outputs = _step_grid(steps, points_per_decade)
     with be.context():
         losses = sgd_recursion(spec, eta, batch, outputs, substeps=substeps, progress=progress)
@@ -191,10 +191,10 @@ def solve_sgd_spectrum(spec: Spectrum, eta: Any, batch: int, steps: int,
 
 def solve_sgd(alpha: Any, beta: Any, eta: Any, batch: int = 1, steps: int = 10**8,
               width: int | None = None, seed: int = 0, modes: int | None = None,
-              precision: str | Backend = "float64", points_per_decade: int = 20,
+              precision: str | Precision = "float64", points_per_decade: int = 20,
               substeps: int = 1, k_exact: int = K_EXACT_DEFAULT,
               progress: Progress = None) -> Curve:
-    """Expected loss of lazy online SGD with batch ``batch`` and step ``eta`` (SPEC §2).
+    """Expected loss of lazy online SGD with batch ``batch`` and step ``eta`` (theory §2).
 
     ``width=None`` is infinite width (power-law grid); a whole ``width`` uses the finite-width
     recursion on a seeded random ``A`` (see :func:`~scalingtool.reduced.finite_width.
@@ -202,7 +202,7 @@ def solve_sgd(alpha: Any, beta: Any, eta: Any, batch: int = 1, steps: int = 10**
     column ``steps`` is ``n``. An unstable ``eta`` raises :class:`NumericalError` naming the
     largest stable step.
     """
-    be = get_backend(precision)
+    be = get_precision(precision)
     alpha, beta = task(alpha, beta)
     eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
     b = count(batch, "batch", 1, 10**9)

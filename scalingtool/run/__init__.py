@@ -1,4 +1,4 @@
-"""Recipes: reproducible experiments described as TOML data (issue 5).
+"""Recipes: reproducible experiments described as TOML data.
 
 ``run_recipe(path, out, quick)`` runs one recipe into a folder (resumable, atomic files);
 ``redraw(folder)`` draws its figures again. See :mod:`.recipe` for the file format and

@@ -1,4 +1,10 @@
-"""Run a recipe: plan, compute (or reuse) each part, summarise, write tables and figures."""
+"""Run a recipe: validate, plan, compute (or reuse) each part, summarise, write tables and figures.
+
+Stored parts are reused when their parameters match. A corrupt stored part is recomputed by
+``run`` (it owns the folder, and recomputing is the way out; the run's notes name the file)
+but refused by ``plot``, which cannot compute: its message names the file and says to run the
+recipe again into the folder.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from ..files import atomic_open, write_text_atomic
+from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
+from . import builtin
 from .executor import Executor, SequentialExecutor, Task
-from .kinds import Kind, Outcome, Part, get_kind
-from .recipe import Params, Recipe, load_recipe
-from .store import Store
+from .kinds import Kind, Outcome, Part, Plan, get_kind
+from .recipe import Recipe, parse_recipe
+from .schema import KindParams, short_path, validate, validate_params
+from .store import BlockedPart, CorruptPart, Store, to_jsonable
 
 __all__ = ["RunResult", "run_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
@@ -32,7 +40,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _figures(kind: Kind, name: str, config: dict, data: dict, folder: Path) -> tuple[list[Path], list[str]]:
+def _figures(kind: Kind, name: str, params: KindParams, data: dict, store: Store) -> tuple[list[Path], list[str]]:
     try:
         import matplotlib
 
@@ -40,27 +48,48 @@ def _figures(kind: Kind, name: str, config: dict, data: dict, folder: Path) -> t
         import matplotlib.pyplot as plt
     except ImportError:
         return [], [PLOT_EXTRA_MESSAGE]
-    figure = kind.draw(config, data, plt)
+    figure = kind.draw(params, data, plt)
     paths = []
     try:
         for fmt in ("png", "svg"):
-            path = folder / f"{name}.{fmt}"
-            with atomic_open(path, "wb") as handle:
-                figure.savefig(handle, format=fmt, dpi=110, bbox_inches="tight")
-            paths.append(path)
+            paths.append(store.write_bytes(f"{name}.{fmt}", lambda handle: figure.savefig(
+                handle, format=fmt, dpi=110, bbox_inches="tight")))
     finally:
         plt.close(figure)
     return paths, []
 
 
-def _compute_parts(parts: list[Part], store: Store, result: RunResult, executor: Executor,
-                   progress: Progress) -> dict[str, dict[str, Any]]:
+def _plan(kind: Kind, params: KindParams, source: str) -> Plan:
+    plan = kind.plan(params)
+    ids = [p.id for p in plan.parts]
+    if len(set(ids)) != len(ids):
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise UsageError(f"{source}: [params] give the part {twice!r} twice; make the values distinct")
+    return plan
+
+
+def _compute(part: Part, source: str) -> dict[str, Any]:
+    """A part's data; a library error names the recipe and the part it came from."""
+    try:
+        return part.compute(None)
+    except ScalingToolError as exc:
+        raise type(exc)(f"{source}: part {part.id}: {exc}") from None
+
+
+def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResult, source: str,
+                   executor: Executor, progress: Progress) -> dict[str, dict[str, Any]]:
     """Each part's data, in plan order: reused when stored with the same params, else computed
     by ``executor`` and stored (atomically, here) as soon as it is ready."""
     data: dict[str, dict[str, Any]] = {}
-    todo = {}
+    todo: dict[str, Part] = {}
     for part in parts:
-        stored = store.load(part.id, part.params)
+        try:
+            stored = store.load(part.id, part.params, kind.data)
+        except BlockedPart as exc:
+            raise UsageError(f"{exc} to recompute the part") from None
+        except CorruptPart as exc:
+            result.notes.append(f"recomputed a corrupt stored part: {exc}")
+            stored = None
         if stored is None:
             todo[part.id] = part
         else:
@@ -68,14 +97,15 @@ def _compute_parts(parts: list[Part], store: Store, result: RunResult, executor:
     if progress and data:
         progress(len(data), len(parts))
 
-    def done(part_id: str, stored: dict[str, Any]) -> None:
-        store.save(part_id, todo[part_id].params, stored)
-        data[part_id] = stored
+    def done(part_id: str, computed: dict[str, Any]) -> None:
+        fresh = to_jsonable(computed)
+        store.save(part_id, todo[part_id].params, fresh)
+        data[part_id] = validate(kind.data, fresh, short_path(store.part_path(part_id)), "data").plain()
         if progress:
             progress(len(data), len(parts))
 
     try:
-        executor.map_parts([Task(p.id, partial(p.compute, None), getattr(p.compute, "resources", None))
+        executor.map_parts([Task(p.id, partial(_compute, p, source), getattr(p.compute, "resources", None))
                             for p in todo.values()], done)
     finally:
         result.computed = [p.id for p in parts if p.id in todo and p.id in data]
@@ -86,25 +116,27 @@ def _compute_parts(parts: list[Part], store: Store, result: RunResult, executor:
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True, *,
                executor: Executor | None = None) -> RunResult:
-    """Run ``recipe`` into ``out`` (default ``out/<name>``), reusing parts already stored.
+    """Run ``recipe`` (a :class:`Recipe`, a built-in name or a file path) into ``out``
+    (default ``out/<name>``), reusing parts already stored.
 
     ``executor`` computes the missing parts (default: one after another, here); each is
     stored as it finishes, so an interrupted or failed run resumes where it stopped.
     """
-    recipe = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
-    plan = kind.plan(Params(recipe.effective(quick), recipe.source), recipe.expect)
+    params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
+    plan = _plan(kind, params, recipe.source)
     store = Store(out if out is not None else Path("out") / recipe.name)
     store.write_json("run.json", {
         "schema": "scalingtool/run/v1", "recipe": recipe.name, "title": recipe.title,
         "kind": recipe.kind, "layer": recipe.layer, "quick": quick, "source": recipe.source,
-        "config": plan.config, "parts": [p.id for p in plan.parts],
+        "config": params.config(), "parts": [p.id for p in plan.parts],
     })
     result = RunResult(recipe.name, recipe.kind, store.folder, Outcome([], []))
-    data = _compute_parts(plan.parts, store, result, executor or SequentialExecutor(), progress)
-    result.outcome = kind.finish(plan.config, data)
-    table = store.folder / f"{recipe.name}.csv"
-    write_text_atomic(table, csv_text(result.outcome.columns, result.outcome.rows))
+    data = _compute_parts(kind, plan.parts, store, result, recipe.source, executor or SequentialExecutor(),
+                          progress)
+    result.outcome = kind.finish(params, data)
+    table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {
         "schema": "scalingtool/run-summary/v1", "recipe": recipe.name, "kind": recipe.kind,
         "quick": quick, "computed": result.computed, "reused": result.reused,
@@ -112,29 +144,41 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     })
     result.files += [store.folder / "run.json", table, summary]
     if figures:
-        paths, notes = _figures(kind, recipe.name, plan.config, data, store.folder)
+        paths, notes = _figures(kind, recipe.name, params, data, store)
         result.files += paths
         result.notes += notes
     return result
 
 
 def redraw(folder: str | Path) -> list[Path]:
-    """Draw the figures of a finished run again from its stored parts (``scalingtool plot``)."""
-    from ..errors import UsageError
+    """Draw the figures of a finished run again from its stored parts (``scalingtool plot``).
 
+    ``run.json`` and every part are validated; a missing, corrupt or stale part is refused
+    with its file named and the way out (run the recipe again into the folder)."""
     store = Store(folder, create=False)
-    run = store.read_json("run.json")
-    kind = get_kind(run["kind"], source=str(store.folder / "run.json"))
+    run = store.read_run()
+    source = short_path(store.folder / "run.json")
+    kind = get_kind(run.kind, run.layer, source)
+    params = validate(kind.schema, run.config, source, "config")
+    plan = _plan(kind, params, source)
+    if [p.id for p in plan.parts] != list(run.parts):
+        raise UsageError(f"{source}: key 'parts' does not match its config; run the recipe again into "
+                         f"{short_path(store.folder)}")
+    again = f"run the recipe again into {short_path(store.folder)} to recompute it"
     data = {}
-    for part_id in run["parts"]:
-        path = store.folder / "parts" / f"{part_id}.json"
+    for part in plan.parts:
+        path = short_path(store.part_path(part.id))
         try:
-            import json
-
-            data[part_id] = json.loads(path.read_text("utf-8"))["data"]
-        except (OSError, ValueError, KeyError):
-            raise UsageError(f"{path}: missing or unreadable; run the recipe again to complete it") from None
-    paths, notes = _figures(kind, run["recipe"], run["config"], data, store.folder)
+            stored = store.load(part.id, part.params, kind.data)
+        except BlockedPart as exc:
+            raise UsageError(f"{exc}, then {again}") from None
+        except CorruptPart as exc:
+            raise UsageError(f"{exc}; {again}") from None
+        if stored is None:
+            missing = "missing" if not store.part_path(part.id).exists() else "computed with other parameters"
+            raise UsageError(f"{path}: stored part {missing}; {again}")
+        data[part.id] = stored
+    paths, notes = _figures(kind, run.recipe, params, data, store)
     if notes:
         raise UsageError(notes[0])
     return paths

@@ -3,6 +3,9 @@
 ``DIR/parts/<id>.json`` holds ``{"params": ..., "data": ...}``. A part whose file exists
 with the same ``params`` is not recomputed; an interrupted run leaves only whole files
 (each is written to a temporary file and renamed), so re-running resumes where it stopped.
+Everything read back is validated against a schema (:mod:`.schema`); a write that fails
+(full disk, a folder in the way) is one :class:`~scalingtool.errors.UsageError` naming the
+file and the operating system's reason, and leaves no partial file.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..files import write_text_atomic
+from ..files import atomic_open, write_text_atomic
+from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
 
-__all__ = ["Store", "to_jsonable"]
+__all__ = ["Store", "BlockedPart", "CorruptPart", "to_jsonable"]
+
+
+class CorruptPart(UsageError):
+    """A stored part that cannot be used (unreadable, invalid JSON, not matching its schema)."""
+
+
+class BlockedPart(UsageError):
+    """A folder where a stored part belongs: it cannot be read or replaced; delete it."""
 
 
 def to_jsonable(value: Any) -> Any:
@@ -40,46 +52,67 @@ class Store:
     """The output folder of one recipe run."""
 
     def __init__(self, folder: str | Path, create: bool = True):
+        if not str(folder).strip():
+            raise UsageError("output folder: expected a folder name, got an empty one")
         self.folder = Path(folder)
+        shown = short_path(self.folder)
         if not create:
             if not self.folder.is_dir():
-                raise UsageError(f"{self.folder}: no such folder")
+                raise UsageError(f"{shown}: no such folder")
             return
+        if self.folder.exists() and not self.folder.is_dir():
+            raise UsageError(f"{shown}: exists and is not a folder; name a new or existing output folder")
         try:
             (self.folder / "parts").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UsageError(f"cannot create output folder {str(self.folder)!r}: {exc.strerror}") from None
+            raise UsageError(f"cannot create output folder {shown}: {exc.strerror}") from None
 
-    def _path(self, part_id: str) -> Path:
+    def part_path(self, part_id: str) -> Path:
         return self.folder / "parts" / f"{part_id}.json"
 
-    def load(self, part_id: str, params: dict[str, Any]) -> dict[str, Any] | None:
-        """The stored data of a part computed with exactly ``params``, else ``None``."""
-        path = self._path(part_id)
+    def load(self, part_id: str, params: dict[str, Any], model: type[StoredData]) -> dict[str, Any] | None:
+        """The validated data of a part stored with exactly ``params``; ``None`` when there is
+        none or it was computed with other parameters. A corrupt file raises :class:`CorruptPart`
+        naming it; a folder in its place raises :class:`BlockedPart`."""
+        path = self.part_path(part_id)
+        if path.is_dir():
+            raise BlockedPart(f"{short_path(path)}: is a folder, not a stored part; delete it")
         if not path.exists():
             return None
         try:
-            stored = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None  # unreadable: recompute and overwrite
-        if stored.get("params") != to_jsonable(params):
-            return None
-        return stored.get("data")
+            stored = validate(PartFile, read_json(path, "stored part"), short_path(path))
+            if stored.params != to_jsonable(params):
+                return None
+            return validate(model, stored.data, short_path(path), "data").plain()
+        except UsageError as exc:
+            raise CorruptPart(str(exc)) from None
 
     def save(self, part_id: str, params: dict[str, Any], data: dict[str, Any]) -> None:
-        write_text_atomic(self._path(part_id), json.dumps(
-            {"params": to_jsonable(params), "data": to_jsonable(data)}) + "\n")
+        """Store a part atomically."""
+        stored = {"params": to_jsonable(params), "data": to_jsonable(data)}
+        path = self.part_path(part_id)
+        write_text_atomic(path, json.dumps(stored) + "\n")
 
     def write_json(self, name: str, document: dict[str, Any]) -> Path:
         path = self.folder / name
         write_text_atomic(path, json.dumps(to_jsonable(document), indent=2) + "\n")
         return path
 
-    def read_json(self, name: str) -> dict[str, Any]:
+    def write_text(self, name: str, text: str) -> Path:
         path = self.folder / name
-        try:
-            return json.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise UsageError(f"{self.folder}: no {name} here; is this the output folder of `scalingtool run`?") from None
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+        write_text_atomic(path, text)
+        return path
+
+    def write_bytes(self, name: str, fill: Any) -> Path:
+        """Write ``name`` atomically with ``fill(handle)`` (a binary file, e.g. a figure)."""
+        path = self.folder / name
+        with atomic_open(path, "wb") as handle:
+            fill(handle)
+        return path
+
+    def read_run(self) -> RunFile:
+        """``run.json``, validated (one line naming the file and key on any problem)."""
+        path = self.folder / "run.json"
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{short_path(self.folder)}: no run.json here; is this the output folder of a recipe run?")
+        return validate(RunFile, read_json(path, "run file"), short_path(path))

@@ -1,9 +1,9 @@
-"""The real networks (SPEC §1 and §5): simulate, record loss curves, measure time exponents.
+"""The real networks (theory §1 and §5): simulate, record loss curves, measure time exponents.
 
-* :func:`simulate_linear` -- the projected two-layer linear network of SPEC §1 (population
+* :func:`simulate_linear` -- the projected two-layer linear network of theory §1 (population
   GD, online SGD or full-batch GD on P points), NumPy or PyTorch, an ensemble of seeds
   trained together; exact population loss at log-spaced steps.
-* :func:`simulate_mlp_circle` -- the two-layer ReLU network on the circle of SPEC §5.
+* :func:`simulate_mlp_circle` -- the two-layer ReLU network on the circle of theory §5.
 
 Both return a :class:`SimulationResult` (curves per seed, exponent per seed with mean and
 spread, metadata; ``to_rows()`` for CSV, ``to_dict()`` for JSON).
@@ -11,10 +11,10 @@ spread, metadata; ``to_rows()`` for CSV, ``to_dict()`` for JSON).
 
 from __future__ import annotations
 
-from .backend import BACKENDS, DEVICES, get_backend
+from .arraylib import BACKENDS, DEVICES, get_arraylib
 from .linear import DEFAULT_STEPS, DEFAULT_WIDTH, RICH_GAMMA0, simulate_linear
 from .mlp_circle import simulate_mlp_circle
 from .result import SimulationResult
 
-__all__ = ["simulate_linear", "simulate_mlp_circle", "SimulationResult", "get_backend", "BACKENDS", "DEVICES",
+__all__ = ["simulate_linear", "simulate_mlp_circle", "SimulationResult", "get_arraylib", "BACKENDS", "DEVICES",
            "RICH_GAMMA0", "DEFAULT_WIDTH", "DEFAULT_STEPS"]

@@ -1,4 +1,4 @@
-"""Simulate the projected two-layer linear network of SPEC §1 and measure its time exponent.
+"""Simulate the projected two-layer linear network of theory §1 and measure its time exponent.
 
 :func:`simulate_linear` draws the frozen projection of every seed
 (:mod:`~scalingtool.simulate.projection`), builds the gradient signal of the chosen training
@@ -8,7 +8,7 @@ at once along a leading seed axis (:mod:`~scalingtool.simulate.loop`), records t
 population loss ``1/2 (yy - 2 u.b + u^T Sigma u)`` at log-spaced steps and fits the time
 exponent per seed (:mod:`~scalingtool.simulate.result`).
 
-Training modes (SPEC §1): ``batch=None, data=None`` -- gradient descent on the population
+Training modes (theory §1): ``batch=None, data=None`` -- gradient descent on the population
 loss (default); ``batch=Bsz`` -- online SGD with fresh Gaussian samples each step;
 ``data=P`` -- full-batch GD on a fixed sample of P points.
 
@@ -20,15 +20,15 @@ rich 0.669 +- 0.016 (theory 2/3) in 2-5 min. Why:
 
 * population GD: its gradients are exact, so a curve has no sampling noise and costs
   ``O(N^2)`` per step; for hard tasks the SGD-noise term ``t^-(2 - 1/alpha)`` decays faster
-  than the signal and does not change the exponent (SPEC §3), so GD measures the same
+  than the signal and does not change the exponent (theory §3), so GD measures the same
   time exponent in a fraction of the time (online SGD costs ``O(Bsz N^2)`` per step and
   needs more seeds for the same error bar);
 * ``measure="excess"``: the width floor ``L_inf(N)`` (exact for the drawn ``A``) is a
-  separate term of SPEC §3; subtracting it keeps the signal term's slope visible up to
+  separate term of theory §3; subtracting it keeps the signal term's slope visible up to
   ``tau ~ N^alpha / 100`` instead of bending it from ``tau ~ 100`` (at N = 512 the raw
   loss gives a lazy slope of ~0.42 over ``tau = 100..3000``, the excess loss ~0.5);
 * ``width=1024``, ``gamma0=2``: rich training sits near its asymptotic slope from
-  ``tau ~ 1`` on (at ``gamma0 = 1`` it approaches 2/3 from below over decades, SPEC §4),
+  ``tau ~ 1`` on (at ``gamma0 = 1`` it approaches 2/3 from below over decades, theory §4),
   and the learned modes ``k ~ tau^(1/alpha)`` stay well below N over the fit window
   (at N = 512 the rich slope dips to ~0.60 within the window);
 * ``steps=3000``: with the default step the run ends at ``tau ~ 3000`` lazy and ``tau ~ 100``
@@ -51,7 +51,8 @@ import numpy as np
 from ..errors import UsageError
 from ..params import check, parse_alpha, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
-from .backend import RNG_SOURCES, Backend, get_backend
+from ..spectral import DATA_STREAM, NOISE_STREAM
+from .arraylib import RNG_SOURCES, ArrayLib, get_arraylib
 from .inputs import DEFAULT_FIT, choice, fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
 from .network import DatasetSignal, LinearNetwork, OnlineSignal, PopulationSignal
@@ -61,16 +62,12 @@ from .samplers import PATHS, make_sampler
 from .stepsize import DEFAULT_SAFETY, LR_RULES, default_lr, lazy_stable_lr
 from .task import TAIL_MODES, PowerLawTask, choose_modes
 
-__all__ = ["simulate_linear", "RICH_GAMMA0", "DEFAULT_WIDTH", "DEFAULT_STEPS", "DEFAULT_FIT",
-           "NOISE_STREAM", "DATA_STREAM"]
+__all__ = ["simulate_linear", "RICH_GAMMA0", "DEFAULT_WIDTH", "DEFAULT_STEPS", "DEFAULT_FIT"]
 
 #: recommended feature-learning strength for rich runs (module docstring)
 RICH_GAMMA0 = 2.0
 DEFAULT_WIDTH = 1024
 DEFAULT_STEPS = 3000
-#: random streams of the online samples and of the fixed data set (A uses stream 1)
-NOISE_STREAM = 2
-DATA_STREAM = 3
 #: at most this many bytes for A (explicit path) or a fixed data set, all seeds together
 _MAX_MODES = 2**22
 
@@ -85,43 +82,43 @@ def _mode_name(batch: int | None, data: int | None) -> str:
     return "online-sgd" if batch is not None else "population-gd"
 
 
-def _build_signal(mode: str, proj: Projection, task: PowerLawTask, backend: Backend, path: str,
+def _build_signal(mode: str, proj: Projection, task: PowerLawTask, lib: ArrayLib, path: str,
                   seeds: tuple[int, ...], rng: str, batch: int | None,
                   data: int | None) -> tuple[Callable[[Any], Any], np.ndarray]:
     """The gradient signal of the training mode and the kernel eigenvalues that bound its step."""
     if mode == "population-gd":
-        return PopulationSignal(backend.asarray(proj.sigma), backend.asarray(proj.b)), proj.top_kernel_eig[:, None]
-    sampler = make_sampler(path, proj, task, backend)
+        return PopulationSignal(lib.asarray(proj.sigma), lib.asarray(proj.b)), proj.top_kernel_eig[:, None]
+    sampler = make_sampler(path, proj, task, lib)
     if mode == "online-sgd":
-        draw = backend.normal_source(seeds, NOISE_STREAM, rng)
+        draw = lib.normal_source(seeds, NOISE_STREAM, rng)
         return OnlineSignal(sampler.sample, draw, batch), proj.kernel_eigs
-    draw = backend.normal_source(seeds, DATA_STREAM, rng)
+    draw = lib.normal_source(seeds, DATA_STREAM, rng)
     chunk = max(1, 2**22 // max(task.modes if path == "explicit" else proj.width, 1))
     parts = [sampler.sample(draw, min(chunk, data - start)) for start in range(0, data, chunk)]
-    h = parts[0][0] if len(parts) == 1 else _concat(backend, [p[0] for p in parts], 1)
-    y = parts[0][1] if len(parts) == 1 else _concat(backend, [p[1] for p in parts], 1)
-    hn = backend.to_numpy(h)
+    h = parts[0][0] if len(parts) == 1 else _concat(lib, [p[0] for p in parts], 1)
+    y = parts[0][1] if len(parts) == 1 else _concat(lib, [p[1] for p in parts], 1)
+    hn = lib.to_numpy(h)
     empirical = np.linalg.eigvalsh(np.swapaxes(hn, 1, 2) @ hn / (data * proj.width))
     return DatasetSignal(h, y), empirical
 
 
-def _concat(backend: Backend, arrays: list[Any], axis: int) -> Any:
-    """Concatenate backend arrays (via NumPy: done once, for the fixed data set)."""
-    return backend.asarray(np.concatenate([backend.to_numpy(a) for a in arrays], axis=axis))
+def _concat(lib: ArrayLib, arrays: list[Any], axis: int) -> Any:
+    """Concatenate arrays of the array library (via NumPy: done once, for the fixed data set)."""
+    return lib.asarray(np.concatenate([lib.to_numpy(a) for a in arrays], axis=axis))
 
 
 def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
                     gamma0: float | Fraction | str, width: int = DEFAULT_WIDTH,
                     steps: int = DEFAULT_STEPS, batch: int | None = None, data: int | None = None,
                     lr: float | None = None, seeds: int | Sequence[int] = 1,
-                    backend: str | Backend = "numpy", device: str = "auto", path: str = "fast",
+                    backend: str | ArrayLib = "numpy", device: str = "auto", path: str = "fast",
                     M: int | None = None, tail: str = "auto",
                     progress: Callable[[int, int], object] | None = None,
                     fit_window: tuple[float, float] | None = None, measure: str = "excess",
                     rng: str | None = None, share_projection: bool = False,
                     lr_rule: str = "predicted", safety: float = DEFAULT_SAFETY,
                     record_per_decade: int = 16) -> SimulationResult:
-    """Train the projected linear network of SPEC §1 for every seed and measure its time exponent.
+    """Train the projected linear network of theory §1 for every seed and measure its time exponent.
 
     Parameters
     ----------
@@ -174,8 +171,8 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     lr_rule = choice(lr_rule, LR_RULES, "lr_rule")
     record_per_decade = parse_int(record_per_decade, "record_per_decade", 2, 1000)
     window = fit_window_steps(fit_window, steps)
-    back = get_backend(backend, device)
-    rng = rng or ("numpy" if back.name == "numpy" else "native")
+    lib = get_arraylib(backend, device)
+    rng = rng or ("numpy" if lib.name == "numpy" else "native")
     mode = _mode_name(batch, data)
     members = len(seed_list)
     explicit = path == "explicit" and mode != "population-gd"
@@ -185,25 +182,25 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
                    "width or seeds")
     task = choose_modes(float(alpha_q), float(beta_q), width, M, tail)
     if explicit:
-        _check_memory(8.0 * members * width * task.modes * (2 if back.name == "torch" else 1),
+        _check_memory(8.0 * members * width * task.modes * (2 if lib.name == "torch" else 1),
                       "the explicit path's A")
     if data is not None:
         _check_memory(8.0 * members * data * (width + 1), f"a data set of {data} points")
     proj = build_projection(task, width, seed_list, keep_matrix=explicit, share=share_projection)
-    signal, eigs = _build_signal(mode, proj, task, back, path, seed_list, rng, batch, data)
+    signal, eigs = _build_signal(mode, proj, task, lib, path, seed_list, rng, batch, data)
 
     eta_lazy = min(lazy_stable_lr(e, batch) for e in np.atleast_2d(eigs))
     eta_default, s_end = default_lr(task.lam, task.w, width, gamma0_f, steps, eta_lazy, lr_rule, safety)
     eta = eta_default if lr_f is None else lr_f
 
-    net = LinearNetwork(back, members, width, gamma0_f, eta)
-    sigma_b, b_b = back.asarray(proj.sigma), back.asarray(proj.b)
+    net = LinearNetwork(lib, members, width, gamma0_f, eta)
+    sigma_b, b_b = lib.asarray(proj.sigma), lib.asarray(proj.b)
     yy = proj.yy
 
     def observe() -> dict[str, np.ndarray]:
         u = net.predictor()
         quad = (u * ((sigma_b @ u[..., None])[..., 0] - 2.0 * b_b)).sum(-1)
-        return {"loss": 0.5 * (yy + back.to_numpy(quad)), "s": back.to_numpy(net.feature_growth())}
+        return {"loss": 0.5 * (yy + lib.to_numpy(quad)), "s": lib.to_numpy(net.feature_growth())}
 
     record_steps = log_spaced_steps(steps, record_per_decade)
     guard = BlowUpGuard(eta, advice=f" (default rule: lr = {eta_default:.3g}, predicted s at the end {s_end:.3g})")
@@ -214,7 +211,7 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     s_seen = float(np.nanmax(curves["s"])) if "s" in curves and curves["s"].size else 0.0
     stability = eta * (1.0 + 2.0 * s_seen) / eta_lazy
     metadata = {
-        "model": "projected two-layer linear network (SPEC §1)",
+        "model": "projected two-layer linear network (theory §1)",
         "alpha": str(alpha_q), "beta": str(beta_q), "alpha_value": float(alpha_q),
         "beta_value": float(beta_q), "gamma0": gamma0_f, "training": "rich" if gamma0_f > 0 else "lazy",
         "width": width, "steps": steps, "steps_done": rec.steps[-1] if rec.steps else 0,
@@ -224,7 +221,7 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
         "lr_lazy_max": eta_lazy, "s_end_predicted": s_end, "s_max_seen": s_seen,
         "stability_ratio": stability, "beyond_stability": bool(stability > 1.0),
         "seeds": list(seed_list), "share_projection": share_projection,
-        "backend": back.name, "device": back.device, "path": path if mode != "population-gd" else "population",
+        "backend": lib.name, "device": lib.device, "path": path if mode != "population-gd" else "population",
         "rng": rng, **task.metadata(), "width_floor": proj.floor.tolist(),
         "measure": measure, "fit_window": list(window),
         "elapsed_s": time.perf_counter() - started,

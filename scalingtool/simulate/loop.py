@@ -7,7 +7,7 @@ observations are kept; ``progress(done, total)`` is called at each observation. 
 ``KeyboardInterrupt`` ends the loop cleanly: what was recorded so far is returned with
 ``interrupted=True``.
 
-Blow-up (SPEC §1, "Step size"): a loss that is not finite, or that exceeds ``growth``
+Blow-up (theory §1, "Step size"): a loss that is not finite, or that exceeds ``growth``
 times the smallest loss the same member has had so far, is a divergence; the guard raises :class:`~scalingtool.errors.NumericalError` with the
 feature growth (``s`` for the linear network) at the last check before it, so the user sees feature growth, not a bad input.
 """

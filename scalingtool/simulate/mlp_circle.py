@@ -1,4 +1,4 @@
-"""The nonlinear check of SPEC §5: a two-layer ReLU network on the circle.
+"""The nonlinear check of theory §5: a two-layer ReLU network on the circle.
 
 Network (mean-field / muP scaling with ``gamma0``, hidden bias): with ``x = (cos theta, sin theta)``
 and N hidden units ``h_i = w_i . x + b_i``,
@@ -17,11 +17,11 @@ exactly the linearised network (lazy, the NTK model), so lazy runs need no small
 approximation. Like the linear model, ``f(0) = 0`` and ``gamma0`` is the only knob.
 
 Target: ``y(theta) = sum_{k=1}^K c_k cos(k theta + phi_k)`` with ``c_k^2 = k^-(alpha0 beta + 1)``
-(``alpha0 = 2``, the capacity SPEC §5 expects with a bias) and phases ``phi_k`` uniform per
+(``alpha0 = 2``, the capacity theory §5 expects with a bias) and phases ``phi_k`` uniform per
 seed. ``c_k^2 / 2`` is the target power in Fourier mode k, i.e. the ``lambda_k w_k^2`` of the
-linear model (SPEC §1): the source exponent follows from ``c_k^2 ~ k^-(alpha beta + 1)``.
+linear model (theory §1): the source exponent follows from ``c_k^2 ~ k^-(alpha beta + 1)``.
 
-Measured, per seed (SPEC §5):
+Measured, per seed (theory §5):
 
 * ``alpha``: minus the log-log slope of the initial NTK's spectrum over ``k`` in
   ``alpha_range``, on its own grid of ``8 k_hi`` angles (far from the Nyquist frequency:
@@ -32,13 +32,13 @@ Measured, per seed (SPEC §5):
 * the time exponent of the loss under full-batch GD on the grid, recorded on a second grid
   shifted by half a spacing (a test set) over ``fit_window``.
 
-Theory to compare with (SPEC §3, gradient flow): lazy ``beta``; rich ``2 beta / (1 + beta)``
-for ``beta < 1``. The network is not the linear model: SPEC §5 calls this an approximate
+Theory to compare with (theory §3, gradient flow): lazy ``beta``; rich ``2 beta / (1 + beta)``
+for ``beta < 1``. The network is not the linear model: theory §5 calls this an approximate
 check, so the result reports the spread over seeds as its error bar.
 
 Time: every step advances gradient-flow time by the same ``eta`` for lazy and rich runs
-(rich steps are split into GD sub-steps as the NTK grows, SPEC §1 step size), so the
-exponents of both are measured in the time SPEC §2-§3 use. Measured with this (width 256,
+(rich steps are split into GD sub-steps as the NTK grows, theory §1 step size), so the
+exponents of both are measured in the time theory §2-§3 use. Measured with this (width 256,
 grid 256, K = 64, 1500 units, 3 seeds, beta = 1/2): lazy 0.46 +- 0.03, rich gamma0 = 1
 0.40 +- 0.06, gamma0 = 0.25 0.33 +- 0.02 -- the rich network is *not* faster here. Cause
 (diagnosed, not a bug in the update): the lazy NTK's ``k^-2`` tail comes from the step
@@ -60,19 +60,17 @@ import numpy as np
 from ..errors import NumericalError, UsageError
 from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
-from .backend import numpy_generators
+from ..spectral import MLP_STREAM, generators, power_iteration
 from .inputs import fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .slope import decay_exponents
 
 __all__ = ["simulate_mlp_circle", "measured_task", "ntk_fourier_spectrum", "ReluCircleNetwork",
-           "circle_target", "ALPHA_NOMINAL", "MLP_STREAM"]
+           "circle_target", "ALPHA_NOMINAL"]
 
-#: the capacity SPEC §5 expects of the ReLU NTK with a bias (used to set the target's decay)
+#: the capacity theory §5 expects of the ReLU NTK with a bias (used to set the target's decay)
 ALPHA_NOMINAL = 2.0
-#: random stream of the MLP's initial weights and target phases
-MLP_STREAM = 4
 
 
 def _grid(points: int, offset: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -166,14 +164,12 @@ def ntk_fourier_spectrum(net: ReluCircleNetwork, points: int) -> np.ndarray:
 def _top_kernel_eig(net: ReluCircleNetwork, x: np.ndarray, h0: np.ndarray, iters: int = 200) -> np.ndarray:
     """Largest eigenvalue of ``K/G`` (initial NTK on the training grid) per member, power iteration."""
     parts = _jacobian_parts(net, x, h0)
-    v = np.ones(h0.shape[:2]) / math.sqrt(h0.shape[1])
-    value = np.zeros(h0.shape[0])
-    for _ in range(iters):
-        w = sum(np.einsum("sgn,sn->sg", p, np.einsum("sgn,sg->sn", p, v)) for p in parts)
-        w /= net.width * x.shape[0]
-        value = np.sum(v * w, axis=1)
-        v = w / np.linalg.norm(w, axis=1, keepdims=True)
-    return value
+    scale = net.width * x.shape[0]
+
+    def matvec(v: np.ndarray) -> np.ndarray:
+        return sum(np.einsum("sgn,sn->sg", p, np.einsum("sgn,sg->sn", p, v)) for p in parts) / scale
+
+    return power_iteration(matvec, np.ones(h0.shape[:2]), iters)[0]
 
 
 def _fit_alpha(spectrum: np.ndarray, k_range: tuple[int, int]) -> np.ndarray:
@@ -190,7 +186,7 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
                         progress: Callable[[int, int], object] | None = None,
                         safety: float = 0.5, rich_lr_factor: float = 1.0,
                         record_per_decade: int = 16, max_substeps: int = 64) -> SimulationResult:
-    """Train the ReLU network of SPEC §5 on ``c_k^2 = k^-(2 beta + 1)`` and measure its exponents.
+    """Train the ReLU network of theory §5 on ``c_k^2 = k^-(2 beta + 1)`` and measure its exponents.
 
     Parameters
     ----------
@@ -202,9 +198,9 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     lr : the unit of time ``eta``; None: ``safety * 2 / top eigenvalue of the initial NTK``
         (times ``rich_lr_factor`` when ``gamma0 > 0``, default 1: the same unit for both
         trainings). Every one of the ``steps`` advances the gradient-flow time by exactly
-        ``eta``, so lazy and rich runs are compared at equal time ``t = eta * step`` (SPEC §2,
+        ``eta``, so lazy and rich runs are compared at equal time ``t = eta * step`` (theory §2,
         §3 state the exponents in that time). Rich runs: the NTK grows as features learn
-        (SPEC §1, step size), so each step is split into ``n`` equal GD sub-steps, ``n`` the
+        (theory §1, step size), so each step is split into ``n`` equal GD sub-steps, ``n`` the
         smallest with ``eta / n <= safety * 2 / top eigenvalue of the current NTK``
         (re-estimated every step by warm-started power iteration), at most ``max_substeps``
         (beyond it the run stops with a NumericalError naming the kernel growth). Lazy runs
@@ -239,7 +235,7 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     _check_mlp_memory(len(seed_list), grid, width)
     window = fit_window_steps(fit_window, steps)
 
-    gens = numpy_generators(seed_list, MLP_STREAM)
+    gens = generators(seed_list, MLP_STREAM)
     net = ReluCircleNetwork(gens, width, gamma0_f, lr=1.0)
     phases = np.stack([g.uniform(0.0, 2.0 * np.pi, modes) for g in gens])
     theta, x = _grid(grid)
@@ -272,7 +268,7 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     curves = rec.curves()
     beta_mean = float(np.mean(beta_meas))
     metadata = {
-        "model": "two-layer ReLU network with hidden bias on the circle (SPEC §5)",
+        "model": "two-layer ReLU network with hidden bias on the circle (theory §5)",
         "beta_target": str(beta_q), "alpha_nominal": ALPHA_NOMINAL, "target_decay_q": q,
         "gamma0": gamma0_f, "training": "rich" if gamma0_f > 0 else "lazy", "width": width,
         "steps": steps, "steps_done": rec.steps[-1] if rec.steps else 0, "modes": modes, "grid": grid,
@@ -303,7 +299,7 @@ class _TimeStepper:
     """One unit of gradient-flow time ``eta`` per call, as ``n`` GD sub-steps of ``eta / n``.
 
     ``n`` is the smallest integer with ``eta / n <= safety * 2 / lambda_max`` of the current
-    NTK on the training grid (SPEC §1, step size: the stable step shrinks as features grow);
+    NTK on the training grid (theory §1, step size: the stable step shrinks as features grow);
     ``lambda_max`` is re-estimated each call by warm-started power iteration (3 matvecs).
     Lazy networks (``gamma0 = 0``) keep their initial kernel: ``n = 1`` with no estimate.
     """
@@ -320,10 +316,9 @@ class _TimeStepper:
     def _top(self) -> float:
         # power iteration from the previous eigenvector: the kernel drifts slowly, a few matvecs
         # track it; the estimate is a lower bound, which ``safety`` (default 1/2) covers
-        for _ in range(self.power_iters):
-            w = self.net.kernel_matvec(self.x, self.h0, self.v)
-            self.top = np.sum(self.v * w, axis=1)
-            self.v = w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-300)
+        if self.power_iters:
+            self.top, self.v = power_iteration(lambda v: self.net.kernel_matvec(self.x, self.h0, v),
+                                               self.v, self.power_iters)
         return float(np.max(self.top))
 
     def __call__(self) -> None:
@@ -351,7 +346,7 @@ def _check_mlp_memory(members: int, grid: int, width: int) -> None:
 
 
 def measured_task(result: SimulationResult) -> tuple[Fraction, Fraction]:
-    """``(alpha, beta)`` of a run as measured (SPEC §5): ``alpha`` from the initial NTK
+    """``(alpha, beta)`` of a run as measured (theory §5): ``alpha`` from the initial NTK
     spectrum (mean over seeds), ``beta`` derived from the target and that ``alpha``; as
     rationals (3 digits) for the theory layer."""
     meta = result.metadata

@@ -1,4 +1,4 @@
-"""The projected two-layer linear network and its training step (SPEC §1), written once.
+"""The projected two-layer linear network and its training step (theory §1), written once.
 
 ``f(x) = a^T B h / N`` with ``h = A psi`` (the frozen projection is applied by the data
 source, so the network only sees ``h`` in R^N). With ``e = y - f`` and the *gradient
@@ -8,12 +8,12 @@ rates ``eta N`` (readout) and ``eta gamma0^2`` (B) give the simultaneous update
 
     a <- a + eta B g,        B <- B + eta gamma0^2 a g^T / N.
 
-The predictor is ``u = B^T a / N`` (``beta_vec = A^T u``, SPEC §2) and ``f = h . u``.
+The predictor is ``u = B^T a / N`` (``beta_vec = A^T u``, theory §2) and ``f = h . u``.
 ``gamma0 = 0`` is the exact lazy model: B stays the identity and is not stored.
 Every array carries a leading ensemble axis S (one member per seed) and lives on the
-backend of :mod:`scalingtool.simulate.backend`; the same code runs on NumPy and torch.
+array library of :mod:`scalingtool.simulate.arraylib`; the same code runs on NumPy and torch.
 
-Gradient signals (the three training modes of SPEC §1):
+Gradient signals (the three training modes of theory §1):
 
 * :class:`PopulationSignal`: ``g = b - Sigma u`` (closed form, no sampling);
 * :class:`OnlineSignal`: fresh ``(h, y)`` batches from a sampler each step;
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .backend import Backend
+from .arraylib import ArrayLib
 
 __all__ = ["LinearNetwork", "PopulationSignal", "OnlineSignal", "DatasetSignal", "batch_signal"]
 
@@ -36,7 +36,7 @@ def batch_signal(h: Any, y: Any, u: Any) -> Any:
 
 
 class PopulationSignal:
-    """``g = E[(y - f) h] = b - Sigma u`` on the population (SPEC §1 mode (i))."""
+    """``g = E[(y - f) h] = b - Sigma u`` on the population (theory §1 mode (i))."""
 
     def __init__(self, sigma: Any, b: Any) -> None:
         self.sigma, self.b = sigma, b
@@ -46,7 +46,7 @@ class PopulationSignal:
 
 
 class OnlineSignal:
-    """A fresh batch of ``batch`` pairs each step (SPEC §1 mode (ii), online SGD)."""
+    """A fresh batch of ``batch`` pairs each step (theory §1 mode (ii), online SGD)."""
 
     def __init__(self, sample: Callable[[Callable, int], tuple[Any, Any]], draw: Callable, batch: int) -> None:
         self._sample, self._draw, self.batch = sample, draw, batch
@@ -57,7 +57,7 @@ class OnlineSignal:
 
 
 class DatasetSignal:
-    """The full fixed sample each step (SPEC §1 mode (iii), full-batch GD on P points)."""
+    """The full fixed sample each step (theory §1 mode (iii), full-batch GD on P points)."""
 
     def __init__(self, h: Any, y: Any) -> None:
         self.h, self.y = h, y
@@ -67,15 +67,15 @@ class DatasetSignal:
 
 
 class LinearNetwork:
-    """State ``(a, B)`` of S networks of width N; ``a(0) = 0``, ``B(0) = I`` (SPEC §1)."""
+    """State ``(a, B)`` of S networks of width N; ``a(0) = 0``, ``B(0) = I`` (theory §1)."""
 
-    def __init__(self, backend: Backend, members: int, width: int, gamma0: float, lr: float) -> None:
-        self.backend = backend
+    def __init__(self, lib: ArrayLib, members: int, width: int, gamma0: float, lr: float) -> None:
+        self.lib = lib
         self.width = width
         self.gamma0 = gamma0
         self.lr = lr
-        self.a = backend.zeros((members, width))
-        self.b_matrix = backend.eye(members, width) if gamma0 > 0 else None
+        self.a = lib.zeros((members, width))
+        self.b_matrix = lib.eye(members, width) if gamma0 > 0 else None
 
     def predictor(self) -> Any:
         """``u = B^T a / N``, shape (S, N)."""
@@ -84,7 +84,7 @@ class LinearNetwork:
         return (self.a[..., None, :] @ self.b_matrix)[..., 0, :] / self.width
 
     def feature_growth(self) -> Any:
-        """``s = gamma0^2 |a|^2 / N`` per member (SPEC §2)."""
+        """``s = gamma0^2 |a|^2 / N`` per member (theory §2)."""
         return self.gamma0**2 * (self.a * self.a).sum(-1) / self.width
 
     def step(self, signal: Callable[[Any], Any]) -> None:
@@ -94,5 +94,5 @@ class LinearNetwork:
             self.a += self.lr * g
             return
         da = self.lr * (self.b_matrix @ g[..., None])[..., 0]
-        self.backend.add_outer_(self.b_matrix, self.a, g, self.lr * self.gamma0**2 / self.width)
+        self.lib.add_outer_(self.b_matrix, self.a, g, self.lr * self.gamma0**2 / self.width)
         self.a += da

@@ -1,15 +1,15 @@
-"""The result of a simulation: loss curves per seed, measured exponents, metadata (SPEC §4).
+"""The result of a simulation: loss curves per seed, measured exponents, metadata (theory §4).
 
 One shape for every simulator (linear network, MLP on the circle):
 
 * ``steps`` (R,) -- the recorded steps (log-spaced, step 0 first);
 * ``loss`` (S, R) -- the population (or test) loss of each ensemble member;
 * ``floor`` (S,) -- a loss the curve cannot go below (the width floor ``L_inf(N)`` of the
-  linear model, SPEC §2; zero where none is known);
+  linear model, theory §2; zero where none is known);
 * ``extra`` -- further curves of shape (S, R), e.g. ``s = gamma0^2 |a|^2 / N``;
 * the time exponent of each member, fitted on ``loss - floor`` (``measure="excess"``) or on
   ``loss`` (``measure="loss"``) over ``fit_window`` (in steps), with its mean and spread
-  (standard deviation over seeds, SPEC §4: "the spread as the error bar").
+  (standard deviation over seeds, theory §4: "the spread as the error bar").
 
 ``to_rows()`` gives flat rows for CSV, ``to_dict()`` a JSON-ready document.
 """

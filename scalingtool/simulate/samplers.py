@@ -1,17 +1,17 @@
-"""Two exact ways to draw training pairs ``(h, y) = (A psi, w* . psi)`` (SPEC §1).
+"""Two exact ways to draw training pairs ``(h, y) = (A psi, w* . psi)`` (theory §1).
 
 * :class:`ExplicitSampler` draws ``psi ~ N(0, Lambda)`` in R^M and multiplies by ``A``:
   ``O(N M)`` per sample -- what a user would naively write.
 * :class:`FastSampler` uses that ``(h, y)`` is jointly Gaussian in R^(N+1) with covariance
-  ``K = [[Sigma, b], [b^T, yy]]`` (SPEC §1, "useful identity"): one factor ``K = L L^T`` is
+  ``K = [[Sigma, b], [b^T, yy]]`` (theory §1, "useful identity"): one factor ``K = L L^T`` is
   computed once, then ``(h, y) = L z`` with ``z ~ N(0, I_{N+1})``: ``O(N^2)`` per sample,
   exact in distribution. The factor is a Cholesky factor; when ``K`` is singular (``M <= N``
   without a tail) it is ``V diag(sqrt(max(e, 0)))`` from ``K = V diag(e) V^T`` instead.
 
 The Gaussian tail of :mod:`scalingtool.simulate.task` enters both: in ``Sigma``/``yy`` for
 the fast path, as independent extra noise on ``h`` and ``y`` for the explicit one. Each
-sampler maps a source of standard normals (from :meth:`Backend.normal_source`) to batches
-of shape ``(S, batch, N)`` and ``(S, batch)`` on the backend.
+sampler maps a source of standard normals (from :meth:`ArrayLib.normal_source`) to batches
+of shape ``(S, batch, N)`` and ``(S, batch)`` in the array library.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .backend import Backend
+from .arraylib import ArrayLib
 from .projection import Projection
 from .task import PowerLawTask
 
@@ -51,13 +51,13 @@ def joint_factor(proj: Projection) -> np.ndarray:
 
 
 class FastSampler:
-    """``(h, y) = L z`` in R^(N+1): ``O(N^2)`` per sample (SPEC §1)."""
+    """``(h, y) = L z`` in R^(N+1): ``O(N^2)`` per sample (theory §1)."""
 
     name = "fast"
 
-    def __init__(self, proj: Projection, task: PowerLawTask, backend: Backend) -> None:
+    def __init__(self, proj: Projection, task: PowerLawTask, lib: ArrayLib) -> None:
         self.width = proj.width
-        self._factor_t = backend.asarray(np.ascontiguousarray(np.swapaxes(joint_factor(proj), 1, 2)))
+        self._factor_t = lib.asarray(np.ascontiguousarray(np.swapaxes(joint_factor(proj), 1, 2)))
 
     def sample(self, draw: Draw, batch: int) -> tuple[Any, Any]:
         """One batch: ``h`` of shape (S, batch, N) and ``y`` of shape (S, batch)."""
@@ -70,14 +70,14 @@ class ExplicitSampler:
 
     name = "explicit"
 
-    def __init__(self, proj: Projection, task: PowerLawTask, backend: Backend) -> None:
+    def __init__(self, proj: Projection, task: PowerLawTask, lib: ArrayLib) -> None:
         if proj.a_transposed is None:
             raise ValueError("the explicit path needs the projection built with keep_matrix=True")
         self.width = proj.width
         self.modes = task.modes
-        self._a_t = backend.asarray(proj.a_transposed)
-        self._sqrt_lam = backend.asarray(np.sqrt(task.lam))
-        self._w = backend.asarray(task.w)
+        self._a_t = lib.asarray(proj.a_transposed)
+        self._sqrt_lam = lib.asarray(np.sqrt(task.lam))
+        self._w = lib.asarray(task.w)
         self._tail = task.tail == "gaussian"
         self._tail_h = math.sqrt(task.extra_h_var)
         self._tail_y = math.sqrt(task.extra_y_var)
@@ -96,6 +96,6 @@ class ExplicitSampler:
 
 
 def make_sampler(path: str, proj: Projection, task: PowerLawTask,
-                 backend: Backend) -> FastSampler | ExplicitSampler:
+                 lib: ArrayLib) -> FastSampler | ExplicitSampler:
     """The sampler for ``path`` (``"fast"`` or ``"explicit"``)."""
-    return (FastSampler if path == "fast" else ExplicitSampler)(proj, task, backend)
+    return (FastSampler if path == "fast" else ExplicitSampler)(proj, task, lib)

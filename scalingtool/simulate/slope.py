@@ -1,4 +1,4 @@
-"""Least-squares log-log slope of a loss curve over a fit window (SPEC §4, minimal form).
+"""Least-squares log-log slope of a loss curve over a fit window (theory §4, minimal form).
 
 The simulators' windowed use of :func:`scalingtool.measure.fit_slope`: the time exponent of a
 curve ``L(t) ~ t^-p`` is ``p = -slope`` of the straight-line fit of ``log L`` against

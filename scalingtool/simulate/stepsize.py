@@ -1,6 +1,6 @@
-"""Default learning rate from the predicted feature growth ``s`` (SPEC §1, "Step size").
+"""Default learning rate from the predicted feature growth ``s`` (theory §1, "Step size").
 
-The function-space kernel is ``(1+s) P Lambda + gamma0^2/(1+s) Lambda beta beta^T`` (SPEC §2).
+The function-space kernel is ``(1+s) P Lambda + gamma0^2/(1+s) Lambda beta beta^T`` (theory §2).
 With the balance ``B B^T = I + gamma0^2 a a^T / N`` the tangent kernel of the network in
 N-space is ``(B^T B + s I) Sigma / N``, whose top eigenvalue is at most ``(1 + 2 s) d_max``
 (``d_max`` = top eigenvalue of ``Sigma/N``): the largest stable step shrinks like
@@ -9,22 +9,22 @@ N-space is ``(B^T B + s I) Sigma / N``, whose top eigenvalue is at most ``(1 + 2
     eta = safety * eta_lazy / (1 + 2 s_end),
 
 with ``eta_lazy`` the largest stable lazy step of the training mode (population GD:
-``2/d_max``; online SGD: the SPEC §2 condition ``eta d_1 (1 + 1/Bsz) < 2`` and
+``2/d_max``; online SGD: the theory §2 condition ``eta d_1 (1 + 1/Bsz) < 2`` and
 ``sum_i (eta d_i/Bsz)/(2 - eta d_i (1 + 1/Bsz)) < 1``, bisected; full-batch GD on P points:
 ``2/`` top eigenvalue of the empirical kernel) and ``s_end`` the value of ``s`` predicted at
 the end of the run from the invariant ``s (1 + s) = gamma0^2 |beta_vec|^2``:
 
-* ``rule="bound"``: ``|beta_vec|^2 <= sum_{k <= min(N, M)} w*_k^2`` (SPEC §1's bound, safe
+* ``rule="bound"``: ``|beta_vec|^2 <= sum_{k <= min(N, M)} w*_k^2`` (theory §1's bound, safe
   for any run length, slow for long rich runs on hard tasks, where ``s`` would grow as
   ``gamma0 sqrt(N)``);
 * ``rule="predicted"`` (default): ``|beta_vec(tau)|^2 ~= sum_{k <= min(N, M)} w*_k^2
   (1 - exp(-lambda_k tau))^2`` (the lazy mode solution), with the effective time ``tau``
-  of the run from ``d tau / d step = eta (1 + s(tau))`` (SPEC §3's time change) integrated
+  of the run from ``d tau / d step = eta (1 + s(tau))`` (theory §3's time change) integrated
   to the last step. This never exceeds the bound; the ``safety`` factor (default 1/2)
   leaves room for ``1 + 2 s`` to double.
 
 A run that outgrows its step anyway is caught by the blow-up check of the training loop,
-which reports ``s`` at the blow-up (SPEC §1).
+which reports ``s`` at the blow-up (theory §1).
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ DEFAULT_SAFETY = 0.5
 
 
 def s_from_norm(gamma0: float, norm2: np.ndarray | float) -> np.ndarray | float:
-    """``s`` solving ``s (1 + s) = gamma0^2 |beta|^2`` (SPEC §2 invariant)."""
+    """``s`` solving ``s (1 + s) = gamma0^2 |beta|^2`` (theory §2 invariant)."""
     return (np.sqrt(1.0 + 4.0 * gamma0**2 * np.asarray(norm2)) - 1.0) / 2.0
 
 
 def sgd_stable_lr(eigs: np.ndarray, batch: int) -> float:
-    """Largest stable lazy online-SGD step for kernel eigenvalues ``eigs`` (SPEC §2), by bisection."""
+    """Largest stable lazy online-SGD step for kernel eigenvalues ``eigs`` (theory §2), by bisection."""
     d = np.asarray(eigs, dtype=float)
     d = d[d > 0]
     grow = 1.0 + 1.0 / batch
@@ -63,7 +63,7 @@ def sgd_stable_lr(eigs: np.ndarray, batch: int) -> float:
 
 
 def lazy_stable_lr(eigs: np.ndarray, batch: int | None) -> float:
-    """Largest stable lazy step: ``2/d_max`` for GD (``batch=None``), SPEC §2's SGD condition otherwise."""
+    """Largest stable lazy step: ``2/d_max`` for GD (``batch=None``), theory §2's SGD condition otherwise."""
     eigs = np.asarray(eigs, dtype=float)
     if batch is None:
         return 2.0 / float(eigs.max())
@@ -92,7 +92,7 @@ def _s_profile(lam: np.ndarray, w: np.ndarray, gamma0: float) -> tuple[np.ndarra
 
 
 def predict_s_end(lam: np.ndarray, w: np.ndarray, gamma0: float, eta: float, steps: int) -> float:
-    """``s`` predicted after ``steps`` steps of size ``eta`` (module docstring; SPEC §3)."""
+    """``s`` predicted after ``steps`` steps of size ``eta`` (module docstring; theory §3)."""
     if gamma0 == 0:
         return 0.0
     eta_steps, s = _s_profile(lam, w, gamma0)

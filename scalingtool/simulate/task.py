@@ -1,8 +1,9 @@
-"""The power-law task in feature space, truncated at M modes (SPEC §1).
+"""The power-law task in feature space, truncated at M modes (theory §1).
 
 ``lambda_k = k^-alpha`` and ``lambda_k (w*_k)^2 = k^-(alpha beta + 1)`` for ``k = 1..M``
-(all ``w*_k > 0``: the frozen matrix ``A`` is sign-symmetric, so signs do not matter in
-distribution). The modes ``k > M`` are the *tail*; SPEC §1 allows two treatments:
+(:func:`scalingtool.spectral.power_law_modes`). The modes ``k > M`` are the *tail*, of trace
+and power given by Hurwitz zeta values (:func:`scalingtool.spectral.hurwitz_tail`); theory §1
+allows two treatments:
 
 * ``"truncated"``: drop them (the model has exactly M features); fine when the tail power
   ``sum_{k>M} lambda_k w*_k^2`` is far below the smallest loss the run can reach;
@@ -11,9 +12,10 @@ distribution). The modes ``k > M`` are the *tail*; SPEC §1 allows two treatment
   ``A_tail Lambda_tail A_tail^T`` around its mean are dropped).
 
 The smallest reachable loss is bounded below by the width floor, whose deterministic
-equivalent (SPEC §2, lazy limit) is ``L_inf(N) ~= 1/2 kappa sum_k lambda_k w_k^2 / (lambda_k + kappa)``
-with ``sum_k lambda_k / (lambda_k + kappa) = N``. :func:`choose_modes` picks M (or checks the
-user's M) against it and says which treatment the run uses.
+equivalent (theory §2, lazy limit) is ``L_inf(N) ~= 1/2 kappa sum_k lambda_k w_k^2 / (lambda_k + kappa)``
+with ``sum_k lambda_k / (lambda_k + kappa) = N`` (:func:`scalingtool.reduced.equivalent.width_loss`).
+:func:`choose_modes` picks M (or checks the user's M) against it and says which treatment the
+run uses.
 """
 
 from __future__ import annotations
@@ -22,13 +24,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import mpmath
 import numpy as np
 
 from ..errors import UsageError
+from ..reduced.equivalent import width_loss
+from ..reduced.modes import Spectrum
+from ..reduced.precision import get_precision
+from ..spectral import hurwitz_tail, power_law_modes, power_law_tails
 
 __all__ = ["PowerLawTask", "TAIL_MODES", "TAIL_TOLERANCE", "M_MAX_AUTO", "choose_modes",
-           "tail_sum", "width_floor_estimate"]
+           "width_floor_estimate"]
 
 TAIL_MODES = ("auto", "truncated", "gaussian")
 #: "far below": the tail power must be under this fraction of the width floor (else add it as a Gaussian)
@@ -37,37 +42,23 @@ TAIL_TOLERANCE = 1e-2
 M_MAX_AUTO = 65536
 
 
-def tail_sum(p: float, m: int) -> float:
-    """``sum_{k > m} k^-p`` (Hurwitz zeta ``zeta(p, m + 1)``), ``p > 1``."""
-    return float(mpmath.zeta(p, m + 1))
-
-
 def width_floor_estimate(alpha: float, beta: float, width: int) -> float:
-    """Deterministic equivalent of the width floor ``L_inf(N)`` (SPEC §2, lazy limit).
+    """Deterministic equivalent of the width floor ``L_inf(N)`` (theory §2, lazy limit).
 
-    Solves ``sum_k lambda_k/(lambda_k + kappa) = N`` by bisection in ``log kappa`` over
-    ``k <= 64 N`` exactly plus the tail ``sum_{k > 64N} lambda_k / kappa`` (there
-    ``lambda_k << kappa``), then returns ``1/2 kappa sum_k lambda_k w_k^2/(lambda_k + kappa)``.
+    On the modes ``k <= 64 N`` exactly, plus the Hurwitz tails beyond them: their trace
+    enters the equation for ``kappa`` as ``sum_{k > 64N} lambda_k / kappa`` (there
+    ``lambda_k << kappa``) and their power ``sum_{k > 64N} lambda_k w_k^2`` cannot be learned.
     """
     kmax = 64 * width
-    k = np.arange(1, kmax + 1, dtype=float)
-    lam = k ** -alpha
-    power = k ** -(alpha * beta + 1)
-    lam_tail = tail_sum(alpha, kmax)
-    pow_tail = tail_sum(alpha * beta + 1, kmax)
-    lo, hi = math.log(1e-300), math.log(float(lam.sum() + lam_tail))
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        kappa = math.exp(mid)
-        count = float(np.sum(lam / (lam + kappa))) + lam_tail / kappa
-        lo, hi = (mid, hi) if count > width else (lo, mid)
-    kappa = math.exp(0.5 * (lo + hi))
-    return 0.5 * kappa * (float(np.sum(power / (lam + kappa))) + pow_tail / kappa)
+    lam, w = power_law_modes(alpha, beta, kmax)
+    lam_tail, power_tail = power_law_tails(alpha, beta, kmax)
+    spec = Spectrum(lam, w, np.ones(kmax), power_tail, lam_tail, get_precision("float64"))
+    return float(width_loss(spec, width))
 
 
 @dataclass(frozen=True)
 class PowerLawTask:
-    """``lambda_k``, ``w*_k`` for ``k <= M`` and the tail that is kept or dropped (SPEC §1)."""
+    """``lambda_k``, ``w*_k`` for ``k <= M`` and the tail that is kept or dropped (theory §1)."""
 
     alpha: float
     beta: float
@@ -80,13 +71,12 @@ class PowerLawTask:
     @property
     def lam(self) -> np.ndarray:
         """``lambda_k = k^-alpha``, ``k = 1..M``."""
-        return np.arange(1, self.modes + 1, dtype=float) ** -self.alpha
+        return power_law_modes(self.alpha, self.beta, self.modes)[0]
 
     @property
     def w(self) -> np.ndarray:
         """``w*_k = sqrt(k^-(alpha beta + 1) / lambda_k)``, ``k = 1..M``."""
-        k = np.arange(1, self.modes + 1, dtype=float)
-        return np.sqrt(k ** (self.alpha - self.alpha * self.beta - 1.0))
+        return power_law_modes(self.alpha, self.beta, self.modes)[1]
 
     @property
     def extra_h_var(self) -> float:
@@ -99,7 +89,7 @@ class PowerLawTask:
         return self.tail_power if self.tail == "gaussian" else 0.0
 
     def metadata(self) -> dict[str, Any]:
-        """What the result records about the features (SPEC §1, last paragraph)."""
+        """What the result records about the features (theory §1, last paragraph)."""
         return {"M": self.modes, "tail": self.tail, "tail_power": self.tail_power,
                 "tail_lambda": self.tail_lambda, "width_floor_estimate": self.floor_estimate,
                 "tail_to_floor": self.tail_power / self.floor_estimate}
@@ -120,9 +110,9 @@ def choose_modes(alpha: float, beta: float, width: int, modes: int | None = None
     limit = TAIL_TOLERANCE * floor
     if modes is None:
         modes = 1 << max(10, math.ceil(math.log2(4 * width)))
-        while modes < m_max and tail_sum(q, modes) > limit:
+        while modes < m_max and hurwitz_tail(q, modes) > limit:
             modes *= 2
         modes = min(modes, max(m_max, 1))
-    power = tail_sum(q, modes)
+    lam_tail, power = power_law_tails(alpha, beta, modes)
     chosen = tail if tail != "auto" else ("truncated" if power <= limit else "gaussian")
-    return PowerLawTask(alpha, beta, int(modes), chosen, tail_sum(alpha, modes), power, floor)
+    return PowerLawTask(alpha, beta, int(modes), chosen, lam_tail, power, floor)

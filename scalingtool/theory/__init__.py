@@ -1,4 +1,4 @@
-"""SPEC §3 derived with SymPy: exponents, regimes, compute optimum, crossovers.
+"""theory §3 derived with SymPy: exponents, regimes, compute optimum, crossovers.
 
 Public API::
 

@@ -1,4 +1,4 @@
-"""Compute-optimal scaling: the max-min over allocation lines (SPEC §3).
+"""Compute-optimal scaling: the max-min over allocation lines (theory §3).
 
 The loss is a sum of terms ``t^(-a_i) N^(-b_i)``. With compute ``C = N^p t^q`` (default
 ``p = q = 1``, the paper's ``C = N t``) and ``t = C^x``, ``N = C^((1 - q x)/p)`` for
@@ -47,10 +47,10 @@ class Line:
 @exact_inputs
 def loss_lines(training: str, dynamics: str, alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
                regime: str | None = None) -> list[Line]:
-    """The leading loss terms of SPEC §3 as lines in ``(log t, log N)``.
+    """The leading loss terms of theory §3 as lines in ``(log t, log N)``.
 
     signal ``t^-chi``; width ``N^(-alpha min(beta,1))``; the finite-width transient
-    ``N^-1 tau^-(...)``, which SPEC keeps for ``beta > 1`` only (below, it ties at the optimum
+    ``N^-1 tau^-(...)``, which the loss law of theory §3 keeps for ``beta > 1`` only (below, it ties at the optimum
     and never changes an exponent: a test checks this); SGD noise ``t^-(2 - 1/alpha)`` for
     ``dynamics = "sgd"``. For symbolic ``(alpha, beta)`` pass the ``regime``.
     """

@@ -1,4 +1,4 @@
-"""Crossover scales: when a user will see each law (SPEC §3, "Crossover scales").
+"""Crossover scales: when a user will see each law (theory §3, "Crossover scales").
 
 All three come from equating two derived terms; constants are dropped, so each is an
 order of magnitude, returned as the exponent of a power law.
@@ -48,7 +48,7 @@ def width_plateau_power(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA,
     """``w`` in ``tau_N ~ N^w``, the effective time at which the loss reaches its width floor.
 
     Each time-dependent term ``tau^-a N^-b`` meets the floor ``N^-W`` at ``tau = N^((W-b)/a)``;
-    the transient is present for ``beta > 1`` (SPEC §3). The latest crossing wins.
+    the transient is present for ``beta > 1`` (theory §3). The latest crossing wins.
     """
     floor = width_decay(alpha, beta)
     crossings = [floor / signal_decay(alpha, beta)]

@@ -1,4 +1,4 @@
-"""The symbolic results of SPEC §3 as formulas, for ``scalingtool derive``.
+"""The symbolic results of theory §3 as formulas, for ``scalingtool derive``.
 
 Each entry is derived by the same functions that give the numbers of
 :func:`~scalingtool.theory.summary.exponents`, with SymPy symbols ``alpha``, ``beta`` in
@@ -145,7 +145,7 @@ def _merge(values: list[sp.Expr | None], dynamics: str) -> sp.Expr:
 
 
 def derive(dynamics: str = "sgd") -> list[Derived]:
-    """Every SPEC §3 result as a formula in ``alpha``, ``beta``, in :data:`DESCRIPTIONS` order."""
+    """Every theory §3 result as a formula in ``alpha``, ``beta``, in :data:`DESCRIPTIONS` order."""
     out = [Derived("boundary_hard_easy", "beta at the hard|easy boundary", hard_easy_boundary())]
     if dynamics == "sgd":
         out.append(Derived("boundary_easy_supereasy", "beta at the easy|super-easy boundary",

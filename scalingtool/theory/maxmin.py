@@ -1,4 +1,4 @@
-"""Exact ``max_x min_i`` of allocation lines (SPEC §3, compute optimum); no SymPy needed.
+"""Exact ``max_x min_i`` of allocation lines (theory §3, compute optimum); no SymPy needed.
 
 ``value_i(x) = a_i x + b_i (1 - q x)/p`` for ``x in [0, 1/q]`` (``t = C^x``,
 ``N = C^((1 - q x)/p)`` under ``C = N^p t^q``). The objective is concave and piecewise

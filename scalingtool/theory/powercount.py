@@ -1,4 +1,4 @@
-"""The power-counting rule behind every loss term (SPEC §3, "Power counting").
+"""The power-counting rule behind every loss term (theory §3, "Power counting").
 
 For a mode sum ``S(X) = sum_k k^(-q) G(k/X)`` whose window ``G`` behaves as ``u^m`` for
 ``u -> 0`` and stays bounded (or decays fast enough that the tail converges) for
@@ -27,7 +27,7 @@ __all__ = ["ModeSum"]
 class ModeSum:
     """``S(X) = sum_k k^(-q) G(k/X)`` with ``G(u) ~ u^m`` as ``u -> 0``.
 
-    ``description`` says which sum of SPEC §3 this is; it is shown by ``scalingtool derive``.
+    ``description`` says which sum of theory §3 this is; it is shown by ``scalingtool derive``.
     """
 
     q: sp.Expr

@@ -1,4 +1,4 @@
-"""Task difficulty: hard / easy / super-easy and the boundaries (SPEC §3).
+"""Task difficulty: hard / easy / super-easy and the boundaries (theory §3).
 
 The boundaries are derived, not typed: each is the kink of a derived exponent.
 
@@ -62,7 +62,7 @@ def easy_supereasy_boundary() -> sp.Expr:
 
 
 def regimes_for(dynamics: str) -> tuple[str, ...]:
-    """The regimes a dynamics has: gradient flow has no super-easy regime (SPEC §3)."""
+    """The regimes a dynamics has: gradient flow has no super-easy regime (theory §3)."""
     return REGIMES if dynamics == "sgd" else REGIMES[:2]
 
 

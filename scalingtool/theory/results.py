@@ -13,7 +13,7 @@ def place(beta: Fraction, first: Fraction, second: Fraction | None) -> tuple[str
     ``second`` (easy|super-easy; ``None`` under gradient flow, which has no super-easy regime).
 
     On a boundary the regime above it is returned, with the boundary's name: the exponents
-    are continuous there (SPEC §3).
+    are continuous there (theory §3).
     """
     if beta < first:
         return "hard", None
@@ -29,7 +29,7 @@ class TrainingExponents:
     """The exponents of one training (lazy or rich); each means ``L ~ var^-exponent``
     except the allocations ``t* ~ C^t_star``, ``N* ~ C^n_star`` and ``tau ~ t^time_change``.
     ``transient`` is the time decay of the finite-width transient ``N^-1 t^-transient``
-    (SPEC §3), the law a finite network shows once it overtakes the signal.
+    (theory §3), the law a finite network shows once it overtakes the signal.
     ``balance`` names the terms that balance at the compute optimum."""
 
     training: str
@@ -47,7 +47,7 @@ class TrainingExponents:
 
 @dataclass(frozen=True)
 class Crossovers:
-    """Exponents of the crossover scales (SPEC §3), constants dropped:
+    """Exponents of the crossover scales (theory §3), constants dropped:
     ``tau_rich ~ gamma0^rich_onset``, ``tau_N ~ N^width_plateau``,
     ``t_noise ~ (eta/Bsz)^noise_takeover`` (per training). ``None`` means never."""
 
@@ -78,7 +78,7 @@ class TaskExponents:
     def transient_takeover(self, training: str) -> Fraction | None:
         """``w`` in ``t_x ~ N^w``: when the finite-width transient ``N^-1 t^-d`` overtakes the
         signal ``t^-chi`` (``chi > d``, tasks with ``beta > 1``; ``None`` otherwise: for hard
-        tasks the transient only ties, SPEC §3). From ``t^-chi = N^-1 t^-d``."""
+        tasks the transient only ties, theory §3). From ``t^-chi = N^-1 t^-d``."""
         tr = self.training(training)
         if self.beta <= 1 or tr.signal <= tr.transient:
             return None

@@ -1,4 +1,4 @@
-"""Every exponent of one task, exactly: what ``scalingtool exponents`` prints (SPEC §3).
+"""Every exponent of one task, exactly: what ``scalingtool exponents`` prints (theory §3).
 
 Two engines give the same numbers (a test checks they agree on random tasks):
 
@@ -76,7 +76,7 @@ def _sympy_exponents(task: Task, dynamics: str, p: Fraction, q: Fraction) -> Tas
 
 def exponents(alpha: Any, beta: Any, dynamics: str = "sgd", p: Any = 1, q: Any = 1,
               engine: str = "auto") -> TaskExponents:
-    """Every SPEC §3 exponent of the task ``(alpha, beta)``.
+    """Every theory §3 exponent of the task ``(alpha, beta)``.
 
     ``alpha``, ``beta``, ``p`` and ``q`` may be text (``"3/2"``), ints, Fractions or floats;
     ``dynamics`` is ``"sgd"`` (the paper's table, with the SGD-noise term) or ``"gd"``

@@ -1,4 +1,4 @@
-"""The SymPy symbols of the theory (SPEC §1, §3) and small conversion helpers."""
+"""The SymPy symbols of the theory (theory §1, §3) and small conversion helpers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..errors import UsageError
 __all__ = ["alpha", "beta", "gamma0", "N", "t", "tau", "C", "linear_root", "to_fraction", "to_sympy",
            "exact_inputs"]
 
-#: capacity and source exponents; ``alpha > 1`` and ``beta > 0`` (SPEC §1)
+#: capacity and source exponents; ``alpha > 1`` and ``beta > 0`` (theory §1)
 alpha = sp.Symbol("alpha", positive=True)
 beta = sp.Symbol("beta", positive=True)
 #: feature-learning strength, width, time, effective time, compute

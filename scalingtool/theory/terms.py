@@ -1,6 +1,6 @@
-"""Exponent of each loss term from its mode sum (SPEC §3, "Where each term comes from").
+"""Exponent of each loss term from its mode sum (theory §3, "Where each term comes from").
 
-Conventions: ``lambda_k = k^-alpha`` and ``lambda_k w_k^2 = k^(-alpha beta - 1)`` (SPEC §1).
+Conventions: ``lambda_k = k^-alpha`` and ``lambda_k w_k^2 = k^(-alpha beta - 1)`` (theory §1).
 Mode scales: in time, modes with ``lambda_k tau > 1`` are learned, so ``X = tau^(1/alpha)``;
 in width (and data), ``kappa`` from ``sum_k lambda_k/(lambda_k + kappa) = N`` sets
 ``X = kappa^(-1/alpha)``. Every exponent below is :meth:`ModeSum.growth` of a sum, nothing
@@ -84,7 +84,7 @@ def width_sum(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> ModeSum:
 
 @exact_inputs
 def width_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
-    """Width bottleneck ``~ N^(-alpha min(beta, 1))`` (SPEC §3).
+    """Width bottleneck ``~ N^(-alpha min(beta, 1))`` (theory §3).
 
     ``S ~ X^g = kappa^(-g/alpha)`` and ``kappa ~ N^-kappa_decay``.
     """
@@ -110,7 +110,7 @@ def data_gamma_growth(alpha: sp.Expr = ALPHA) -> sp.Expr:
 
 @exact_inputs
 def data_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
-    """Lazy data curve ``E(P) ~ P^(-alpha min(beta, 2))`` (SPEC §3), ``kappa ~ P^-alpha``.
+    """Lazy data curve ``E(P) ~ P^(-alpha min(beta, 2))`` (theory §3), ``kappa ~ P^-alpha``.
 
     The ``1/(1 - gamma_P)`` factor contributes ``P^(-data_gamma_growth) = P^0``.
     """
@@ -144,7 +144,7 @@ def transient_kernel_sum(alpha: sp.Expr = ALPHA) -> ModeSum:
 def transient_decay(alpha: sp.Expr = ALPHA, beta: sp.Expr = BETA) -> sp.Expr:
     """Finite-width transient ``N^-1 tau^(-d)``: ``d = (1 - 1/alpha) - max(0, 1 - beta)``.
 
-    It is the product of the learned norm and the kernel sum (SPEC §3); the ``1/N`` is the
+    It is the product of the learned norm and the kernel sum (theory §3); the ``1/N`` is the
     finite-width fluctuation prefactor.
     """
     return -(learned_norm_growth(alpha, beta) + transient_kernel_sum(alpha).growth(per=alpha))
@@ -160,5 +160,5 @@ def noise_kernel_sum(alpha: sp.Expr = ALPHA) -> ModeSum:
 
 @exact_inputs
 def noise_decay(alpha: sp.Expr = ALPHA) -> sp.Expr:
-    """SGD noise ``(eta/Bsz) t^-(2 - 1/alpha)`` (SPEC §3)."""
+    """SGD noise ``(eta/Bsz) t^-(2 - 1/alpha)`` (theory §3)."""
     return -noise_kernel_sum(alpha).growth(per=alpha)

@@ -1,6 +1,6 @@
-"""The rich effective time from self-consistency (SPEC §3).
+"""The rich effective time from self-consistency (theory §3).
 
-Feature learning multiplies the kernel by ``1 + s`` (SPEC §2), and the balance invariant
+Feature learning multiplies the kernel by ``1 + s`` (theory §2), and the balance invariant
 ``s (1 + s) = gamma0^2 |beta_vec|^2`` (infinite width) gives ``s ~ gamma0 |beta_vec|`` once
 ``s >> 1``. The learned norm grows as ``|beta_vec|^2 ~ tau^g`` with
 ``g = max(0, 1 - beta)`` (:func:`~scalingtool.theory.terms.learned_norm_growth`), so

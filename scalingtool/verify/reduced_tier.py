@@ -1,7 +1,7 @@
-"""The reduced tier: exponents measured on the exact reduced dynamics (SPEC §2, §4).
+"""The reduced tier: exponents measured on the exact reduced dynamics (theory §2, §4).
 
 Every case states its tolerance and the reason for it. Measurements use the local slope
-of SPEC §4 over the last decades of the curve; a measurement that has not converged
+of theory §4 over the last decades of the curve; a measurement that has not converged
 fails with its reason instead of returning a number.
 """
 
@@ -14,11 +14,10 @@ from typing import Any, Callable
 
 from ..measure import local_exponent
 from ..theory import exponents
-from .checks import SKIP, Check, judge
-from .claims import Claim
+from .checks import Check, judge
 from .theory_tier import case_name
 
-__all__ = ["Case", "cases", "reduced_checks", "claim_numeric_checks", "measure_case"]
+__all__ = ["Case", "cases", "reduced_checks", "measure_case", "term_fit"]
 
 _WIDTHS = [int(10 ** (k / 4)) for k in range(12, 25)]  # 1e3 .. 1e6, 4 per decade
 _MP_WIDTHS = [10 ** k for k in range(8, 13)]  # 1e8 .. 1e12 at 30 digits
@@ -51,18 +50,18 @@ class Case:
 
 
 # Tolerances and their reasons (numbers from `scalingtool solve` and the measurements
-# recorded in the closing note of issue 3):
+# recorded when the reduced tier was built):
 _LAZY_GD = "exact power law of the closed form; drift < 1e-6 over [1e8, 1e10]"
-_RICH_GD = ("rich slopes converge slowly (SPEC §4): ~5e-4 off at t = 1e10 for alpha = 2, "
+_RICH_GD = ("rich slopes converge slowly (theory §4): ~5e-4 off at t = 1e10 for alpha = 2, "
             "beta = 1/2, and 1e-3..3e-3 (non-monotone) for alpha = 3, beta = 0.8")
 _SGD = "SGD recursion (eta = 0.3, batch 1) over [1e6, 1e8] steps: drift <= 1e-3"
 _WIDTH = ("deterministic equivalents over N, P = 1e5..1e6 (kappa >= 1e-12 keeps float64 "
           "accurate there): drift < 3e-4")
 _WIDTH_MP = "mpmath at 30 digits over N = 1e10..1e12: drift ~1e-9"
-_FRONTIER = ("finite widths N = 16..1024 and one draw of A: SPEC §2 measures -0.392 rich and "
+_FRONTIER = ("finite widths N = 16..1024 and one draw of A: theory §2 measures -0.392 rich and "
              "-0.328 lazy against 0.400 and 0.333")
 _FRONTIER_SMALL = "widths N = 16..256, one draw of A: measured 0.344 lazy and 0.402 rich"
-_ALLOCATION = "N* of the envelope at N <= 1024 is pre-asymptotic: 0.31 lazy, 0.37 rich (issue 3 note)"
+_ALLOCATION = "N* of the envelope at N <= 1024 is pre-asymptotic: 0.31 lazy, 0.37 rich"
 _TERM_FIT = ("term fit on the seed-averaged surface (3 seeds): the transient approaches its "
              "form slowly (relative correction t^-(beta-1)); bias up to +0.015, spread ~0.013")
 
@@ -89,7 +88,7 @@ def cases(quick: bool) -> list[Case]:
             Case("n_star", F(2), F(1, 2), "lazy", "gd", 0.05, _ALLOCATION, False),
             Case("n_star", F(2), F(1, 2), "rich", "gd", 0.05, _ALLOCATION, False),
             Case("compute", F(3), F(5, 4), "lazy", "gd", 0.035, _TERM_FIT),
-            Case("compute", F(2), F(3), "lazy", "sgd", 0.035, _TERM_FIT),
+            Case("compute", F(2), F(3), "lazy", "sgd", 0.035, _TERM_FIT, False),  # widths to 1024: 5 s
             Case("n_star", F(2), F(3), "lazy", "sgd", 0.04, _TERM_FIT, False),
             Case("compute", F(3), F(5, 4), "rich", "gd", 0.035, _TERM_FIT, False),
             Case("n_star", F(3), F(5, 4), "lazy", "gd", 0.04, _TERM_FIT, False)]
@@ -112,15 +111,15 @@ def measure_case(case: Case) -> tuple[float | None, str]:
         mp = case.precision != "float64"
         curve = solver(case.alpha, case.beta, _MP_WIDTHS if mp else _WIDTHS, precision=case.precision)
         m = local_exponent(curve.x, curve.loss, decades=2 if mp else 1, tolerance=case.tolerance)
-    elif case.beta <= 1:  # hard: the envelope of the frontier (the transient ties, SPEC §3)
-        frontier = _envelope(case.alpha, case.beta, case.training, case.top)
+    elif case.beta <= 1:  # hard: the envelope of the frontier (the transient ties, theory §3)
+        frontier = _envelope(case.alpha, case.beta, case.training, case.dynamics, case.top)
         fit = frontier.exponent if case.quantity == "compute" else frontier.allocation
         if fit is None:
             return None, "frontier has too few interior points"
         value = -fit.slope if case.quantity == "compute" else fit.slope
         return value, f"envelope slope over {fit.points} points, stderr {fit.stderr:.2g}"
     else:  # easy and super-easy: the term fit (single-draw envelopes are too noisy here)
-        fit = _term_fit(case.alpha, case.beta, case.training, case.dynamics)
+        fit = term_fit(case.alpha, case.beta, case.training, case.dynamics)
         value = fit.exponent if case.quantity == "compute" else fit.allocation
         return value, (f"term fit, binding {'+'.join(fit.binding)}, seed spread {fit.spread:.2g}, "
                        f"drift {fit.drift:.2g}")
@@ -129,16 +128,19 @@ def measure_case(case: Case) -> tuple[float | None, str]:
 
 
 @lru_cache(maxsize=None)
-def _envelope(alpha: F, beta: F, training: str, top: int) -> Any:
-    """One frontier (widths 16..top, doubling) serves both its exponent and its allocation."""
+def _envelope(alpha: F, beta: F, training: str, dynamics: str, top: int) -> Any:
+    """One frontier (widths 16..top, doubling) serves both its exponent and its allocation;
+    SGD (lazy) with eta = 0.3, batch 1 on the exact recursion."""
     from ..reduced import compute_frontier
 
     widths = [16 * 2 ** k for k in range(7) if 16 * 2 ** k <= top]
-    return compute_frontier(alpha, beta, widths, training=training, gamma0=1)
+    return compute_frontier(alpha, beta, widths, training=training, dynamics=dynamics, gamma0=1,
+                            eta=F(3, 10) if dynamics == "sgd" else 1)
 
 
 @lru_cache(maxsize=None)
-def _term_fit(alpha: F, beta: F, training: str, dynamics: str) -> Any:
+def term_fit(alpha: F, beta: F, training: str, dynamics: str) -> Any:
+    """The term fit of the loss surface (3 seeds), cached: one fit serves every quantity."""
     from ..reduced import fit_frontier
 
     return fit_frontier(alpha, beta, training=training, dynamics=dynamics, gamma0=1,
@@ -160,45 +162,4 @@ def reduced_checks(quick: bool = False, progress: Callable[[int, int], None] | N
                             case.tolerance, f"{note}; tolerance: {case.reason}"))
         if progress:
             progress(k + 1, len(todo))
-    return checks
-
-
-def _numeric_case(claim: Claim, quick: bool) -> tuple[Case | None, str]:
-    """The reduced-dynamics case that measures ``claim``, or ``None`` and why not."""
-    tolerance = claim.tolerance if claim.tolerance is not None else 5e-3
-    reason = "the claim's tolerance" if claim.tolerance is not None else "default 5e-3"
-    theory = exponents(claim.alpha, claim.beta, claim.dynamics)
-    dynamics = "gd"
-    if claim.quantity == "t_star":
-        return None, "t* is not measured separately from N* (t* = (1 - p N*)/q)"
-    if claim.quantity in ("compute", "n_star"):
-        if quick:
-            return None, "frontier measurements run outside --quick"
-        if claim.training == "rich" and claim.dynamics == "sgd" and theory.regime != "hard":
-            return None, "rich SGD has no exact closure (SPEC §2)"
-        if claim.dynamics == "sgd" and theory.regime != "super-easy" and theory.regime != "hard":
-            dynamics = "gd"  # the noise term does not bind below super-easy: same exponent
-        elif claim.dynamics == "sgd" and theory.regime == "super-easy":
-            dynamics = "sgd"
-    if claim.quantity == "time" and claim.dynamics == "sgd" and \
-            theory.training(claim.training).time != theory.training(claim.training).signal:
-        if claim.training == "rich":
-            return None, "rich SGD has no exact closure (SPEC §2): see `scalingtool simulate`"
-        dynamics = "sgd"  # the noise term binds: measure it on the SGD recursion
-    return Case(claim.quantity, claim.alpha, claim.beta, claim.training, dynamics, tolerance, reason), ""
-
-
-def claim_numeric_checks(claims: list[Claim], quick: bool = False) -> list[Check]:
-    """Each claim against the reduced dynamics where an exact solver measures it; gradient
-    flow stands in for SGD when the SGD-noise term does not bind (same exponent, SPEC §3)."""
-    checks = []
-    for claim in claims:
-        case, why = _numeric_case(claim, quick)
-        if case is None:
-            checks.append(Check("claims", claim.name, claim.quantity, claim.value, None, None,
-                                SKIP, f"numeric: skipped, {why}"))
-            continue
-        measured, note = measure_case(case)
-        checks.append(judge("claims", claim.name, claim.quantity, claim.value, measured,
-                            case.tolerance, f"numeric ({case.dynamics}): {note}; tolerance: {case.reason}"))
     return checks

@@ -1,11 +1,11 @@
-"""The simulation tier: the real network against the theory and the reduced dynamics (issue 4).
+"""The simulation tier: the real network against the theory and the reduced dynamics.
 
 * feature learning improves a hard task's time exponent by the predicted margin
-  (``2 beta/(1+beta) - beta``) and leaves an easy task's unchanged (SPEC §3);
+  (``2 beta/(1+beta) - beta``) and leaves an easy task's unchanged (theory §3);
 * the network under small-step gradient descent on the population loss follows the exact
-  reduced dynamics (SPEC §2) of the *same* projection ``A`` within 1%, lazy and rich;
+  reduced dynamics (theory §2) of the *same* projection ``A`` within 1%, lazy and rich;
 * the lazy online-SGD loss, averaged over seeds on one ``A``, matches the exact
-  finite-width SGD recursion of SPEC §2 within its statistical error.
+  finite-width SGD recursion of theory §2 within its statistical error.
 """
 
 from __future__ import annotations
@@ -27,12 +27,16 @@ def _margin_checks(quick: bool) -> list[Check]:
     from ..simulate import simulate_linear
 
     checks = []
-    width, steps, seeds = (512, 1500, 2) if quick else (1024, 3000, 3)
-    for (a, b), tolerance, reason in (
-        ((F(2), F(1, 2)), 0.05, "population GD, N = 512..1024: rich 0.663, lazy 0.502 measured; "
-                                 "the seed spread is ~0.01"),
-        ((F(3), F(5, 4)), 0.15, "equal asymptotically; at finite N the transient and the O(1) "
-                                "kernel growth s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
+    steps, seeds = (1500, 2) if quick else (3000, 3)
+    # quick: the hard task at N = 256 (its many feature modes make N = 512 cost 7 s of CPU);
+    # the easy task keeps N = 512, where its finite-width shift (0.08) is well inside 0.15
+    for (a, b), width, tolerance, reason in (
+        ((F(2), F(1, 2)), 256 if quick else 1024, 0.05,
+         "population GD, N = 256..1024: margin 0.148 at N = 256, 0.161 at N = 512 (rich 0.663, "
+         "lazy 0.502); the seed spread is ~0.01"),
+        ((F(3), F(5, 4)), 512 if quick else 1024, 0.15,
+         "equal asymptotically; at finite N the transient and the O(1) kernel growth "
+         "s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
     ):
         theory = exponents(a, b, "gd")
         lazy = simulate_linear(a, b, 0, width=width, steps=steps, seeds=seeds)
@@ -74,7 +78,7 @@ def _follow_checks() -> list[Check]:
         checks.append(judge("simulation", f"alpha=2 beta=1/2 N={width} {training}",
                             "max |L_net/L_reduced - 1|", 0.0, worst, 0.01,
                             "GD step eta = 1e-3 to t = 6 against the exact reduced ODE of the same A; "
-                            "first-order GD error ~ eta d_max/2 per unit time, 1% is the brief's bound"))
+                            "first-order GD error ~ eta d_max/2 per unit time, a 1% bound"))
     return checks
 
 
@@ -96,10 +100,15 @@ def _sgd_check(quick: bool) -> Check:
     mean = result.loss[:, late].mean(axis=0)
     err = result.loss[:, late].std(axis=0, ddof=1) / np.sqrt(seeds)
     z = float(np.max(np.abs(mean - ref) / err))
+    # The bound is the largest of ~20 correlated |z| over the late steps, each from a skewed
+    # (chi-square-like) loss averaged over 64-200 seeds: over 20 disjoint sets of 64 seeds the
+    # statistic reached 4.2-4.7 three times and never 5, so 4 failed a correct run about one
+    # time in seven. Against the same 64 seeds a recursion with half the noise (batch 8) gives
+    # 6.5 and one without noise 12.7: 5 still tells the right recursion from those.
     return judge("simulation", f"alpha=2 beta=3 N={width} B={batch} seeds={seeds}",
-                 "max |mean - recursion| / stderr", 0.0, z, 4.0,
-                 "lazy online SGD on one A against the exact finite-width recursion (SPEC §2); "
-                 "4 standard errors over the late steps")
+                 "max |mean - recursion| / stderr", 0.0, z, 5.0,
+                 "lazy online SGD on one A against the exact finite-width recursion (theory §2); "
+                 "5 standard errors over the late steps")
 
 
 def simulation_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None) -> list[Check]:

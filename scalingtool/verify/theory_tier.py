@@ -1,9 +1,7 @@
-"""The theory tier: the two derivation routes agree, and claims match the theory (SPEC §3).
+"""The theory tier: the two derivation routes agree (theory §3).
 
-* compiled formulas (the fast path) against the direct SymPy evaluation, exactly, on a
-  grid covering hard, easy and super-easy tasks under SGD and gradient flow;
-* each user claim against the derived exponent, exactly (or within half a unit of the
-  last decimal the user wrote).
+Compiled formulas (the fast path) against the direct SymPy evaluation, exactly, on a grid
+covering hard, easy and super-easy tasks under SGD and gradient flow.
 """
 
 from __future__ import annotations
@@ -13,9 +11,11 @@ from typing import Callable
 
 from ..theory import exponents
 from .checks import Check, judge
-from .claims import QUANTITIES, Claim
 
-__all__ = ["GRID", "QUICK_GRID", "theory_checks", "claim_theory_checks", "case_name"]
+#: exponents compared between the engines (theory §3)
+THEORY_QUANTITIES = ("time", "width", "data", "compute", "n_star", "t_star", "transient")
+
+__all__ = ["GRID", "QUICK_GRID", "THEORY_QUANTITIES", "theory_checks", "case_name"]
 
 #: (alpha, beta) cases of the default grid: hard, easy and super-easy tasks.
 QUICK_GRID = [(Fraction(2), Fraction(1, 2)), (Fraction(3), Fraction(5, 4)), (Fraction(2), Fraction(3))]
@@ -38,26 +38,13 @@ def theory_checks(quick: bool = False, progress: Callable[[int, int], None] | No
         fast = exponents(a, b, dynamics, engine="compiled")
         slow = exponents(a, b, dynamics, engine="sympy")
         for training in ("lazy", "rich"):
-            for quantity, attr in QUANTITIES.items():
-                predicted = getattr(slow.training(training), attr)
+            for quantity in THEORY_QUANTITIES:
+                predicted = getattr(slow.training(training), quantity)
                 if predicted is None:
                     continue
                 checks.append(judge("theory", case_name(a, b, training, dynamics), quantity,
-                                    predicted, getattr(fast.training(training), attr), Fraction(0),
+                                    predicted, getattr(fast.training(training), quantity), Fraction(0),
                                     "compiled formula vs SymPy engine"))
         if progress:
             progress(k + 1, len(jobs))
-    return checks
-
-
-def claim_theory_checks(claims: list[Claim], quick: bool = False) -> list[Check]:
-    """Each claim (``predicted``) against the derived exponent (``measured``)."""
-    checks = []
-    for claim in claims:
-        derived = getattr(exponents(claim.alpha, claim.beta, claim.dynamics).training(claim.training),
-                          QUANTITIES[claim.quantity])
-        note = f"claimed {claim.value_text!r} vs derived" + (
-            f" (decimals: +-{claim.rounding})" if claim.rounding else "")
-        checks.append(judge("claims", claim.name, claim.quantity, claim.value, derived,
-                            claim.rounding, note))
     return checks

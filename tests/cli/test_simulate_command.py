@@ -15,7 +15,7 @@ def test_linear_lazy_vs_rich_small(cli, tmp_path):
     assert r.code == 0 and doc["schema"] == "scalingtool/simulate/v1"
     lazy, rich = doc["runs"]
     assert (lazy["training"], rich["training"]) == ("lazy", "rich")
-    # N = 256, 1000 steps: measured 0.520 and 0.684 (spread ~0.015); the brief asks for ~0.05
+    # N = 256, 1000 steps: measured 0.520 and 0.684 (spread ~0.015); we ask for ~0.05
     assert abs(lazy["summary"]["exponent_mean"] - 0.5) < 0.05
     assert abs(rich["summary"]["exponent_mean"] - 2 / 3) < 0.05
     rows = list(csv.DictReader(out.open()))
@@ -46,7 +46,7 @@ def test_torch_backend_matches_numpy(cli):
 
 
 def test_super_easy_at_finite_width_predicts_the_transient(cli):
-    """SPEC §3: for beta > 1 the transient N^-1 t^-(1 - 1/alpha) overtakes t^-beta at
+    """theory §3: for beta > 1 the transient N^-1 t^-(1 - 1/alpha) overtakes t^-beta at
     t ~ N^(1/(beta - 1 + 1/alpha)) = N^(2/5) here, long before the fit window."""
     doc = json.loads(cli("simulate", "-a", "2", "-b", "3", "-g", "0", "--width", "128", "--steps", "600",
                          "-f", "json").out)

@@ -14,7 +14,7 @@ def test_rich_hard_measured_against_theory(cli):
     assert doc["predicted"]["exact"] == "2/3" and doc["training"] == "rich"
     m = doc["measurement"]
     assert m["converged"]
-    # SPEC §4: the rich hard slope is within ~1e-3 of 2/3 after about 6 decades
+    # theory §4: the rich hard slope is within ~1e-3 of 2/3 after about 6 decades
     assert abs(m["value"] - 2 / 3) < 2e-3
 
 

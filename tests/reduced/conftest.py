@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-#: the two backends every backend-generic test runs on
+#: the two precisions every precision-generic test runs on
 PRECISIONS = ["float64", "mp:30"]
 
 

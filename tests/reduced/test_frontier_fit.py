@@ -1,4 +1,4 @@
-"""Term fit of the compute frontier for easy / super-easy tasks (SPEC §3 "Compute", §4)."""
+"""Term fit of the compute frontier for easy / super-easy tasks (theory §3 "Compute", §4)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from scalingtool.reduced.frontier_fit import Term, fit_frontier, fit_transient, 
 
 
 def _spec_terms(alpha: float, beta: float, sgd: bool) -> list[Term]:
-    """SPEC §3's leading terms for beta > 1 (signal or SGD noise, width, transient)."""
+    """theory §3's leading terms for beta > 1 (signal or SGD noise, width, transient)."""
     time = min(beta, 2 - 1 / alpha) if sgd else beta
     return [Term("time", time, 0.0), Term("width", 0.0, alpha),
             Term("transient", 1 - 1 / alpha, 1.0)]
@@ -35,7 +35,7 @@ def test_maxmin_reproduces_spec_table(alpha: float, beta: float, sgd: bool, e: f
 
 
 def test_maxmin_compute_convention() -> None:
-    # C = N^2 t: N* exponent halves relative to the t-side share (SPEC §3 "any C = N^p t^q")
+    # C = N^2 t: N* exponent halves relative to the t-side share (theory §3 "any C = N^p t^q")
     e1, a1, t1, _ = maxmin_exponent(_spec_terms(3, 1.25, False))
     e2, a2, t2, _ = maxmin_exponent(_spec_terms(3, 1.25, False), p=2, q=1)
     assert 2 * a2 + t2 == pytest.approx(1.0, abs=1e-12)
@@ -63,14 +63,14 @@ def easy_lazy():
 def test_easy_lazy_gd_exponent(easy_lazy) -> None:
     f = easy_lazy
     # measured 0.803 against 15/19 = 0.789. The bias is pre-asymptotic and positive: the
-    # transient's effective exponents at N <= 512 are q ~ 0.63 (SPEC 2/3; relative correction
-    # ~ t^-(beta-1) = t^-0.25 from the partial sum of learned w_k^2) and m ~ 1.12 (SPEC 1;
+    # transient's effective exponents at N <= 512 are q ~ 0.63 (theory §3: 2/3; relative correction
+    # ~ t^-(beta-1) = t^-0.25 from the partial sum of learned w_k^2) and m ~ 1.12 (theory §3: 1;
     # second-order 1/N). Seed jackknife spread ~0.012, window drift ~0.02.
     assert f.exponent == pytest.approx(15 / 19, abs=0.035)
     assert f.allocation == pytest.approx(7 / 19, abs=0.04)
     assert set(f.binding) == {"time", "transient"}
     assert f.spread < 0.03 and f.drift < 0.04
-    # the floor's width exponent is alpha min(beta, 1) = 3 (SPEC §3); measured 2.90
+    # the floor's width exponent is alpha min(beta, 1) = 3 (theory §3); measured 2.90
     assert f.terms["width"].width_exponent == pytest.approx(3.0, abs=0.2)
     # the signal exponent is beta (exact infinite-width curve, converged to 1e-3)
     assert f.terms["time"].time_exponent == pytest.approx(1.25, abs=0.01)
@@ -86,7 +86,7 @@ def test_easy_lazy_sgd_exponent() -> None:
 
 def test_rich_easy_matches_lazy(easy_lazy) -> None:
     f = fit_frontier(3, F(5, 4), training="rich", gamma0=1)
-    # SPEC §3: feature learning does not change easy-task exponents; measured 0.798 rich vs
+    # theory §3: feature learning does not change easy-task exponents; measured 0.798 rich vs
     # 0.803 lazy (same A draws), both within the pre-asymptotic bias of 15/19
     assert f.exponent == pytest.approx(15 / 19, abs=0.035)
     assert abs(f.exponent - easy_lazy.exponent) < 0.02

@@ -1,4 +1,4 @@
-"""Deterministic equivalents: lazy width floor and finite-data curve (SPEC §2, §3)."""
+"""Deterministic equivalents: lazy width floor and finite-data curve (theory §2, §3)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scalingtool.errors import UsageError
 from scalingtool.measure import local_exponent
 from scalingtool.reduced import data_curve, deterministic_width_curve, truncated_spectrum
 from scalingtool.reduced.data import data_error
-from scalingtool.reduced.equivalent import solve_kappa, width_loss
+from scalingtool.reduced.equivalent import width_loss
 
 SEEDS = range(8)
 
@@ -23,10 +23,10 @@ def _log_sizes(lo: float, hi: float, per_decade: int) -> list[int]:
 
 def test_kappa_solves_its_equation(precision: str) -> None:
     spec = truncated_spectrum(2, F(1, 2), 500, precision)
-    with spec.backend.context():
-        kappa = solve_kappa(spec, 50)
+    with spec.precision.context():
+        kappa = spec.kappa(50)
         count = spec.msum(spec.lam / (spec.lam + kappa))
-    assert abs(float(count) - 50) < 50 * 1e3 * spec.backend.eps
+    assert abs(float(count) - 50) < 50 * 1e3 * spec.precision.eps
 
 
 @pytest.mark.parametrize("alpha,beta", [(F(3, 2), F(3, 10)), (2, F(1, 2)), (F(3, 2), F(3, 2)),
@@ -39,7 +39,7 @@ def test_width_exponent_float64(alpha, beta) -> None:
 
 
 def test_width_exponent_mp_at_large_width() -> None:
-    """mpmath carries the deterministic equivalent to N = 1e12 (SPEC: widths up to 1e12)."""
+    """mpmath carries the deterministic equivalent to N = 1e12 (widths up to 1e12)."""
     curve = deterministic_width_curve(2, F(6, 5), _log_sizes(1e10, 1e12, 3), precision="mp:30")
     m = local_exponent(curve.x, curve.loss)
     # beta = 1.2 > 1: exponent alpha = 2; the beta-dependent correction N^-(alpha(beta-1))
@@ -57,11 +57,11 @@ def test_width_floor_matches_sampled_projections() -> None:
         sigma = (a * spec.lam) @ a.T
         b = a @ (spec.lam * spec.w)
         samples.append(0.5 * (np.sum(spec.lam * spec.w**2) - b @ np.linalg.solve(sigma, b)))
-    with spec.backend.context():
+    with spec.precision.context():
         theory = width_loss(spec, n)
     mean, err = np.mean(samples), np.std(samples, ddof=1) / np.sqrt(len(samples))
     # statistical: 3 standard errors of the 8-seed mean (one seed scatters ~8% because the
-    # lowest modes dominate), plus the ~2% finite-N bias quoted in SPEC §2
+    # lowest modes dominate), plus the ~2% finite-N bias quoted in theory §2
     assert abs(mean - theory) < 3 * err + 0.02 * theory
 
 
@@ -75,11 +75,11 @@ def test_data_curve_matches_sampled_ridgeless_regression() -> None:
         beta = psi.T @ np.linalg.solve(psi @ psi.T, psi @ spec.w)
         v = spec.w - beta
         samples.append(np.sum(spec.lam * v * v))
-    with spec.backend.context():
+    with spec.precision.context():
         theory = float(data_error(spec, p)[0])
     mean, err = np.mean(samples), np.std(samples, ddof=1) / np.sqrt(len(samples))
     # statistical: 3 standard errors of the 8-seed mean (a seed scatters ~15% at P = 200),
-    # plus the ~4% finite-P bias quoted in SPEC §3
+    # plus the ~4% finite-P bias quoted in theory §3
     assert abs(mean - theory) < 3 * err + 0.04 * theory
 
 
@@ -95,5 +95,5 @@ def test_bad_width_is_a_usage_error() -> None:
     with pytest.raises(UsageError):
         deterministic_width_curve(2, F(1, 2), [10, 5])
     spec = truncated_spectrum(2, F(1, 2), 10)
-    with pytest.raises(UsageError), spec.backend.context():
-        solve_kappa(spec, 20)
+    with pytest.raises(UsageError), spec.precision.context():
+        spec.kappa(20)

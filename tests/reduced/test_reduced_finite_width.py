@@ -1,4 +1,4 @@
-"""Finite width: the N-space reduction of SPEC §2 against the actual network."""
+"""Finite width: the N-space reduction of theory §2 against the actual network."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from scipy.integrate import solve_ivp
 from scalingtool.errors import UsageError
 from scalingtool.reduced import finite_width_spectrum, solve_finite_width
 from scalingtool.reduced.modesolver import integrate_modes, log_grid
+from scalingtool.spectral import projection_matrix
 
 N, M, SEED = 4, 10, 3
 ALPHA, BETA = F(3, 2), F(1, 2)
@@ -24,12 +25,12 @@ def _power_law(modes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _network(times: list) -> tuple[np.ndarray, np.ndarray, float]:
-    """The network of SPEC §1 (a(0) = 0, B(0) = I, rates eta N and eta gamma0^2), DOP853.
+    """The network of theory §1 (a(0) = 0, B(0) = I, rates eta N and eta gamma0^2), DOP853.
 
     Returns the loss, s = gamma0^2 |a|^2/N, and the worst violation of the balance
     B B^T - gamma0^2 a a^T/N = I.
     """
-    a_mat = np.random.default_rng(SEED).standard_normal((N, M))
+    a_mat = projection_matrix(N, M, SEED)  # the A that finite_width_spectrum draws for SEED
     lam, w = _power_law(M)
 
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
@@ -55,7 +56,7 @@ def _network(times: list) -> tuple[np.ndarray, np.ndarray, float]:
 
 def test_reduction_is_exact_against_the_network() -> None:
     spec = finite_width_spectrum(ALPHA, BETA, N, SEED, modes=M, tail="drop")
-    times = log_grid(spec.backend, 1e-2, 1e3, 10)
+    times = log_grid(spec.precision, 1e-2, 1e3, 10)
     loss_net, s_net, balance = _network(times)
     # the balance B B^T - gamma0^2 a a^T / N = I is conserved to the ODE tolerance
     assert balance < 1e-10
@@ -75,7 +76,7 @@ def test_reduction_is_exact_against_the_network() -> None:
 def test_balance_invariant_in_the_reduced_variables() -> None:
     """s (1 + s) = gamma0^2 N |u|^2 = gamma0^2 |y|^2, y = w' - v, v = e sqrt(1 + s)."""
     spec = finite_width_spectrum(2, F(1, 2), 16, seed=1)
-    sol = integrate_modes(spec, 2.0, 1.0, log_grid(spec.backend, 1e-2, 1e5, 10), substeps=2)
+    sol = integrate_modes(spec, 2.0, 1.0, log_grid(spec.precision, 1e-2, 1e5, 10), substeps=2)
     s = sol.s[-1]
     y = spec.w - sol.final_e * np.sqrt(1 + s)
     assert abs(s * (1 + s) / (4.0 * np.sum(y * y)) - 1) < 1e-10
@@ -88,7 +89,7 @@ def test_step_halving_converges_at_finite_width() -> None:
 
 
 def test_lazy_floor_is_r_over_2() -> None:
-    """Lazy gradient flow at width N ends at L_inf = r/2 (SPEC §2)."""
+    """Lazy gradient flow at width N ends at L_inf = r/2 (theory §2)."""
     spec = finite_width_spectrum(2, F(1, 2), 32, seed=2)
     curve = solve_finite_width(2, F(1, 2), 0, width=32, seed=2, t_max=1e12)
     # every mode is learned by t = 1e12 (smallest rate sigma/N ~ 1e-4): exact floor
@@ -96,7 +97,7 @@ def test_lazy_floor_is_r_over_2() -> None:
 
 
 def test_rich_and_lazy_share_the_width_floor() -> None:
-    """Width exponent is the same lazy and rich (SPEC §3): both end at r/2."""
+    """Width exponent is the same lazy and rich (theory §3): both end at r/2."""
     lazy = solve_finite_width(2, F(1, 2), 0, width=32, seed=2, t_max=1e12)
     rich = solve_finite_width(2, F(1, 2), 1, width=32, seed=2, t_max=1e12)
     assert abs(rich.loss[-1] / lazy.loss[-1] - 1) < 1e-8

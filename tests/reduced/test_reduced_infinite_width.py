@@ -1,4 +1,4 @@
-"""Infinite-width gradient flow (SPEC §2) and its exponents (SPEC §3-§4)."""
+"""Infinite-width gradient flow (theory §2) and its exponents (theory §3-§4)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from scalingtool.reduced.modesolver import integrate_modes, log_grid
 
 
 def rich_hard(alpha: float, beta: float) -> float:
-    """SPEC §3: chi = 2 beta/(1 + beta) for rich training of a hard task."""
+    """theory §3: chi = 2 beta/(1 + beta) for rich training of a hard task."""
     return 2 * beta / (1 + beta)
 
 
@@ -37,7 +37,7 @@ def test_lazy_equals_closed_form_mp() -> None:
 
 
 def _beta_form(lam: np.ndarray, w: np.ndarray, gamma0: float, eta: float, times: list) -> tuple:
-    """The ODE exactly as SPEC §2 writes it, in v = w - beta, by DOP853 at rtol 1e-13."""
+    """The ODE exactly as theory §2 writes it, in v = w - beta, by DOP853 at rtol 1e-13."""
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
         v, s = y[:-1], y[-1]
         c = np.sum(lam * (w - v) * v)
@@ -49,10 +49,10 @@ def _beta_form(lam: np.ndarray, w: np.ndarray, gamma0: float, eta: float, times:
 
 
 def test_change_of_variables_matches_spec_ode_at_second_order() -> None:
-    """The z/tau form with exact exponential steps solves SPEC §2's beta-form ODE."""
+    """The z/tau form with exact exponential steps solves theory §2's beta-form ODE."""
     spec = truncated_spectrum(F(3, 2), F(3, 10), 40)
     gamma0, eta = 1.3, 0.7
-    times = log_grid(spec.backend, 1e-2, 1e2, 10)
+    times = log_grid(spec.precision, 1e-2, 1e2, 10)
     loss_ref, s_ref = _beta_form(spec.lam, spec.w, gamma0, eta, times)
     errors = []
     for sub in (8, 32):
@@ -69,7 +69,7 @@ def test_invariant_holds_at_the_end() -> None:
     """s (1 + s) = gamma0^2 |beta|^2 with beta = w - v and v = e sqrt(1 + s)."""
     spec = truncated_spectrum(2, F(1, 2), 200)
     gamma0 = 2.0
-    sol = integrate_modes(spec, gamma0, 1.0, log_grid(spec.backend, 1e-2, 1e4, 10), substeps=2)
+    sol = integrate_modes(spec, gamma0, 1.0, log_grid(spec.precision, 1e-2, 1e4, 10), substeps=2)
     s = sol.s[-1]
     beta = spec.w - sol.final_e * np.sqrt(1 + s)
     # s is computed from the invariant each step: only rounding separates the two sides
@@ -101,7 +101,7 @@ def test_grid_top_is_raised_when_learned() -> None:
     assert auto.meta["top_mode_learned"] <= 1e-3
 
 
-# --- exponents (SPEC §3, §4) --------------------------------------------------------------
+# --- exponents (theory §3, §4) --------------------------------------------------------------
 
 @pytest.mark.parametrize("alpha,beta", [(F(3, 2), F(3, 10)), (2, F(6, 5)), (2, 3)])
 def test_lazy_time_exponent_is_beta(alpha, beta) -> None:
@@ -114,7 +114,7 @@ def test_lazy_time_exponent_is_beta(alpha, beta) -> None:
 def test_rich_hard_exponent_1p5_0p3_to_1e3_over_ten_decades() -> None:
     curve = solve_infinite_width(F(3, 2), F(3, 10), 1, t_max=1e10)
     m = local_exponent(curve.x, curve.loss)
-    # SPEC §2: measured to 1e-3 over 10 decades (our value is within ~2e-6)
+    # theory §2: measured to 1e-3 over 10 decades (our value is within ~2e-6)
     assert m.converged and abs(m.value - rich_hard(1.5, 0.3)) < 1e-3
 
 
@@ -122,7 +122,7 @@ def test_rich_hard_2_0p5_approaches_from_below_after_six_decades() -> None:
     curve = solve_infinite_width(2, F(1, 2), 1, t_max=1e12)
     x, p = local_slopes(curve.x, curve.loss)
     gap = rich_hard(2, 0.5) - p
-    # SPEC §4: from below, reaching 1e-3 only after ~6 decades
+    # theory §4: from below, reaching 1e-3 only after ~6 decades
     assert np.all(gap[x >= 10] > 0)
     assert gap[np.searchsorted(x, 1e5)] > 1e-3
     assert gap[np.searchsorted(x, 1e7)] < 1e-3
@@ -133,7 +133,7 @@ def test_rich_hard_3_0p8_is_non_monotone() -> None:
     curve = solve_infinite_width(3, F(4, 5), 1, t_max=1e10)
     x, p = local_slopes(curve.x, curve.loss)
     gap = rich_hard(3, 0.8) - p
-    # SPEC §4: starts above, dips below, still 1e-3 to 3e-3 off at t = 1e10
+    # theory §4: starts above, dips below, still 1e-3 to 3e-3 off at t = 1e10
     assert np.any(gap[(x >= 5) & (x <= 30)] < 0)
     assert np.all(gap[x >= 1e3] > 0)
     assert 1e-3 < gap[-1] < 3e-3
@@ -143,7 +143,7 @@ def test_rich_hard_3_0p8_is_non_monotone() -> None:
 def test_rich_easy_equals_lazy(alpha, beta) -> None:
     curve = solve_infinite_width(alpha, beta, 1, t_max=1e12)
     m = local_exponent(curve.x, curve.loss)
-    # beta >= 1: tau = t (SPEC §3); the correction from s -> const decays like a power
+    # beta >= 1: tau = t (theory §3); the correction from s -> const decays like a power
     # of t, measured 3e-4 at t = 1e12 for beta = 1.2
     assert m.converged and abs(m.value - float(beta)) < 1e-3
 
@@ -170,7 +170,7 @@ def test_progress_and_rows() -> None:
 
 @pytest.mark.slow
 def test_mp_rich_hard_to_1e30() -> None:
-    """mpmath carries the rich run to t = 1e30 (SPEC §2 numerics); ~1-2 minutes."""
+    """mpmath carries the rich run to t = 1e30 (theory §2 numerics); ~1-2 minutes."""
     curve = solve_infinite_width(F(3, 2), F(3, 10), 1, t_max=1e30, precision="mp:30", k_exact=50)
     m = local_exponent(curve.exact["t"], curve.exact["loss"])
     # at t = 1e30 the pre-asymptotic correction is far below 1e-6 (it is 2e-6 at 1e10)

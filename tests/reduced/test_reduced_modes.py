@@ -1,4 +1,4 @@
-"""Mode grids: exact small k plus log-spaced quadrature (SPEC §2 numerical warning)."""
+"""Mode grids: exact small k plus log-spaced quadrature (theory §2 numerical warning)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _mp(q: F) -> mpmath.mpf:
 def test_grid_reproduces_zeta(precision: str, alpha: F, beta: F) -> None:
     """``sum_k lambda_k = zeta(alpha)`` and ``sum_k lambda_k w_k^2 = zeta(alpha beta + 1)``."""
     spec = power_law_spectrum(alpha, beta, precision, k_exact=200)
-    with spec.backend.context():
+    with spec.precision.context():
         trace = spec.msum(spec.lam) + spec.lam_tail
         power = spec.target_power()
         err_trace = abs(trace / mpmath.zeta(_mp(alpha)) - 1)
@@ -39,7 +39,7 @@ def test_grid_stands_for_1e30_modes_with_few_nodes() -> None:
 
 
 def test_plain_truncation_misses_the_tail() -> None:
-    """The baseline of SPEC §2's warning: truncation at M = 1e4 loses ~M^(-alpha beta)."""
+    """The baseline of theory §2's warning: truncation at M = 1e4 loses ~M^(-alpha beta)."""
     spec = truncated_spectrum(F(3, 2), F(3, 10), 10_000)
     err = abs(spec.target_power() / float(mpmath.zeta(1.45)) - 1)
     # tail sum_{k>M} k^-1.45 ~ M^-0.45/0.45 = 0.035 of zeta(1.45) = 2.9: a 1% error at least

@@ -1,4 +1,4 @@
-"""Lazy online SGD: exact second-moment recursions (SPEC §2) and the noise exponent (§3)."""
+"""Lazy online SGD: exact second-moment recursions (theory §2) and the noise exponent (§3)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from scalingtool.measure import local_exponent
 from scalingtool.reduced import finite_width_spectrum, power_law_spectrum, solve_sgd
 from scalingtool.reduced.sgd import (largest_stable_step, sgd_plain, sgd_recursion,
                                      stability_sum, _step_grid)
+from scalingtool.spectral import projection_matrix
 
 
 def test_largest_stable_step_sits_on_the_boundary() -> None:
     spec = power_law_spectrum(2, 3)
     eta = largest_stable_step(spec, 2)
     assert stability_sum(spec, eta * (1 - 1e-9), 2) < 1 <= stability_sum(spec, eta * (1 + 1e-9), 2)
-    # small-eta estimate of SPEC §2: eta ~ 2 B / tr(Lambda), tr = zeta(2) = 1.645
+    # small-eta estimate of theory §2: eta ~ 2 B / tr(Lambda), tr = zeta(2) = 1.645
     assert 0.3 < eta / (2 * 2 / 1.645) < 1.5
 
 
@@ -43,7 +44,7 @@ def test_block_steps_match_the_plain_recursion(alpha, beta, eta, batch) -> None:
     outputs = _step_grid(30_000, 20)
     errors = []
     for sub in (1, 2):
-        with spec.backend.context():
+        with spec.precision.context():
             got = sgd_recursion(spec, eta, batch, outputs, substeps=sub)
         errors.append(max(abs(g / ref[n] - 1) for g, n in zip(got, outputs)))
     # the one approximation (F linear inside a block) costs ~1e-4 at 20 blocks per decade
@@ -64,11 +65,11 @@ def _assert_matches_recursion(losses: list, spec, eta: float, batch: int, steps:
 
 
 def test_finite_width_recursion_matches_monte_carlo() -> None:
-    """SPEC §2: M = 30, N = 10, Bsz = 2; 4000 vectorised SGD runs of the lazy network."""
+    """theory §2: M = 30, N = 10, Bsz = 2; 4000 vectorised SGD runs of the lazy network."""
     n, m, batch, seed, steps, runs = 10, 30, 2, 1, 60, 4000
     spec = finite_width_spectrum(F(3, 2), F(1, 2), n, seed, modes=m, tail="drop")
     eta = 0.5 * largest_stable_step(spec, batch)
-    a_mat = np.random.default_rng(seed).standard_normal((n, m))
+    a_mat = projection_matrix(n, m, seed)  # the A that finite_width_spectrum draws for seed
     k = np.arange(1, m + 1, dtype=float)
     lam, w = k ** -1.5, k ** ((1.5 - 0.75 - 1) / 2)
     rng = np.random.default_rng(123)
@@ -106,7 +107,7 @@ def test_infinite_width_recursion_matches_monte_carlo() -> None:
 
 
 def test_super_easy_noise_exponent() -> None:
-    """SPEC §3: with SGD noise the observed exponent is min(beta, 2 - 1/alpha)."""
+    """theory §3: with SGD noise the observed exponent is min(beta, 2 - 1/alpha)."""
     curve = solve_sgd(2, 3, 0.5, batch=2, steps=10**10)
     m = local_exponent(curve.x, curve.loss)
     # super-easy (beta = 3 > 1.5): noise term t^-(2 - 1/alpha) = t^-1.5; signal t^-3 is
@@ -123,7 +124,7 @@ def test_hard_sgd_keeps_beta() -> None:
 
 
 def test_finite_width_sgd_settles_above_r_over_2() -> None:
-    """SPEC §2: constant-step SGD settles at (r/2)/(1 - S(eta)) above gradient flow's r/2."""
+    """theory §2: constant-step SGD settles at (r/2)/(1 - S(eta)) above gradient flow's r/2."""
     spec = finite_width_spectrum(2, F(1, 2), 16, seed=3)
     eta = 0.5 * largest_stable_step(spec, 2)
     curve = solve_sgd(2, F(1, 2), eta, batch=2, steps=10**9, width=16, seed=3)

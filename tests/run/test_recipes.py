@@ -1,18 +1,18 @@
 """Recipes: every shipped recipe parses and runs in --quick mode; resume; malformed files."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from scalingtool.errors import UsageError
-from scalingtool.run import load_recipe, parse_recipe, redraw, run_recipe
+from scalingtool.run import parse_recipe, redraw, run_recipe
+from scalingtool.run import builtin
 from scalingtool.run.kinds import get_kind
 from tests.conftest import assert_usage_error
 
-RECIPES = sorted((Path(__file__).resolve().parents[2] / "recipes").glob("*.toml"))
-# Findings, not bugs: the ReLU network of SPEC §5 does not show the rich improvement at the
-# widths and times we can run (measured rich - lazy ~ -0.01 to -0.07; issue 4/5 notes). The
+RECIPES = builtin.names()
+# Findings, not bugs: the ReLU network of theory §5 does not show the rich improvement at the
+# widths and times we can run (measured rich - lazy ~ -0.01 to -0.07; theory §5). The
 # recipe still states the theory's expectation and reports the disagreement (exit 1).
 KNOWN_DISAGREEMENTS = {("mlp-circle", "rich - lazy exponent (> 0 expected)")}
 
@@ -21,22 +21,21 @@ def test_recipes_exist():
     assert RECIPES, "no recipes shipped"
 
 
-@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
-def test_recipe_parses_and_names_a_known_kind(path):
-    recipe = load_recipe(path)
-    assert recipe.name == path.stem
-    get_kind(recipe.kind, recipe.layer, str(path))
+@pytest.mark.parametrize("name", RECIPES)
+def test_recipe_parses_and_names_a_known_kind(name):
+    recipe = parse_recipe(*builtin.resolve(name))
+    assert recipe.name == name
+    get_kind(recipe.kind, recipe.layer, recipe.source)
 
 
-@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
-def test_recipe_runs_quick(path, tmp_path):
+@pytest.mark.parametrize("name", RECIPES)
+def test_recipe_runs_quick(name, tmp_path):
     pytest.importorskip("matplotlib")
-    result = run_recipe(path, tmp_path, quick=True)
+    result = run_recipe(name, tmp_path, quick=True)
     assert result.outcome.checks
     for check in result.outcome.checks:
         if (result.kind, check.quantity) not in KNOWN_DISAGREEMENTS:
             assert check.status == "pass", check
-    name = load_recipe(path).name
     for suffix in (".csv", ".png", ".svg"):
         assert (tmp_path / f"{name}{suffix}").stat().st_size > 0
     _check_figure_contents(tmp_path)
@@ -52,8 +51,10 @@ def _check_figure_contents(folder):
     import matplotlib.pyplot as plt
 
     run = json.loads((folder / "run.json").read_text())
-    data = {p: json.loads((folder / "parts" / f"{p}.json").read_text())["data"] for p in run["parts"]}
-    figure = get_kind(run["kind"]).draw(run["config"], data, plt)
+    kind = get_kind(run["kind"])
+    data = {p: kind.data.model_validate(json.loads((folder / "parts" / f"{p}.json").read_text())["data"]).plain()
+            for p in run["parts"]}
+    figure = kind.draw(kind.schema.model_validate(run["config"]), data, plt)
     try:
         panels = [ax for ax in figure.axes if ax.get_title()]
         lines = [len(ax.get_lines()) for ax in panels]
@@ -73,10 +74,9 @@ def _check_figure_contents(folder):
 
 
 def test_resume_recomputes_nothing(tmp_path):
-    path = Path(RECIPES[0]).with_name("phase.toml")
-    first = run_recipe(path, tmp_path, quick=True, figures=False)
+    first = run_recipe("phase", tmp_path, quick=True, figures=False)
     assert first.computed and not first.reused
-    second = run_recipe(path, tmp_path, quick=True, figures=False)
+    second = run_recipe("phase", tmp_path, quick=True, figures=False)
     assert not second.computed and second.reused == first.computed
 
 
@@ -84,7 +84,6 @@ def test_resume_after_interruption(tmp_path, monkeypatch):
     """Interrupt after two parts: the stored parts are whole, and the rerun computes only the rest."""
     from scalingtool.run import runner
 
-    path = Path(RECIPES[0]).with_name("phase.toml")
     calls = {"n": 0}
     original = runner.Store.save
 
@@ -96,16 +95,16 @@ def test_resume_after_interruption(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner.Store, "save", interrupting_save)
     with pytest.raises(KeyboardInterrupt):
-        run_recipe(path, tmp_path, quick=True, figures=False)
+        run_recipe("phase", tmp_path, quick=True, figures=False)
     monkeypatch.setattr(runner.Store, "save", original)
     stored = sorted(p.name for p in (tmp_path / "parts").iterdir())
     assert len(stored) == 2 and all(name.endswith(".json") for name in stored)  # no temporary files left
-    result = run_recipe(path, tmp_path, quick=True, figures=False)
+    result = run_recipe("phase", tmp_path, quick=True, figures=False)
     assert len(result.reused) == 2 and len(result.computed) == len(result.reused + result.computed) - 2
 
 
 def test_changed_params_recompute(tmp_path):
-    text = Path(RECIPES[0]).with_name("phase.toml").read_text()
+    text = builtin.read("phase")
     run_recipe(parse_recipe(text, "a.toml"), tmp_path, quick=True, figures=False)
     changed = parse_recipe(text.replace('dynamics = "sgd"', 'dynamics = "gd"'), "b.toml")
     assert not run_recipe(changed, tmp_path, quick=True, figures=False).reused
@@ -113,14 +112,13 @@ def test_changed_params_recompute(tmp_path):
 
 def test_plot_redraws(tmp_path, cli):
     pytest.importorskip("matplotlib")
-    path = Path(RECIPES[0]).with_name("phase.toml")
-    run_recipe(path, tmp_path, quick=True, figures=False)
+    run_recipe("phase", tmp_path, quick=True, figures=False)
     assert [p.suffix for p in redraw(tmp_path)] == [".png", ".svg"]
     r = cli("plot", str(tmp_path))
     assert r.code == 0 and "phase.png" in r.out
 
 
-GOOD = Path(__file__).resolve().parents[2].joinpath("recipes", "phase.toml").read_text()
+GOOD = builtin.read("phase")
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -143,6 +141,6 @@ def test_malformed_recipes(tmp_path, cli, text, fragment):
 
 
 def test_run_command(cli, tmp_path):
-    r = cli("run", str(Path(RECIPES[0]).with_name("phase.toml")), "--quick", "--out", str(tmp_path), "-f", "json")
+    r = cli("run", "phase", "--quick", "--out", str(tmp_path), "-f", "json")
     doc = json.loads(r.out)
     assert r.code == 0 and doc["ok"] and doc["schema"] == "scalingtool/run/v1"

@@ -1,4 +1,4 @@
-"""The ReLU network on the circle (SPEC §5): NTK capacity, lazy limit, learning a hard target."""
+"""The ReLU network on the circle (theory §5): NTK capacity, lazy limit, learning a hard target."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import pytest
 
 from scalingtool.errors import UsageError
 from scalingtool.simulate import simulate_mlp_circle
-from scalingtool.simulate.backend import numpy_generators
+from scalingtool.spectral import MLP_STREAM, generators
 from scalingtool.simulate.mlp_circle import ReluCircleNetwork, _grid, circle_target, ntk_fourier_spectrum
 
 
 def test_ntk_with_bias_has_capacity_two_for_even_and_odd_modes():
-    # SPEC §5: with a hidden bias the NTK eigenvalues decay as k^-2 for even and odd k
+    # theory §5: with a hidden bias the NTK eigenvalues decay as k^-2 for even and odd k
     # (slope -1.99). A 1024-unit network on 512 angles, k = 8..64: finite-N scatter and the
     # k ~ 8 pre-asymptotic bend keep the fitted slope within ~0.05 of 2; 0.1 leaves room.
-    net = ReluCircleNetwork(numpy_generators([0], 4), 1024, 0.0, 1.0)
+    net = ReluCircleNetwork(generators([0], MLP_STREAM), 1024, 0.0, 1.0)
     spec = ntk_fourier_spectrum(net, 512)[0]
     k = np.arange(len(spec))
     for parity in (0, 1):

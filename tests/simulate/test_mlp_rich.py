@@ -1,4 +1,4 @@
-"""Rich vs lazy ReLU networks on the circle (SPEC §5) are compared at equal gradient-flow time."""
+"""Rich vs lazy ReLU networks on the circle (theory §5) are compared at equal gradient-flow time."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ SMALL = dict(width=64, steps=300, modes=16, grid=64, seeds=2)
 
 
 def test_rich_and_lazy_share_the_unit_of_time():
-    # SPEC §2/§3 state exponents in gradient-flow time t = eta * step: with the defaults both
+    # theory §2/§3 state exponents in gradient-flow time t = eta * step: with the defaults both
     # trainings must use the same eta (the old rich_lr_factor = 0.1 put rich runs at 10x
     # earlier time over the same fit window). Same seeds -> same initial NTK -> same eta.
     lazy = simulate_mlp_circle(0.5, 0.0, **SMALL)
@@ -21,7 +21,7 @@ def test_rich_and_lazy_share_the_unit_of_time():
     np.testing.assert_allclose(rich.time, lazy.time)
     # lazy: fixed kernel, one GD step per unit of time
     assert lazy.metadata["substeps_total"] == SMALL["steps"] and lazy.metadata["substeps_max"] == 1
-    # rich, gamma0 = 1: the kernel grows (SPEC §1, step size), so some units need sub-steps,
+    # rich, gamma0 = 1: the kernel grows (theory §1, step size), so some units need sub-steps,
     # and the run stays stable (no blow-up, loss well below its start)
     assert rich.metadata["substeps_max"] > 1
     assert max(rich.metadata["ntk_top_final"]) > 1.5 * rich.metadata["ntk_top_eigenvalue"]

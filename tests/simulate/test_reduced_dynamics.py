@@ -1,6 +1,6 @@
-"""The network under small-step population GD follows the exact reduced dynamics (SPEC §2).
+"""The network under small-step population GD follows the exact reduced dynamics (theory §2).
 
-The reference is an independent RK4 integration of the N-space ODE of SPEC §2 for the same
+The reference is an independent RK4 integration of the N-space ODE of theory §2 for the same
 frozen ``A`` (same seed, hence the same ``Sigma``, ``b``, ``yy``):
 
     du/dt = eta [ (1+s)(b - Sigma u)/N + gamma0^2/(1+s) (u . (b - Sigma u)) u ],
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from scalingtool.simulate import simulate_linear
-from scalingtool.simulate.backend import NumpyBackend
+from scalingtool.simulate.arraylib import NumpyLib
 from scalingtool.simulate.network import LinearNetwork, PopulationSignal
 from scalingtool.simulate.projection import build_projection
 from scalingtool.simulate.task import choose_modes
@@ -57,7 +57,7 @@ def _reduced_loss(sigma, b, yy, gamma0, times, substeps=20):
 @pytest.mark.parametrize("gamma0", [0.0, 1.5], ids=["lazy", "rich"])
 def test_small_step_gd_follows_the_reduced_ode(gamma0, backend):
     # eta (1 + 2 s_max) d_max ~ 0.01: the per-mode GD error (1 - x)^n / e^(-x n) - 1 ~ x/2 per
-    # unit of x n, so at most ~0.5% where the loss still moves; 1% is the brief's tolerance.
+    # unit of x n, so at most ~0.5% where the loss still moves; 1% is our tolerance.
     result = simulate_linear(ALPHA, BETA, gamma0, width=WIDTH, steps=6000, seeds=SEEDS, M=MODES,
                              tail="truncated", lr=0.01 / 10.0, backend=backend, rng="numpy")
     task = choose_modes(ALPHA, BETA, WIDTH, MODES, "truncated")
@@ -75,7 +75,7 @@ def _balance_drift(lr: float, time: float, gamma0: float = 1.5, width: int = 16)
     """Largest violation of the two invariants after GD up to ``time`` (= lr * steps)."""
     task = choose_modes(ALPHA, BETA, width, 128, "truncated")
     proj = build_projection(task, width, (0, 1))
-    net = LinearNetwork(NumpyBackend(), 2, width, gamma0, lr=lr)
+    net = LinearNetwork(NumpyLib(), 2, width, gamma0, lr=lr)
     signal = PopulationSignal(proj.sigma, proj.b)
     for _ in range(round(time / lr)):
         net.step(signal)
@@ -87,7 +87,7 @@ def _balance_drift(lr: float, time: float, gamma0: float = 1.5, width: int = 16)
 
 
 def test_weights_stay_balanced_to_first_order_in_the_step():
-    # SPEC §2: gradient flow keeps B B^T - gamma0^2 a a^T / N = I exactly, hence
+    # theory §2: gradient flow keeps B B^T - gamma0^2 a a^T / N = I exactly, hence
     # s (1 + s) = gamma0^2 N |u|^2. GD breaks both by O(eta^2) per step, O(eta) at a fixed
     # time: the drift must be small and halve with the step (first order, 0.35..0.65 leaves
     # room for the O(eta^2) remainder).

@@ -1,4 +1,4 @@
-"""Online SGD: the two data paths agree in distribution, and lazy SGD matches SPEC §2's recursion."""
+"""Online SGD: the two data paths agree in distribution, and lazy SGD matches theory §2's recursion."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from scalingtool.simulate import simulate_linear
-from scalingtool.simulate.backend import NumpyBackend
+from scalingtool.simulate.arraylib import NumpyLib
 from scalingtool.simulate.projection import build_projection
 from scalingtool.simulate.samplers import ExplicitSampler, FastSampler, joint_factor
-from scalingtool.simulate.linear import DATA_STREAM
+from scalingtool.spectral import DATA_STREAM
 from scalingtool.simulate.stepsize import sgd_stable_lr
 from scalingtool.simulate.task import choose_modes
 
@@ -29,7 +29,7 @@ def test_fast_and_explicit_samples_have_the_joint_covariance(tail):
     task = choose_modes(2.0, 0.5, width, modes, tail)
     proj = build_projection(task, width, (0,), keep_matrix=True)
     k = _joint_covariance(proj)
-    back = NumpyBackend()
+    back = NumpyLib()
     draws = {}
     for cls in (FastSampler, ExplicitSampler):
         draw = back.normal_source((1,), 9, "numpy")
@@ -56,7 +56,7 @@ def test_joint_factor_handles_a_singular_covariance():
 
 
 def _sgd_recursion(proj, lr, batch, steps):
-    """SPEC §2, online SGD, lazy, finite width: expected loss after each step."""
+    """theory §2, online SGD, lazy, finite width: expected loss after each step."""
     n = proj.width
     d, e = np.linalg.eigh(proj.sigma[0] / n)
     c = (e.T @ proj.b[0]) ** 2 / (n * d)
@@ -70,7 +70,7 @@ def _sgd_recursion(proj, lr, batch, steps):
 
 @pytest.mark.parametrize("path", ["fast", "explicit"])
 def test_lazy_sgd_matches_the_exact_recursion(path):
-    # SPEC's own check: M = 30, N = 10, Bsz = 2, Monte Carlo over SGD noise for one A.
+    # The check quoted in theory §2: M = 30, N = 10, Bsz = 2, Monte Carlo over SGD noise for one A.
     width, modes, batch, steps, members = 10, 30, 2, 80, 1000
     task = choose_modes(2.0, 0.5, width, modes, "truncated")
     proj = build_projection(task, width, (0,))
@@ -98,7 +98,7 @@ def test_lazy_full_batch_gd_converges_to_the_min_norm_interpolant(backend):
                           backend=backend, rng="numpy")
     task = choose_modes(2.0, 0.5, width, 512, "auto")
     proj = build_projection(task, width, seeds)
-    back = NumpyBackend()
+    back = NumpyLib()
     h, y = FastSampler(proj, task, back).sample(back.normal_source(seeds, DATA_STREAM, "numpy"), points)
     for i in range(len(seeds)):
         u = h[i].T @ np.linalg.solve(h[i] @ h[i].T, y[i])

@@ -1,4 +1,4 @@
-"""Feature truncation (SPEC §1, last paragraph) and the step-size rule (SPEC §1, "Step size")."""
+"""Feature truncation (theory §1, last paragraph) and the step-size rule (theory §1, "Step size")."""
 
 from __future__ import annotations
 
@@ -8,17 +8,12 @@ from hypothesis import given, settings, strategies as st
 
 from scalingtool.simulate.projection import build_projection
 from scalingtool.simulate.stepsize import default_lr, predict_s_end, s_from_norm, sgd_stable_lr
-from scalingtool.simulate.task import M_MAX_AUTO, TAIL_TOLERANCE, choose_modes, tail_sum, width_floor_estimate
-
-
-def test_tail_sum_is_the_hurwitz_tail():
-    k = np.arange(101, 2_000_001, dtype=float)
-    direct = np.sum(k**-2.5) + 2_000_000**-1.5 / 1.5  # + integral remainder (error ~1e-12)
-    assert tail_sum(2.5, 100) == pytest.approx(direct, rel=1e-9)
+from scalingtool.simulate.task import M_MAX_AUTO, TAIL_TOLERANCE, choose_modes, width_floor_estimate
+from scalingtool.spectral import hurwitz_tail
 
 
 def test_width_floor_estimate_matches_sampled_projections():
-    # SPEC §2: the deterministic equivalent agrees with sampled A within ~2% at N = 100..400.
+    # theory §2: the deterministic equivalent agrees with sampled A within ~2% at N = 100..400.
     # One seed scatters by ~10% around it; the mean of 4 has ~5% standard error: 10% bound.
     task = choose_modes(2.0, 0.5, 128)
     floors = build_projection(task, 128, range(4)).floor
@@ -31,7 +26,7 @@ def test_automatic_modes_keep_the_tail_far_below_the_floor_or_add_it():
     assert small.tail_power <= TAIL_TOLERANCE * small.floor_estimate
     capped = choose_modes(2.0, 0.5, 2048)  # would need M ~ 2e5: capped, tail kept as a Gaussian
     assert capped.modes == M_MAX_AUTO and capped.tail == "gaussian"
-    assert capped.extra_h_var == pytest.approx(tail_sum(2.0, M_MAX_AUTO))
+    assert capped.extra_h_var == pytest.approx(hurwitz_tail(2.0, M_MAX_AUTO))
     user = choose_modes(2.0, 0.5, 64, 100)  # a user's small M: the tail is not negligible
     assert user.tail == "gaussian" and user.metadata()["tail_to_floor"] > TAIL_TOLERANCE
     assert choose_modes(2.0, 0.5, 64, 100, "truncated").extra_y_var == 0.0

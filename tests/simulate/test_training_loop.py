@@ -47,7 +47,7 @@ def test_default_step_is_stable_for_a_long_rich_run():
     res = simulate_linear(2, 0.5, 3, width=64, steps=3000, seeds=2, M=1024)
     assert np.all(np.isfinite(res.loss)) and np.all(np.diff(res.loss, axis=1) <= 1e-12)
     # the predicted s at the end is what the run reaches (within 30%: the prediction uses the
-    # lazy mode solution for |beta|^2, SPEC §1 only asks for a safe step)
+    # lazy mode solution for |beta|^2, theory §1 only asks for a safe step)
     assert res.metadata["s_end_predicted"] == pytest.approx(res.extra["s"][:, -1].mean(), rel=0.3)
 
 

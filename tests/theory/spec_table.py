@@ -1,4 +1,4 @@
-"""The SPEC §3 table, typed in once as the oracle of the tests (never used by the code)."""
+"""The theory §3 table, typed in once as the oracle of the tests (never used by the code)."""
 
 from fractions import Fraction as F
 
@@ -21,7 +21,7 @@ def time_exponent(a: F, b: F, training: str, dynamics: str = "sgd") -> F:
 
 
 def compute_row(a: F, b: F, training: str, dynamics: str = "sgd") -> tuple[F, F, F]:
-    """(e, N* exponent, t* exponent) of SPEC §3's table."""
+    """(e, N* exponent, t* exponent) of theory §3's table."""
     r = regime(a, b, dynamics)
     if r == "hard" and training == "lazy":
         return a * b / (a + 1), 1 / (a + 1), a / (a + 1)

@@ -1,4 +1,4 @@
-"""The derived exponents equal the SPEC §3 table exactly, in every regime, both engines."""
+"""The derived exponents equal the theory §3 table exactly, in every regime, both engines."""
 
 from fractions import Fraction as F
 
@@ -33,7 +33,7 @@ def test_table_exact(engine, dynamics):
 
 
 def test_hard_compute_matches_paper_identity():
-    """SPEC §3: in the hard regime e = alpha beta chi / (alpha beta + chi) (paper)."""
+    """theory §3: in the hard regime e = alpha beta chi / (alpha beta + chi) (paper)."""
     for a, b in GRID:
         if b < 1:
             for training in ("lazy", "rich"):
@@ -42,7 +42,7 @@ def test_hard_compute_matches_paper_identity():
 
 
 def test_exact_rationals_not_floats():
-    """Issue 2: for alpha = 3/2 the lazy hard t* exponent is exactly 3/5."""
+    """For alpha = 3/2 the lazy hard t* exponent is exactly 3/5."""
     e = exponents("3/2", "0.5")
     assert e.lazy.t_star == F(3, 5)
     assert str(e.lazy.t_star) == "3/5"
@@ -94,7 +94,7 @@ def test_crossovers():
 
 
 def test_finite_width_transient():
-    """SPEC §3: N^-1 tau^-((1 - 1/alpha) - max(0, 1 - beta)), in t through tau ~ t^r."""
+    """theory §3: N^-1 tau^-((1 - 1/alpha) - max(0, 1 - beta)), in t through tau ~ t^r."""
     for a, b in GRID:
         e = exponents(a, b)
         for training in ("lazy", "rich"):

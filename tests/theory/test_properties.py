@@ -61,7 +61,7 @@ def test_compiled_engine_equals_sympy_engine(a, b, dyn):
 @settings(max_examples=30, deadline=None)
 @given(alphas, st.fractions(min_value=F(1, 50), max_value=F(49, 50), max_denominator=50), trainings)
 def test_transient_ties_below_beta_one(a, b, training):
-    """SPEC §3: for beta < 1 the finite-width transient ties at the optimum and never
+    """theory §3: for beta < 1 the finite-width transient ties at the optimum and never
     changes an exponent, which is why the table keeps it for beta > 1 only."""
     with_t = [(to_fraction(ln.t_decay), to_fraction(ln.n_decay))
               for ln in loss_lines(training, "sgd", to_sympy(a), to_sympy(b), regime=None)]

@@ -1,8 +1,10 @@
 """The computations a recipe can name (its ``kind``), each in the module of its layer.
 
-A :class:`Kind` turns validated parameters into a :class:`Plan` of independent parts
-(each computed once and stored, so runs resume), then turns the parts' data into a table,
-the measured-vs-predicted checks, and a figure.
+A :class:`Kind` declares its ``[params]`` and its stored part data as schemas
+(:class:`~scalingtool.run.schema.KindParams`, :class:`~scalingtool.run.schema.StoredData`),
+turns the validated parameters into a :class:`Plan` of independent parts (each computed once
+and stored, so runs resume), then turns the parts' data into a table, the measured-vs-predicted
+checks, and a figure. A new kind registers by naming its module in :data:`KINDS`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, Callable
 
 from ...errors import UsageError
 from ...verify.checks import Check
+from ..schema import KindParams, StoredData, shown
 
 __all__ = ["Kind", "Part", "Plan", "Outcome", "KINDS", "get_kind"]
 
@@ -30,7 +33,8 @@ class Part:
 
 @dataclass
 class Plan:
-    config: dict[str, Any]
+    """The parts of a run, in order."""
+
     parts: list[Part]
 
 
@@ -43,15 +47,18 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Kind:
-    """``plan(params, expect) -> Plan``; ``finish(config, data) -> Outcome``;
-    ``draw(config, data, plt) -> Figure`` (``data``: part id -> stored data)."""
+    """``plan(params) -> Plan``; ``finish(params, data) -> Outcome``;
+    ``draw(params, data, plt) -> Figure``, where ``params`` is a validated ``schema`` and
+    ``data`` maps part id -> the part's validated stored data (``data.plain()``)."""
 
     name: str
     layer: str
     summary: str
-    plan: Callable[..., Plan]
-    finish: Callable[[dict[str, Any], dict[str, dict[str, Any]]], Outcome]
+    plan: Callable[[Any], Plan]
+    finish: Callable[[Any, dict[str, dict[str, Any]]], Outcome]
     draw: Callable[..., Any]
+    schema: type[KindParams]
+    data: type[StoredData]
 
 
 #: kind name -> module defining ``KIND`` or ``KINDS[name]`` (imported on first use)
@@ -70,9 +77,9 @@ KINDS: dict[str, str] = {
 def get_kind(name: str, layer: str | None = None, source: str = "recipe") -> Kind:
     """The kind called ``name``; a usage error names the known kinds (and a layer mismatch)."""
     if name not in KINDS:
-        raise UsageError(f"{source}: key 'kind': unknown kind {name!r}; known: {', '.join(sorted(KINDS))}")
+        raise UsageError(f"{source}: key 'kind': unknown kind {shown(name)}; known: {', '.join(sorted(KINDS))}")
     module = importlib.import_module(KINDS[name])
     kind = module.KINDS[name] if hasattr(module, "KINDS") else module.KIND
     if layer is not None and kind.layer != layer:
-        raise UsageError(f"{source}: kind {name!r} belongs to layer {kind.layer!r}, not {layer!r}")
+        raise UsageError(f"{source}: kind {name!r} belongs to layer {kind.layer!r}, not {shown(layer)}")
     return kind

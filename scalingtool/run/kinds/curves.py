@@ -1,7 +1,7 @@
-"""Reduced-dynamics recipes: families of loss curves with measured slopes (SPEC §2-§4).
+"""Reduced-dynamics recipes: families of loss curves with measured slopes (theory §2-§4).
 
 One shape serves every curve kind: a part is one curve (a task and a training), its
-stored data are the curve and the measured exponent (SPEC §4 local slope over the last
+stored data are the curve and the measured exponent (theory §4 local slope over the last
 decades), the summary puts each measurement beside the SymPy prediction, and the figure
 draws the curves on log-log axes with the predicted power law overlaid as a dashed line.
 
@@ -18,9 +18,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ...params import parse_alpha, parse_beta, parse_nonnegative, parse_positive
 from ...verify.checks import judge
-from ..recipe import Params
+from ..schema import (CurveData, CurveParams, DataCurveParams, SgdNoiseParams, SizeCurveParams,
+                      TimeCurvesParams, WidthCurveParams)
 from . import Kind, Outcome, Part, Plan
 
 __all__ = ["KINDS"]
@@ -28,71 +28,59 @@ __all__ = ["KINDS"]
 
 @dataclass(frozen=True)
 class Family:
-    """How one curve kind solves, labels and predicts its curves."""
+    """How one curve kind validates, solves, labels and predicts its curves."""
 
     name: str
     x_label: str
     quantity: str                                    # time | width | data
     variants: dict[str, tuple[str, str]]             # label -> (training, dynamics)
-    solve: Callable[[dict[str, Any]], Any]           # spec -> Curve
+    schema: type[CurveParams]
+    solve: Callable[[Any, Curve], Any]               # (params, curve) -> solved curve
 
 
-def _tasks(params: Params) -> list[tuple[Fraction, Fraction]]:
-    raw = params.raw("tasks")
-    if not isinstance(raw, list) or not raw or len(raw) > 12 or \
-            not all(isinstance(t, list) and len(t) == 2 for t in raw):
-        raise params.error("tasks", 'expected a list of [alpha, beta] pairs, e.g. [["2", "1/2"], ["3", "5/4"]]')
-    try:
-        return [(parse_alpha(a), parse_beta(b)) for a, b in raw]
-    except Exception as exc:  # UsageError from the parsers
-        raise params.error("tasks", str(exc)) from None
+@dataclass(frozen=True)
+class Curve:
+    """One curve of a family: a task, a variant and its (training, dynamics)."""
+
+    alpha: Fraction
+    beta: Fraction
+    variant: str
+    training: str
+    dynamics: str
 
 
-def _plan_for(family: Family) -> Callable[[Params, dict[str, Any]], Plan]:
-    def plan(params: Params, expect: dict[str, Any]) -> Plan:
-        tasks = _tasks(params)
-        variants = params.raw("variants", list(family.variants))
-        if not isinstance(variants, list) or not variants or not set(variants) <= set(family.variants):
-            raise params.error("variants", f"expected a list drawn from {', '.join(family.variants)}")
-        config = {
-            "family": family.name,
-            "gamma0": str(params.number("gamma0", "1", lambda v, n: parse_nonnegative(v, n, Fraction(100)))),
-            "end": str(params.number("end", "1e10", lambda v, n: parse_positive(v, n))),
-            "start": str(params.number("start", "1e3", lambda v, n: parse_positive(v, n))),
-            "per_decade": params.integer("per_decade", 4, 1, 50),
-            "batch": params.integer("batch", 1, 1, 10**6),
-            "lr": str(params.number("lr", "3/10", lambda v, n: parse_positive(v, n, Fraction(10)))),
-            "decades": float(params.number("decades", "2", lambda v, n: parse_positive(v, n, Fraction(20)))),
-            "tolerance": float(params.number("tolerance", "5e-3", lambda v, n: parse_positive(v, n, Fraction(1)))),
-        }
+def _plan_for(family: Family) -> Callable[[CurveParams], Plan]:
+    def plan(params: CurveParams) -> Plan:
+        config = params.config()
         parts = []
-        for alpha, beta in tasks:
-            for variant in variants:
-                training, dynamics = family.variants[variant]
+        for alpha, beta in params.tasks:
+            for variant in params.variants:
+                curve = Curve(alpha, beta, variant, *family.variants[variant])
                 spec = {"alpha": str(alpha), "beta": str(beta), "variant": variant,
-                        "training": training, "dynamics": dynamics, **config}
+                        "training": curve.training, "dynamics": curve.dynamics, **config}
                 parts.append(Part(f"{family.name}_a{alpha}_b{beta}_{variant}".replace("/", "_"),
-                                  spec, _compute_for(family, spec)))
-        return Plan(config, parts)
+                                  spec, _compute_for(family, params, curve)))
+        return Plan(parts)
     return plan
 
 
-def _compute_for(family: Family, spec: dict[str, Any]) -> Callable[..., dict[str, Any]]:
+def _compute_for(family: Family, params: CurveParams, curve: Curve) -> Callable[..., dict[str, Any]]:
     def compute(progress: Any) -> dict[str, Any]:
         from ...measure import local_exponent
         from ...theory import exponents
 
-        curve = family.solve(spec)
-        m = local_exponent(curve.x, curve.loss, decades=spec["decades"], tolerance=spec["tolerance"])
-        theory = exponents(spec["alpha"], spec["beta"], spec["dynamics"]).training(spec["training"])
-        return {"x": curve.x, "loss": curve.loss, "measured": m.value, "estimate": m.estimate,
+        solved = family.solve(params, curve)
+        m = local_exponent(solved.x, solved.loss, decades=float(params.decades),
+                           tolerance=float(params.tolerance))
+        theory = exponents(curve.alpha, curve.beta, curve.dynamics).training(curve.training)
+        return {"x": solved.x, "loss": solved.loss, "measured": m.value, "estimate": m.estimate,
                 "drift": m.drift, "window": list(m.window), "reason": m.reason,
                 "predicted": str(getattr(theory, family.quantity))}
     return compute
 
 
-def _finish_for(family: Family) -> Callable[[dict[str, Any], dict[str, dict[str, Any]]], Outcome]:
-    def finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
+def _finish_for(family: Family) -> Callable[[CurveParams, dict[str, dict[str, Any]]], Outcome]:
+    def finish(params: CurveParams, data: dict[str, dict[str, Any]]) -> Outcome:
         rows, checks = [], []
         for part_id, d in data.items():
             predicted = Fraction(d["predicted"])
@@ -101,13 +89,13 @@ def _finish_for(family: Family) -> Callable[[dict[str, Any], dict[str, dict[str,
                          "estimate": d["estimate"], "drift": d["drift"],
                          "window": f"[{d['window'][0]:.3g}, {d['window'][1]:.3g}]"})
             checks.append(judge(family.name, case, family.quantity, predicted, d["measured"],
-                                config["tolerance"], d["reason"]))
+                                float(params.tolerance), d["reason"]))
         return Outcome(["curve", "predicted", "measured", "estimate", "drift", "window"], rows, checks)
     return finish
 
 
 def _draw_for(family: Family) -> Callable[..., Any]:
-    def draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
+    def draw(params: CurveParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
         figure, ax = plt.subplots(figsize=(7, 5))
         for part_id, d in data.items():
             x, y = np.asarray(d["x"], float), np.asarray(d["loss"], float)
@@ -128,49 +116,49 @@ def _draw_for(family: Family) -> Callable[..., Any]:
     return draw
 
 
-def _infinite_width(spec: dict[str, Any]) -> Any:
+def _infinite_width(params: TimeCurvesParams, curve: Curve) -> Any:
     from ...reduced import solve_infinite_width
 
-    gamma0 = spec["gamma0"] if spec["training"] == "rich" else 0
-    return solve_infinite_width(spec["alpha"], spec["beta"], gamma0, t_max=spec["end"])
+    gamma0 = params.gamma0 if curve.training == "rich" else 0
+    return solve_infinite_width(curve.alpha, curve.beta, gamma0, t_max=params.end)
 
 
-def _grid(spec: dict[str, Any]) -> list[int]:
-    lo, hi = np.log10(float(Fraction(spec["start"]))), np.log10(float(Fraction(spec["end"])))
-    count = max(3, int(round((hi - lo) * spec["per_decade"])) + 1)
+def _grid(params: SizeCurveParams) -> list[int]:
+    lo, hi = np.log10(float(params.start)), np.log10(float(params.end))
+    count = max(3, int(round((hi - lo) * params.per_decade)) + 1)
     return sorted({int(round(v)) for v in np.logspace(lo, hi, count)})
 
 
-def _width(spec: dict[str, Any]) -> Any:
+def _width(params: SizeCurveParams, curve: Curve) -> Any:
     from ...reduced import deterministic_width_curve
 
-    return deterministic_width_curve(spec["alpha"], spec["beta"], _grid(spec))
+    return deterministic_width_curve(curve.alpha, curve.beta, _grid(params))
 
 
-def _data(spec: dict[str, Any]) -> Any:
+def _data(params: SizeCurveParams, curve: Curve) -> Any:
     from ...reduced import data_curve
 
-    return data_curve(spec["alpha"], spec["beta"], _grid(spec))
+    return data_curve(curve.alpha, curve.beta, _grid(params))
 
 
-def _sgd_or_flow(spec: dict[str, Any]) -> Any:
+def _sgd_or_flow(params: SgdNoiseParams, curve: Curve) -> Any:
     """Lazy online SGD (exact second-moment recursion, ``t = eta n``) or lazy gradient flow."""
     from ...reduced import solve_infinite_width, solve_sgd
 
-    if spec["dynamics"] == "sgd":
-        eta = Fraction(spec["lr"])
-        return solve_sgd(spec["alpha"], spec["beta"], eta, spec["batch"], int(Fraction(spec["end"]) / eta))
-    return solve_infinite_width(spec["alpha"], spec["beta"], 0, t_max=spec["end"])
+    if curve.dynamics == "sgd":
+        return solve_sgd(curve.alpha, curve.beta, params.lr, params.batch, int(params.end / params.lr))
+    return solve_infinite_width(curve.alpha, curve.beta, 0, t_max=params.end)
 
 
 _FLOW = {"lazy": ("lazy", "gd"), "rich": ("rich", "gd")}
+_LAZY = {"lazy": ("lazy", "gd")}
 _FAMILIES = [
-    Family("time-curves", "time t", "time", _FLOW, _infinite_width),
-    Family("width-curve", "width N", "width", {"lazy": ("lazy", "gd")}, _width),
-    Family("data-curve", "data size P", "data", {"lazy": ("lazy", "gd")}, _data),
+    Family("time-curves", "time t", "time", _FLOW, TimeCurvesParams, _infinite_width),
+    Family("width-curve", "width N", "width", _LAZY, WidthCurveParams, _width),
+    Family("data-curve", "data size P", "data", _LAZY, DataCurveParams, _data),
     Family("sgd-noise", "time t = eta n", "time", {"sgd": ("lazy", "sgd"), "flow": ("lazy", "gd")},
-           _sgd_or_flow),
+           SgdNoiseParams, _sgd_or_flow),
 ]
 
 KINDS = {f.name: Kind(f.name, "reduced", f"{f.quantity} curves with measured slopes",
-                      _plan_for(f), _finish_for(f), _draw_for(f)) for f in _FAMILIES}
+                      _plan_for(f), _finish_for(f), _draw_for(f), f.schema, CurveData) for f in _FAMILIES}

@@ -1,9 +1,9 @@
-"""Reduced-dynamics recipe: the compute frontier, lazy vs rich (SPEC §2-§3).
+"""Reduced-dynamics recipe: the compute frontier, lazy vs rich (theory §2-§3).
 
-For each training, finite-width gradient flow on one draw of ``A`` (SPEC §2, N-space form
+For each training, finite-width gradient flow on one draw of ``A`` (theory §2, N-space form
 in ``Sigma``'s eigenbasis) gives ``L(t, N)`` for a family of widths; the envelope
 ``min_N L(C/N, N)`` over ``C = N t`` and the argmin width are fitted as power laws and
-compared with the compute-optimal row of SPEC §3 (``e`` and ``N* ~ C^a``).
+compared with the compute-optimal row of theory §3 (``e`` and ``N* ~ C^a``).
 """
 
 from __future__ import annotations
@@ -13,23 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from ...params import parse_alpha, parse_beta, parse_positive
 from ...verify.checks import judge
-from ..recipe import Params
+from ..schema import FrontierData, FrontierParams
 from . import Kind, Outcome, Part, Plan
 
 
-def _plan(params: Params, expect: dict[str, Any]) -> Plan:
-    alpha = params.number("alpha", parse=parse_alpha)
-    beta = params.number("beta", parse=parse_beta)
-    widths = [int(w) for w in params.numbers("widths", parse=lambda v, n: parse_positive(v, n, Fraction(4096)), max_len=12)]
-    trainings = params.raw("trainings", ["lazy", "rich"])
-    if not isinstance(trainings, list) or not trainings or not set(trainings) <= {"lazy", "rich"}:
-        raise params.error("trainings", "expected a list drawn from lazy, rich")
-    config = {"alpha": str(alpha), "beta": str(beta), "widths": widths,
-              "tolerance": float(params.number("tolerance", "0.03", lambda v, n: parse_positive(v, n, Fraction(1)))),
-              "allocation_tolerance": float(params.number("allocation_tolerance", "0.06",
-                                                          lambda v, n: parse_positive(v, n, Fraction(1))))}
+def _plan(params: FrontierParams) -> Plan:
+    config = params.config()
+    alpha, beta, widths = params.alpha, params.beta, list(params.widths)
 
     def part(training: str) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
@@ -46,24 +37,24 @@ def _plan(params: Params, expect: dict[str, Any]) -> Plan:
                     "curves": curves}
         return Part(f"frontier_{training}", {"training": training, **config}, compute)
 
-    return Plan(config, [part(t) for t in trainings])
+    return Plan([part(t) for t in params.trainings])
 
 
-def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
+def _finish(params: FrontierParams, data: dict[str, dict[str, Any]]) -> Outcome:
     rows, checks = [], []
     for part_id, d in data.items():
         training = part_id.split("_", 1)[1]
-        for quantity, key, tol in (("compute", "exponent", config["tolerance"]),
-                                   ("n_star", "allocation", config["allocation_tolerance"])):
+        for quantity, key, tol in (("compute", "exponent", float(params.tolerance)),
+                                   ("n_star", "allocation", float(params.allocation_tolerance))):
             predicted = Fraction(d[f"predicted_{key}"])
             rows.append({"training": training, "quantity": quantity, "predicted": predicted,
                          "measured": d[key]})
             checks.append(judge("frontier", training, quantity, predicted, d[key], tol,
-                                f"widths {config['widths'][0]}..{config['widths'][-1]}, one draw of A"))
+                                f"widths {min(params.widths)}..{max(params.widths)}, one draw of A"))
     return Outcome(["training", "quantity", "predicted", "measured"], rows, checks)
 
 
-def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
+def _draw(params: FrontierParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
     panels = len(data)
     figure, axes = plt.subplots(1, panels, figsize=(6.5 * panels, 5), squeeze=False)
     for ax, (part_id, d) in zip(axes[0], data.items()):
@@ -76,7 +67,7 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
             mid = len(c) // 2
             ax.loglog(c, 3 * env[mid] * (c / c[mid]) ** (-e), "r--", lw=1.2,
                       label=f"theory C^-{d['predicted_exponent']} (fit {d['exponent']:.3f})")
-        ax.set_title(f"{part_id.split('_', 1)[1]}: alpha = {config['alpha']}, beta = {config['beta']}")
+        ax.set_title(f"{part_id.split('_', 1)[1]}: alpha = {params.alpha}, beta = {params.beta}")
         ax.set_xlabel("compute C = N t")
         ax.set_ylabel("loss")
         ax.legend(fontsize=8)
@@ -84,4 +75,4 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
 
 
 KIND = Kind("frontier", "reduced", "compute frontier over a family of widths, lazy vs rich",
-            _plan, _finish, _draw)
+            _plan, _finish, _draw, FrontierParams, FrontierData)

@@ -1,4 +1,4 @@
-"""Simulation recipe: the two-layer ReLU network on the circle, lazy vs rich (SPEC §5).
+"""Simulation recipe: the two-layer ReLU network on the circle, lazy vs rich (theory §5).
 
 Each part trains one feature-learning strength over several seeds; the capacity ``alpha``
 is measured from the initial NTK spectrum and ``beta`` derived from the target, and the
@@ -14,28 +14,23 @@ from typing import Any
 
 import numpy as np
 
-from ...params import parse_beta, parse_nonnegative
 from ...verify.checks import judge
-from ..recipe import Params
+from ..schema import MlpData, MlpParams
 from . import Kind, Outcome, Part, Plan
 
 
-def _plan(params: Params, expect: dict[str, Any]) -> Plan:
-    beta = params.number("beta", parse=parse_beta)
-    gammas = [float(g) for g in params.numbers("gamma0", parse=lambda v, n: parse_nonnegative(v, n, Fraction(100)), max_len=6)]
-    config = {"beta": str(beta), "gamma0": gammas,
-              "width": params.integer("width", 256, 8, 4096), "steps": params.integer("steps", 2000, 10, 10**6),
-              "seeds": params.integer("seeds", 2, 1, 32),
-              "modes": params.integer("modes", 128, 4, 1024), "grid": params.integer("grid", 512, 16, 8192),
-              "tolerance": float(params.number("tolerance", "0.1"))}
+def _plan(params: MlpParams) -> Plan:
+    config = params.config()
+    beta = params.beta
+    gammas = [float(g) for g in params.gamma0]
 
     def part(g: float) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
             from ...simulate.mlp_circle import measured_task, simulate_mlp_circle
             from ...theory import exponents
 
-            r = simulate_mlp_circle(beta, g, width=config["width"], steps=config["steps"],
-                                    seeds=config["seeds"], modes=config["modes"], grid=config["grid"],
+            r = simulate_mlp_circle(beta, g, width=params.width, steps=params.steps,
+                                    seeds=params.seeds, modes=params.modes, grid=params.grid,
                                     progress=progress)
             a_m, b_m = measured_task(r)
             training = "rich" if g > 0 else "lazy"
@@ -45,17 +40,17 @@ def _plan(params: Params, expect: dict[str, Any]) -> Plan:
                     "predicted": str(exponents(a_m, b_m, "gd").training(training).time)}
         return Part(f"mlp_gamma0={g:g}", {"gamma0_run": g, **config}, compute)
 
-    return Plan(config, [part(g) for g in gammas])
+    return Plan([part(g) for g in gammas])
 
 
-def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
+def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:
     rows, checks = [], []
     for part_id, d in data.items():
         rows.append({"run": part_id, "alpha": Fraction(d["alpha"]), "beta": Fraction(d["beta"]),
                      "predicted": Fraction(d["predicted"]), "measured": d["mean"], "spread": d["spread"]})
         if d["training"] == "lazy":
             checks.append(judge("mlp", part_id, "time", Fraction(d["predicted"]), d["mean"],
-                                config["tolerance"], "approximate check (SPEC §5): finite width and steps"))
+                                float(params.tolerance), "approximate check (theory §5): finite width and steps"))
     lazy = [d for d in data.values() if d["training"] == "lazy"]
     rich = [d for d in data.values() if d["training"] == "rich"]
     if lazy and rich and Fraction(lazy[0]["beta"]) < 1:
@@ -67,7 +62,7 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
     return Outcome(["run", "alpha", "beta", "predicted", "measured", "spread"], rows, checks)
 
 
-def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
+def _draw(params: MlpParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
     figure, ax = plt.subplots(figsize=(7, 5))
     for part_id, d in data.items():
         steps, loss = np.asarray(d["steps"], float), np.asarray(d["loss"], float)
@@ -77,10 +72,10 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
                         f"(theory {float(Fraction(d['predicted'])):.3f})")
     ax.set_xlabel("step")
     ax.set_ylabel("test loss (mean over seeds)")
-    ax.set_title(f"ReLU MLP on the circle, target beta = {config['beta']}")
+    ax.set_title(f"ReLU MLP on the circle, target beta = {params.beta}")
     ax.legend(fontsize=8)
     return figure
 
 
-KIND = Kind("mlp-circle", "simulation", "ReLU network on the circle, lazy vs rich (SPEC §5)",
-            _plan, _finish, _draw)
+KIND = Kind("mlp-circle", "simulation", "ReLU network on the circle, lazy vs rich (theory §5)",
+            _plan, _finish, _draw, MlpParams, MlpData)

@@ -1,8 +1,8 @@
-"""Theory layer: the (alpha, beta) phase diagram of compute-optimal exponents (SPEC §3).
+"""Theory layer: the (alpha, beta) phase diagram of compute-optimal exponents (theory §3).
 
 The paper's Figure 1 in spirit: the compute exponent lazy and rich, their ratio, and the
 regime boundaries ``beta = 1`` and ``beta = 2 - 1/alpha`` (SGD) drawn on top. Expected
-outcome (``[expect]``): rich is never worse, and equal to lazy for ``beta >= 1``.
+outcome (the checks): rich is never worse, and equal to lazy for ``beta >= 1``.
 """
 
 from __future__ import annotations
@@ -10,33 +10,29 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ...params import parse_alpha, parse_beta
 from ...verify.checks import judge
-from ..recipe import Params
+from ..schema import PhaseData, PhaseParams
 from . import Kind, Outcome, Part, Plan
 
 
-def _plan(params: Params, expect: dict[str, Any]) -> Plan:
-    alphas = params.numbers("alpha", parse=parse_alpha, max_len=60)
-    betas = params.numbers("beta", parse=parse_beta, max_len=60)
-    dynamics = params.choice("dynamics", ("sgd", "gd"), "sgd")
-    config = {"alphas": [str(a) for a in alphas], "betas": [str(b) for b in betas], "dynamics": dynamics}
+def _plan(params: PhaseParams) -> Plan:
+    config = params.config()
 
     def part(alpha: Fraction) -> Part:
         def compute(progress) -> dict[str, Any]:
             from ...theory import exponents
 
             rows = []
-            for beta in betas:
-                e = exponents(alpha, beta, dynamics)
+            for beta in params.beta:
+                e = exponents(alpha, beta, params.dynamics)
                 rows.append({"beta": str(beta), "regime": e.regime, "lazy": str(e.lazy.compute),
                              "rich": str(e.rich.compute), "lazy_time": str(e.lazy.time),
                              "rich_time": str(e.rich.time)})
             return {"alpha": str(alpha), "rows": rows}
 
-        return Part(f"alpha={alpha}".replace("/", "_"), {"alpha": str(alpha), **config}, compute)
+        return Part(f"alpha={alpha}".replace("/", "_"), {"point": str(alpha), **config}, compute)
 
-    return Plan(config, [part(a) for a in alphas])
+    return Plan([part(a) for a in params.alpha])
 
 
 def _rows(data: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -50,7 +46,7 @@ def _rows(data: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
+def _finish(params: PhaseParams, data: dict[str, dict[str, Any]]) -> Outcome:
     rows = _rows(data)
     worse = sum(r["rich_compute"] < r["lazy_compute"] for r in rows)
     changed = sum(r["rich_compute"] != r["lazy_compute"] for r in rows if r["beta"] >= 1)
@@ -65,18 +61,20 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
     return Outcome(columns, rows, checks)
 
 
-def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
+def _draw(params: PhaseParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
     import numpy as np
 
-    alphas = [float(Fraction(a)) for a in config["alphas"]]
-    betas = [float(Fraction(b)) for b in config["betas"]]
+    alphas = [float(a) for a in params.alpha]
+    betas = [float(b) for b in params.beta]
     rows = _rows(data)
     grid = {key: np.full((len(betas), len(alphas)), np.nan) for key in ("lazy_compute", "rich_compute", "gain")}
     index_a = {a: i for i, a in enumerate(alphas)}
     index_b = {b: j for j, b in enumerate(betas)}
     for r in rows:
-        for key in grid:
-            grid[key][index_b[float(r["beta"])], index_a[float(r["alpha"])]] = float(r[key])
+        i, j = index_b.get(float(r["beta"])), index_a.get(float(r["alpha"]))
+        if i is not None and j is not None:  # stored points off the grid are not drawn
+            for key in grid:
+                grid[key][i, j] = float(r[key])
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.2), sharey=True)
     titles = {"lazy_compute": "lazy: L* ~ C^-e", "rich_compute": "rich: L* ~ C^-e", "gain": "rich / lazy"}
     a_line = np.linspace(min(alphas), max(alphas), 200)
@@ -84,15 +82,15 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
         mesh = ax.pcolormesh(alphas, betas, grid[key], shading="nearest", cmap="viridis")
         figure.colorbar(mesh, ax=ax)
         ax.plot(a_line, np.ones_like(a_line), "w--", lw=1.5, label="beta = 1")
-        if config["dynamics"] == "sgd":
+        if params.dynamics == "sgd":
             ax.plot(a_line, 2 - 1 / a_line, "w:", lw=1.5, label="beta = 2 - 1/alpha")
         ax.set_title(titles[key])
         ax.set_xlabel("alpha")
     axes[0].set_ylabel("beta")
     axes[0].legend(loc="upper left", fontsize=8)
-    figure.suptitle(f"Compute-optimal exponent ({config['dynamics']})")
+    figure.suptitle(f"Compute-optimal exponent ({params.dynamics})")
     return figure
 
 
 KIND = Kind("phase", "theory", "compute-optimal exponents over an (alpha, beta) grid, lazy vs rich",
-            _plan, _finish, _draw)
+            _plan, _finish, _draw, PhaseParams, PhaseData)

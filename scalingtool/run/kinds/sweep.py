@@ -19,16 +19,55 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import model_validator
 
-from ...params import parse_alpha, parse_beta, parse_nonnegative, parse_positive
+from ...errors import UsageError
 from ...verify.checks import judge
-from ..recipe import Params
+from ..schema import Alpha, Beta, KindParams, StoredData, Tolerance, Values, numbers, unique, whole
 from . import Kind, Outcome, Part, Plan
 
 _RICH_GAMMA0 = 2.0  # simulate.RICH_GAMMA0, not imported here: planning must stay light
+
+
+class SweepParams(KindParams):
+    """``simulate-sweep``: one part per (width, gamma0, seed); gamma0 must include 0 (lazy)."""
+
+    alpha: Alpha = "2"  # type: ignore[assignment]
+    beta: Beta = "1/2"  # type: ignore[assignment]
+    widths: unique(whole(2, 16384), 16)  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: _gamma0(v, n), 16)  # type: ignore[valid-type]
+    seeds: whole(1, 1000) = 2  # type: ignore[valid-type]
+    steps: whole(100, 10**7) = 1000  # type: ignore[valid-type]
+    device: Literal["cpu", "cuda"] = "cpu"
+    tolerance: Tolerance = "0.05"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if 0 not in self.gamma0:
+            raise UsageError("gamma0: include 0: the lazy runs are the reference of the rich-minus-lazy map")
+        if len(self.gamma0) < 2:
+            raise UsageError("gamma0: add at least one value > 0 (rich training)")
+        return self
+
+
+class SweepData(StoredData):
+    width: int
+    gamma0: str
+    seed: int
+    exponent: float | None
+    stderr: float | None
+    lr: float
+    steps: Values  # type: ignore[valid-type]
+    excess: Values  # type: ignore[valid-type]
+
+
+def _gamma0(value: Any, name: str) -> Fraction:
+    from ...params import parse_nonnegative
+
+    return parse_nonnegative(value, name, Fraction(100))
 
 
 def _finite(value: float) -> float | None:
@@ -39,22 +78,16 @@ def _name(value: Fraction) -> str:
     return str(value).replace("/", "_")
 
 
-def _plan(params: Params, expect: dict[str, Any]) -> Plan:
-    alpha = params.number("alpha", "2", parse=parse_alpha)
-    beta = params.number("beta", "1/2", parse=parse_beta)
-    widths = sorted({int(w) for w in params.numbers(
-        "widths", parse=lambda v, n: parse_positive(v, n, Fraction(16384)), max_len=16)})
-    gammas = sorted(set(params.numbers("gamma0", parse=lambda v, n: parse_nonnegative(v, n, Fraction(100)),
-                                       max_len=16)))
-    if gammas[0] != 0:
-        raise params.error("gamma0", "include 0: the lazy runs are the reference of the rich-minus-lazy map")
-    if len(gammas) < 2:
-        raise params.error("gamma0", "add at least one gamma0 > 0 (rich training)")
-    device = params.choice("device", ("cpu", "cuda"), "cpu")
-    config = {"alpha": str(alpha), "beta": str(beta), "widths": widths, "gamma0": [str(g) for g in gammas],
-              "seeds": params.integer("seeds", 2, 1, 1000), "steps": params.integer("steps", 1000, 100, 10**7),
-              "device": device,
-              "tolerance": float(params.number("tolerance", "0.05", lambda v, n: parse_positive(v, n, Fraction(1))))}
+def _config(params: SweepParams) -> dict[str, Any]:
+    """What finish and draw read: the grid sorted, numbers as text."""
+    return {"alpha": str(params.alpha), "beta": str(params.beta), "widths": sorted(params.widths),
+            "gamma0": [str(g) for g in sorted(params.gamma0)], "seeds": params.seeds, "steps": params.steps,
+            "device": params.device, "tolerance": float(params.tolerance)}
+
+
+def _plan(params: SweepParams) -> Plan:
+    config = _config(params)
+    alpha, beta, device = params.alpha, params.beta, params.device
 
     def part(width: int, gamma0: Fraction, seed: int) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
@@ -67,7 +100,7 @@ def _plan(params: Params, expect: dict[str, Any]) -> Plan:
                 raise KeyboardInterrupt
             return {"width": width, "gamma0": str(gamma0), "seed": seed,
                     "exponent": _finite(float(r.exponents[0])),
-                    "stderr": _finite(float(r.exponent_stderrs[0])), "lr": r.lr, "fit_window": list(r.fit_window),
+                    "stderr": _finite(float(r.exponent_stderrs[0])), "lr": r.lr,
                     "steps": r.steps, "excess": r.excess[0]}
 
         if device == "cuda":
@@ -76,8 +109,8 @@ def _plan(params: Params, expect: dict[str, Any]) -> Plan:
                "seed": seed, "steps": config["steps"], "device": device}
         return Part(f"N={width}_gamma0={_name(gamma0)}_seed={seed}", run, compute)
 
-    parts = [part(w, g, s) for w in widths for g in gammas for s in range(config["seeds"])]
-    return Plan(config, parts)
+    return Plan([part(w, g, s) for w in config["widths"] for g in sorted(params.gamma0)
+                 for s in range(params.seeds)])
 
 
 def _means(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> dict[tuple[int, str], list[float]]:
@@ -121,7 +154,8 @@ def _rows(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> list[dict[
     return rows
 
 
-def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
+def _finish(params: SweepParams, data: dict[str, dict[str, Any]]) -> Outcome:
+    config = _config(params)
     rows = _rows(config, data)
     widest = [r for r in rows if r["width"] == config["widths"][-1]]
     lazy = widest[0]
@@ -140,7 +174,8 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
     return Outcome(columns, rows, checks)
 
 
-def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
+def _draw(params: SweepParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
+    config = _config(params)
     rows = [r for r in _rows(config, data) if r["gamma0"] > 0]
     widths, gammas = config["widths"], [g for g in config["gamma0"] if g != "0"]
     predicted = float(rows[0]["predicted_margin"])
@@ -176,4 +211,4 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
 
 KIND = Kind("simulate-sweep", "simulation",
             "the linear network over widths x gamma0 x seeds: rich-minus-lazy time exponent map",
-            _plan, _finish, _draw)
+            _plan, _finish, _draw, SweepParams, SweepData)

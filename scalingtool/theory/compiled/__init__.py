@@ -1,4 +1,4 @@
-"""Derive once, evaluate fast: the theory's formulas compiled to plain text (SPEC §3).
+"""Derive once, evaluate fast: the theory's formulas compiled to plain text (theory §3).
 
 :func:`compile_theory` runs the SymPy derivation (:func:`~..formulas.regime_values`) and
 writes every per-regime formula in the grammar of :mod:`scalingtool.expr`;

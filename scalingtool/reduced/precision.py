@@ -1,13 +1,13 @@
-"""One arithmetic interface for float64 (NumPy) and mpmath (SPEC §2 numerics).
+"""One arithmetic interface for float64 (NumPy) and mpmath (theory §2 numerics).
 
-Every solver in :mod:`scalingtool.reduced` is written once against :class:`Backend`.
+Every solver in :mod:`scalingtool.reduced` is written once against :class:`Precision`.
 Vectors are NumPy arrays in both cases: ``float64`` arrays for ``"float64"``, object arrays
 of ``mpmath.mpf`` for ``"mp:DIGITS"``. NumPy's elementwise ``+ - * /`` work on both (write
 ``array * scalar``, never ``scalar * array``: an ``mpf`` on the left first tries to convert the
 whole array through its text form, which is slow); the transcendental functions and the few numerically delicate kernels below are
-supplied by the backend, so the solver code never branches on the precision.
+supplied by the precision, so the solver code never branches on the precision.
 
-The delicate kernels (:meth:`Backend.exp_phi`, :meth:`Backend.log1p_tail`) are the ones an
+The delicate kernels (:meth:`Precision.exp_phi`, :meth:`Precision.log1p_tail`) are the ones an
 exponential integrator needs for a rate ``x >= 0``:
 
 * ``phi1(x) = (1 - exp(-x)) / x`` (``-> 1`` at 0),
@@ -17,7 +17,7 @@ exponential integrator needs for a rate ``x >= 0``:
 each evaluated by its Taylor series (float64) or at raised precision (mpmath) for small
 arguments. Forming them by subtraction
 instead loses every digit once ``x`` is below the machine epsilon, and the mode sums
-weight such modes by ``k`` up to ``10^30`` (SPEC §2 numerical warning), so the lost digits
+weight such modes by ``k`` up to ``10^30`` (theory §2 numerical warning), so the lost digits
 would come back as O(1) errors in ``|beta_vec|^2``.
 """
 
@@ -36,7 +36,7 @@ import numpy as np
 from ..errors import UsageError
 from ..params import LIMITS
 
-__all__ = ["Backend", "get_backend", "PRECISION_HELP", "MP_DIGITS_MIN", "MP_DIGITS_MAX"]
+__all__ = ["Precision", "get_precision", "PRECISION_HELP", "MP_DIGITS_MIN", "MP_DIGITS_MAX"]
 
 MP_DIGITS_MIN = int(LIMITS["digits"].low)
 MP_DIGITS_MAX = int(LIMITS["digits"].high)
@@ -47,7 +47,7 @@ _SERIES_BELOW = 0.5
 
 
 @dataclass(frozen=True)
-class Backend:
+class Precision:
     """Elementwise arithmetic at one precision: ``digits is None`` means NumPy float64."""
 
     digits: int | None = None
@@ -55,12 +55,12 @@ class Backend:
     # --- identity -----------------------------------------------------------------------
     @property
     def name(self) -> str:
-        """The precision string this backend was made from."""
+        """The precision string this precision was made from."""
         return "float64" if self.digits is None else f"mp:{self.digits}"
 
     @property
     def is_mp(self) -> bool:
-        """True for the mpmath backend."""
+        """True for the mpmath precision."""
         return self.digits is not None
 
     @property
@@ -147,7 +147,7 @@ class Backend:
 
     # --- reductions -------------------------------------------------------------------------
     def sum(self, x: np.ndarray) -> Any:
-        """Sum of a vector (an mpf for the mpmath backend)."""
+        """Sum of a vector (an mpf for the mpmath precision)."""
         if self.digits is None:
             return float(np.sum(x))
         return mpmath.fsum(x)
@@ -256,19 +256,19 @@ def _mp_log1p_tail(d: Any, c: _MpConstants) -> Any:
             return total
 
 
-def get_backend(precision: str | Backend = "float64") -> Backend:
-    """Parse a precision string (``"float64"`` or ``"mp:DIGITS"``) into a :class:`Backend`."""
-    if isinstance(precision, Backend):
+def get_precision(precision: str | Precision = "float64") -> Precision:
+    """Parse a precision string (``"float64"`` or ``"mp:DIGITS"``) into a :class:`Precision`."""
+    if isinstance(precision, Precision):
         return precision
     if not isinstance(precision, str):
         raise UsageError(f"precision: expected {PRECISION_HELP}, got {precision!r}")
     text = precision.strip().lower()
     if text in {"float64", "float", "double"}:
-        return Backend(None)
+        return Precision(None)
     match = _MP.match(text)
     if not match:
         raise UsageError(f"precision = {precision!r} is not recognised: expected {PRECISION_HELP}")
     digits = int(match.group(1))
     if not MP_DIGITS_MIN <= digits <= MP_DIGITS_MAX:
         raise UsageError(f"precision = {precision!r} is out of range: expected {PRECISION_HELP}")
-    return Backend(digits)
+    return Precision(digits)

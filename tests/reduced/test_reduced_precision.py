@@ -1,4 +1,4 @@
-"""Backend: precision parsing and the exponential-integrator kernels (SPEC §2 numerics)."""
+"""Precision: precision parsing and the exponential-integrator kernels (theory §2 numerics)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scalingtool.errors import UsageError
-from scalingtool.reduced.backend import get_backend
+from scalingtool.reduced.precision import get_precision
 
 X_VALUES = [0, 1e-30, 1e-12, 1e-8, 0.1, 0.49, 0.51, 1, 10, 1e3]
 D_VALUES = [0, 1e-20, 0.3, 0.49, 0.51, 0.9]
@@ -16,13 +16,13 @@ D_VALUES = [0, 1e-20, 0.3, 0.49, 0.51, 0.9]
 @pytest.mark.parametrize("text", ["float32", "mp:5", "mp:2000", "mp:x", "", "mp30"])
 def test_bad_precision_is_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError, match="precision"):
-        get_backend(text)
+        get_precision(text)
 
 
 def test_precision_names_round_trip() -> None:
-    assert get_backend("float64").name == "float64"
-    assert get_backend("mp:30").name == "mp:30"
-    assert get_backend("MP:40").digits == 40
+    assert get_precision("float64").name == "float64"
+    assert get_precision("mp:30").name == "mp:30"
+    assert get_precision("MP:40").digits == 40
 
 
 def _reference(fn, values):
@@ -31,7 +31,7 @@ def _reference(fn, values):
 
 
 def test_kernels_are_accurate_to_the_last_digits(precision: str) -> None:
-    be = get_backend(precision)
+    be = get_precision(precision)
     # tolerance: 8 rounding units; the series and the raised-precision closed forms are
     # accurate to a few units, a subtraction-based formula would fail by 1e16 at x = 1e-30
     tol = 8 * be.eps
@@ -58,7 +58,7 @@ def test_kernels_are_accurate_to_the_last_digits(precision: str) -> None:
 
 
 def test_float_and_mp_vectors_have_the_expected_types() -> None:
-    f64, mp30 = get_backend("float64"), get_backend("mp:30")
+    f64, mp30 = get_precision("float64"), get_precision("mp:30")
     assert f64.array([1, 2]).dtype == np.float64
     with mp30.context():
         arr = mp30.array([1, 2])

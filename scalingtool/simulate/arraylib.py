@@ -1,21 +1,23 @@
-"""Array backends for the simulators: NumPy (always) and PyTorch (optional extra).
+"""Array libraries for the simulators: NumPy (always) and PyTorch (optional extra).
 
-The training step of :mod:`scalingtool.simulate.linear` is written once, against the
-small interface below (as ``pyhf`` does with its ``tensorlib``): the arrays themselves
-are ``numpy.ndarray`` or ``torch.Tensor``, which share the operators the step needs
-(``+ - * / @``, slicing, ``[..., None]``); the backend only supplies what differs --
+The training step of :mod:`scalingtool.simulate.linear` is written once, against the small
+:class:`ArrayLib` interface below (as ``pyhf`` does with its ``tensorlib``): the arrays
+themselves are ``numpy.ndarray`` or ``torch.Tensor``, which share the operators the step needs
+(``+ - * / @``, slicing, ``[..., None]``); the array library only supplies what differs --
 creating arrays, batched products written in place, random draws and the trip back to
-NumPy. Everything is float64.
+NumPy. Everything is float64. The user picks one by name, the ``backend`` option
+(``"numpy"`` or ``"torch"``).
 
 Random numbers come from one of two sources, named by ``rng``:
 
-* ``"numpy"``: :class:`numpy.random.Generator` streams, one per seed; the draws are
-  handed to the backend, so NumPy and torch runs of the same seed see *the same* data
-  (this is how the two backends are tested against each other);
-* ``"native"``: the backend's own generator (``torch.Generator`` on the device for
-  torch), fast on a GPU, reproducible per seed but not equal to NumPy's draws.
+* ``"numpy"``: the NumPy generator of each seed's stream (:mod:`scalingtool.spectral.streams`);
+  the draws are handed to the array library, so NumPy and torch runs of the same seed see
+  *the same* data (this is how the two are tested against each other);
+* ``"native"``: the library's own generator (``torch.Generator`` on the device for torch),
+  seeded from the same stream's seed sequence: fast on a GPU, reproducible per seed but not
+  equal to NumPy's draws.
 
-``torch`` is imported lazily, only when a torch backend is requested.
+``torch`` is imported lazily, only when the torch library is requested.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import UsageError
+from ..spectral.streams import generators, stream_seed
 
-__all__ = ["Backend", "NumpyBackend", "TorchBackend", "get_backend", "stream_seed",
-           "BACKENDS", "DEVICES", "RNG_SOURCES", "TORCH_MISSING"]
+__all__ = ["ArrayLib", "NumpyLib", "TorchLib", "get_arraylib", "BACKENDS", "DEVICES", "RNG_SOURCES",
+           "TORCH_MISSING"]
 
+#: the names of the array libraries (the ``backend`` option)
 BACKENDS = ("numpy", "torch")
 DEVICES = ("auto", "cpu", "cuda")
 RNG_SOURCES = ("numpy", "native")
@@ -38,17 +42,7 @@ TORCH_MISSING = "the torch backend needs PyTorch: pip install 'scalingtool[torch
 Array = Any  # numpy.ndarray or torch.Tensor
 
 
-def stream_seed(seed: int, stream: int) -> np.random.SeedSequence:
-    """The seed sequence of one random stream (``stream``: projection, noise, data ...) of one seed."""
-    return np.random.SeedSequence([int(stream), int(seed)])
-
-
-def numpy_generators(seeds: Sequence[int], stream: int) -> list[np.random.Generator]:
-    """One independent NumPy generator per seed for the given stream."""
-    return [np.random.default_rng(stream_seed(s, stream)) for s in seeds]
-
-
-class Backend(ABC):
+class ArrayLib(ABC):
     """What the training loops need from an array library (see the module docstring)."""
 
     name: str = ""
@@ -56,7 +50,7 @@ class Backend(ABC):
 
     @abstractmethod
     def asarray(self, x: np.ndarray | float) -> Array:
-        """A float64 array of this backend holding ``x`` (NumPy may share ``x``'s memory)."""
+        """A float64 array of this library holding ``x`` (NumPy may share ``x``'s memory)."""
 
     @abstractmethod
     def to_numpy(self, x: Array) -> np.ndarray:
@@ -83,7 +77,7 @@ class Backend(ABC):
         """
         if rng not in RNG_SOURCES:
             raise UsageError(f"rng = {rng!r} is not supported: expected one of {', '.join(RNG_SOURCES)}")
-        gens = numpy_generators(seeds, stream)
+        gens = generators(seeds, stream)
 
         def draw(shape: tuple[int, ...]) -> Array:
             return self.asarray(np.stack([g.standard_normal(shape) for g in gens]))
@@ -91,7 +85,7 @@ class Backend(ABC):
         return draw
 
 
-class NumpyBackend(Backend):
+class NumpyLib(ArrayLib):
     """NumPy on the CPU; ``rng="native"`` and ``"numpy"`` are the same source."""
 
     name = "numpy"
@@ -107,7 +101,7 @@ class NumpyBackend(Backend):
         m += (scale * u)[..., :, None] * v[..., None, :]
 
 
-class TorchBackend(Backend):
+class TorchLib(ArrayLib):
     """PyTorch, float64, on ``device`` (``"cpu"`` or ``"cuda"``)."""
 
     name = "torch"
@@ -158,19 +152,19 @@ def _import_torch() -> Any:
     return torch
 
 
-def get_backend(backend: str | Backend = "numpy", device: str = "auto") -> Backend:
-    """The backend named ``backend`` (``"numpy"`` or ``"torch"``) on ``device``.
+def get_arraylib(backend: str | ArrayLib = "numpy", device: str = "auto") -> ArrayLib:
+    """The array library named ``backend`` (``"numpy"`` or ``"torch"``) on ``device``.
 
     NumPy runs on the CPU: ``device="cuda"`` with NumPy is a :class:`UsageError`.
     """
-    if isinstance(backend, Backend):
+    if isinstance(backend, ArrayLib):
         return backend
     if device not in DEVICES:
         raise UsageError(f"device = {device!r} is not supported: expected one of {', '.join(DEVICES)}")
     if backend == "numpy":
         if device == "cuda":
             raise UsageError("device = 'cuda' needs backend = 'torch' (the numpy backend runs on the CPU)")
-        return NumpyBackend()
+        return NumpyLib()
     if backend == "torch":
-        return TorchBackend(device)
+        return TorchLib(device)
     raise UsageError(f"backend = {backend!r} is not supported: expected one of {', '.join(BACKENDS)}")

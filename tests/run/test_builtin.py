@@ -1,0 +1,76 @@
+"""Built-in recipes: found by name through importlib.resources, listed, shown, run by name."""
+
+import csv
+import io
+import json
+from importlib import resources
+
+import pytest
+
+from scalingtool.errors import UsageError
+from scalingtool.run import builtin, parse_recipe
+from tests.conftest import assert_usage_error
+
+EXPECTED = {"data-curve", "frontier", "mlp-circle", "phase", "sgd-noise", "simulate-sweep", "time-curves", "width-curve"}
+
+
+def test_names_are_the_package_data_files():
+    files = {p.name for p in resources.files("scalingtool.recipes").iterdir() if p.name.endswith(".toml")}
+    assert set(builtin.names()) == EXPECTED == {f[:-5] for f in files}
+
+
+def test_listing_carries_each_recipes_own_layer_and_title():
+    for entry in builtin.listing():
+        recipe = parse_recipe(builtin.read(entry.name))
+        assert (entry.layer, entry.title) == (recipe.layer, recipe.title)
+        assert recipe.name == entry.name  # the name to run is the recipe's own name
+
+
+def test_resolve_name_path_and_unknown(tmp_path, monkeypatch):
+    text, source = builtin.resolve("phase")
+    assert text == builtin.read("phase") and source == "built-in recipe phase"
+    copy = tmp_path / "mine.toml"
+    copy.write_text(text.replace('steps = 6', 'steps = 5'))
+    assert builtin.resolve(str(copy)) == (copy.read_text(), str(copy))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bare").write_text("x = 1")  # a bare word that is no built-in name but a file
+    assert builtin.resolve("bare") == ("x = 1", "bare")
+    (tmp_path / "phase").mkdir()  # a folder named like a recipe (an output folder) does not shadow it
+    assert builtin.resolve("phase")[1] == "built-in recipe phase"
+    with pytest.raises(UsageError, match="unknown recipe 'nosuch'.*phase"):
+        builtin.resolve("nosuch")
+    with pytest.raises(UsageError, match="no such recipe file"):
+        builtin.resolve("nosuch.toml")
+
+
+def test_recipes_command_formats(cli):
+    table = cli("recipes")
+    assert table.code == 0 and all(name in table.out for name in EXPECTED)
+    doc = json.loads(cli("recipes", "--format", "json").out)
+    assert doc["schema"] == "scalingtool/recipes/v1"
+    assert {r["name"]: r["layer"] for r in doc["recipes"]}["mlp-circle"] == "simulation"
+    rows = list(csv.DictReader(io.StringIO(cli("recipes", "-f", "csv").out)))
+    assert [r["name"] for r in rows] == sorted(EXPECTED) and rows[0].keys() == {"name", "layer", "title"}
+
+
+def test_recipes_show_prints_the_toml_and_the_copy_runs(cli, tmp_path):
+    r = cli("recipes", "show", "phase")
+    assert r.code == 0 and r.out == builtin.read("phase")
+    mine = tmp_path / "my-phase.toml"
+    mine.write_text(r.out)
+    by_file = cli("run", str(mine), "--quick", "--out", str(tmp_path / "a"), "-f", "json")
+    by_name = cli("run", "phase", "--quick", "--out", str(tmp_path / "b"), "-f", "json")
+    assert by_file.code == by_name.code == 0
+    a, b = json.loads(by_file.out), json.loads(by_name.out)
+    assert a["checks"] == b["checks"] and a["recipe"] == b["recipe"] == "phase"
+
+
+def test_unknown_names_are_usage_errors(cli):
+    assert_usage_error(cli("recipes", "show", "nosuch"), "unknown recipe 'nosuch'")
+    assert_usage_error(cli("run", "nosuch", "--quick"), "unknown recipe 'nosuch'", "phase")
+
+
+@pytest.mark.parametrize("argv", [["recipes"], ["recipes", "show"]])
+def test_help_has_an_example(cli, argv):
+    r = cli(*argv, "--help")
+    assert r.code == 0 and "Example: scalingtool recipes" in r.out
