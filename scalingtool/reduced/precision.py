@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterator, Sequence
@@ -33,15 +32,13 @@ from typing import Any, Iterator, Sequence
 import mpmath
 import numpy as np
 
-from ..errors import UsageError
-from ..params import LIMITS
+from ..params import LIMITS, check_precision
 
 __all__ = ["Precision", "get_precision", "PRECISION_HELP", "MP_DIGITS_MIN", "MP_DIGITS_MAX"]
 
 MP_DIGITS_MIN = int(LIMITS["digits"].low)
 MP_DIGITS_MAX = int(LIMITS["digits"].high)
 PRECISION_HELP = f'"float64" or "mp:DIGITS" with {MP_DIGITS_MIN} <= DIGITS <= {MP_DIGITS_MAX}'
-_MP = re.compile(r"^mp:(\d{1,5})$")
 # Below this argument the series replace the closed forms (the series then need few terms).
 _SERIES_BELOW = 0.5
 
@@ -260,15 +257,8 @@ def get_precision(precision: str | Precision = "float64") -> Precision:
     """Parse a precision string (``"float64"`` or ``"mp:DIGITS"``) into a :class:`Precision`."""
     if isinstance(precision, Precision):
         return precision
-    if not isinstance(precision, str):
-        raise UsageError(f"precision: expected {PRECISION_HELP}, got {precision!r}")
-    text = precision.strip().lower()
-    if text in {"float64", "float", "double"}:
+    text = check_precision(precision)  # the one parser of precision names (scalingtool.params)
+    if text == "float64":
         return Precision(None)
-    match = _MP.match(text)
-    if not match:
-        raise UsageError(f"precision = {precision!r} is not recognised: expected {PRECISION_HELP}")
-    digits = int(match.group(1))
-    if not MP_DIGITS_MIN <= digits <= MP_DIGITS_MAX:
-        raise UsageError(f"precision = {precision!r} is out of range: expected {PRECISION_HELP}")
+    digits = int(text[3:])
     return Precision(digits)

@@ -24,7 +24,6 @@ and the key; echoed values are cut to :data:`ECHO` characters.
 from __future__ import annotations
 
 import re
-import stat
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,6 +33,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from ..errors import UsageError
+from ..files import read_user_text
 from ..expr import evaluate, parse_expr_text
 from ..params import parse_alpha, parse_beta
 
@@ -270,31 +270,7 @@ def parse_claims(text: str, source: str = "<claims>") -> list[Claim]:
 def _read(path: str | Path) -> str:
     """The text of a claims file, refusing folders, devices and files over :data:`MAX_BYTES`
     before reading them."""
-    path = Path(path)
-    name = cut(str(path), 200)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.__class__.__name__})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{name}: is a folder, not a claims file")
-    if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"{name}: not a regular file")
-    if info.st_size > MAX_BYTES:
-        raise UsageError(f"{name}: too large for a claims file ({info.st_size} bytes; at most {MAX_BYTES})")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.__class__.__name__})") from None
-    if len(data) > MAX_BYTES:
-        raise UsageError(f"{name}: too large for a claims file (at most {MAX_BYTES} bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: cannot read (not UTF-8 text)") from None
+    return read_user_text(path, "claims file", limit=MAX_BYTES)
 
 
 def load_claims(path: str | Path) -> list[Claim]:

@@ -150,7 +150,7 @@ def test_table_fits_80_columns_and_progress_lines(cli, tmp_path, monkeypatch):
 
 
 def test_unreadable_files(cli, tmp_path):
-    assert_usage_error(cli("verify", "--claims", str(tmp_path / "missing.toml")), "no such file")
+    assert_usage_error(cli("verify", "--claims", str(tmp_path / "missing.toml")), "no such claims file")
     assert_usage_error(cli("verify", "--claims", str(tmp_path)), "folder")
     assert_usage_error(cli("verify", "--claims", "/dev/zero"), "/dev/zero", "not a regular file")
     (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00")
