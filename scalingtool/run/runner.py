@@ -9,12 +9,14 @@ recipe again into the folder.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
 from . import builtin
+from .executor import Executor, SequentialExecutor, Task
 from .kinds import Kind, Outcome, Part, Plan, get_kind
 from .recipe import Recipe, parse_recipe
 from .schema import KindParams, short_path, validate, validate_params
@@ -74,10 +76,52 @@ def _compute(part: Part, source: str) -> dict[str, Any]:
         raise type(exc)(f"{source}: part {part.id}: {exc}") from None
 
 
+def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResult, source: str,
+                   executor: Executor, progress: Progress) -> dict[str, dict[str, Any]]:
+    """Each part's data, in plan order: reused when stored with the same params, else computed
+    by ``executor`` and stored (atomically, here) as soon as it is ready."""
+    data: dict[str, dict[str, Any]] = {}
+    todo: dict[str, Part] = {}
+    for part in parts:
+        try:
+            stored = store.load(part.id, part.params, kind.data)
+        except BlockedPart as exc:
+            raise UsageError(f"{exc} to recompute the part") from None
+        except CorruptPart as exc:
+            result.notes.append(f"recomputed a corrupt stored part: {exc}")
+            stored = None
+        if stored is None:
+            todo[part.id] = part
+        else:
+            data[part.id] = stored
+    if progress and data:
+        progress(len(data), len(parts))
+
+    def done(part_id: str, computed: dict[str, Any]) -> None:
+        fresh = to_jsonable(computed)
+        store.save(part_id, todo[part_id].params, fresh)
+        data[part_id] = validate(kind.data, fresh, short_path(store.part_path(part_id)), "data").plain()
+        if progress:
+            progress(len(data), len(parts))
+
+    try:
+        executor.map_parts([Task(p.id, partial(_compute, p, source), getattr(p.compute, "resources", None))
+                            for p in todo.values()], done)
+    finally:
+        result.computed = [p.id for p in parts if p.id in todo and p.id in data]
+        result.reused = [p.id for p in parts if p.id not in todo]
+    return {p.id: data[p.id] for p in parts}
+
+
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
-               progress: Progress = None, figures: bool = True) -> RunResult:
+               progress: Progress = None, figures: bool = True, *,
+               executor: Executor | None = None) -> RunResult:
     """Run ``recipe`` (a :class:`Recipe`, a built-in name or a file path) into ``out``
-    (default ``out/<name>``), reusing parts already stored."""
+    (default ``out/<name>``), reusing parts already stored.
+
+    ``executor`` computes the missing parts (default: one after another, here); each is
+    stored as it finishes, so an interrupted or failed run resumes where it stopped.
+    """
     recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
     params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
@@ -89,25 +133,8 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
         "config": params.config(), "parts": [p.id for p in plan.parts],
     })
     result = RunResult(recipe.name, recipe.kind, store.folder, Outcome([], []))
-    data: dict[str, dict[str, Any]] = {}
-    for k, part in enumerate(plan.parts):
-        try:
-            stored = store.load(part.id, part.params, kind.data)
-        except BlockedPart as exc:
-            raise UsageError(f"{exc} to recompute the part") from None
-        except CorruptPart as exc:
-            result.notes.append(f"recomputed a corrupt stored part: {exc}")
-            stored = None
-        if stored is None:
-            fresh = to_jsonable(_compute(part, recipe.source))
-            store.save(part.id, part.params, fresh)
-            stored = validate(kind.data, fresh, short_path(store.part_path(part.id)), "data").plain()
-            result.computed.append(part.id)
-        else:
-            result.reused.append(part.id)
-        data[part.id] = stored
-        if progress:
-            progress(k + 1, len(plan.parts))
+    data = _compute_parts(kind, plan.parts, store, result, recipe.source, executor or SequentialExecutor(),
+                          progress)
     result.outcome = kind.finish(params, data)
     table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {

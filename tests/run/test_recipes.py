@@ -65,6 +65,8 @@ def _check_figure_contents(folder):
             assert lines == [len(run["config"]["widths"]) + 2] * len(run["parts"])
         elif kind == "mlp-circle":  # one mean curve per gamma0
             assert lines == [len(run["parts"])]
+        elif kind == "simulate-sweep":  # the map (no lines), then one margin curve per rich gamma0 + theory
+            assert lines == [0, len(run["config"]["gamma0"])]
         else:  # curve families: each curve with its predicted power law
             assert lines == [2 * len(run["parts"])]
     finally:

@@ -70,6 +70,7 @@ KINDS: dict[str, str] = {
     "sgd-noise": "scalingtool.run.kinds.curves",
     "frontier": "scalingtool.run.kinds.frontier",
     "mlp-circle": "scalingtool.run.kinds.mlp",
+    "simulate-sweep": "scalingtool.run.kinds.sweep",
 }
 
 

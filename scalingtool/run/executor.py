@@ -1,0 +1,358 @@
+"""Where the independent parts of a run are computed: one after another, or on a Dask cluster.
+
+A *task* is one named, independent unit of work (a recipe part, a verification row, one
+simulation of a sweep): a name and a function of no arguments whose result depends only on
+what it closes over (parameters and seed), never on where or in which order it runs.
+An executor computes a list of tasks and hands each result to ``on_done(name, result)``
+*in the calling process* as soon as it is ready, so the caller can store it at once: a run
+that is interrupted, loses its scheduler or has a task fail keeps every finished task.
+
+* :class:`SequentialExecutor` (the default): a plain loop in this process; Dask is not
+  imported. An error stops the loop and propagates unchanged.
+* :class:`DaskExecutor`: a ``dask.distributed`` client, either on a local cluster of worker
+  processes (``workers=N``) or on an existing cluster (``scheduler="tcp://host:8786"``,
+  started with ``dask scheduler`` / ``dask worker`` or by dask-jobqueue under SLURM or PBS).
+  It keeps a bounded number of tasks in flight (Ctrl-C stops submitting, keeps what
+  finished and closes the local cluster), groups tasks that are too small to be worth a
+  round trip, retries a task whose worker died or raised an unexpected error a bounded
+  number of times, and reports every task that still failed by name with its error.
+
+A task may ask for a worker resource (``Task.resources = {"GPU": 1}``): on a cluster it
+only runs on workers started with ``dask worker ADDRESS --resources GPU=1``.
+
+The executor knows nothing of recipes or tiers: callers pass ``Task`` objects or plain
+``(name, function)`` pairs, so any layer can hand it work without importing it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union
+
+from ..errors import NumericalError, ScalingToolError, UsageError
+
+__all__ = ["Task", "Executor", "SequentialExecutor", "DaskExecutor", "make_executor",
+           "check_workers", "check_scheduler", "max_workers", "DISTRIBUTED_EXTRA_MESSAGE",
+           "RETRIES", "CONNECT_TIMEOUT", "MIN_TASK_SECONDS"]
+
+DISTRIBUTED_EXTRA_MESSAGE = "running on a Dask cluster needs dask.distributed: pip install 'scalingtool[distributed]'"
+#: extra attempts for a task whose worker died or that raised an unexpected error
+RETRIES = 2
+#: seconds to wait for a scheduler (and for its first worker) before giving up
+CONNECT_TIMEOUT = 10.0
+#: tasks shorter than this are sent in groups: one round trip costs ~2-10 ms on a local
+#: cluster (benchmarks/bench_dask.py), so a group this long keeps the overhead near 1%
+MIN_TASK_SECONDS = 0.5
+#: tasks kept in flight per worker thread (enough to hide the round trip, few enough that
+#: Ctrl-C has little to cancel)
+IN_FLIGHT_PER_THREAD = 2
+_WORKERS_PER_CORE = 4
+_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
+_HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$")
+
+OnDone = Callable[[str, Any], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One independent unit of work: ``run()`` gives its result; ``resources`` (e.g.
+    ``{"GPU": 1}``) are what a cluster worker must offer to run it."""
+
+    name: str
+    run: Callable[[], Any]
+    resources: Mapping[str, float] | None = None
+
+
+TaskLike = Union[Task, tuple]
+
+
+def _as_task(item: TaskLike) -> Task:
+    if isinstance(item, Task):
+        return item
+    name, run, *rest = item
+    return Task(str(name), run, rest[0] if rest else None)
+
+
+class Executor:
+    """Computes tasks and passes each result to ``on_done(name, result)`` in this process."""
+
+    #: one line saying where tasks run (printed by the command line)
+    description = "sequential"
+    #: the Dask dashboard's address, when there is one
+    dashboard: str | None = None
+
+    def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the cluster (a no-op for executors that hold none)."""
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SequentialExecutor(Executor):
+    """One task after another in this process, in order; the first error propagates."""
+
+    def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
+        for item in tasks:
+            task = _as_task(item)
+            on_done(task.name, task.run())
+
+
+# --- validation (no Dask needed) ------------------------------------------------------------
+
+def max_workers() -> int:
+    """The most local worker processes accepted: 4 per core."""
+    return _WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
+def check_workers(workers: Any) -> int:
+    """A number of local worker processes, ``1 .. 4 x cores``."""
+    high = max_workers()
+    try:
+        count = int(workers)
+        if isinstance(workers, bool) or count != workers:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise UsageError(f"workers = {workers!r} is not a whole number of worker processes",
+                         field="workers") from None
+    if not 1 <= count <= high:
+        raise UsageError(f"workers = {count} is out of range: expected 1 to {high} worker processes "
+                         f"({_WORKERS_PER_CORE} per core on this {os.cpu_count()}-core machine)", field="workers")
+    return count
+
+
+def check_scheduler(address: Any) -> str:
+    """A scheduler address ``[scheme://]host:port`` (scheme tcp, tls, ucx, ws or wss)."""
+    text = address.strip() if isinstance(address, str) else ""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    host, colon, port = rest.rpartition(":")
+    ok = (scheme in _SCHEMES and colon and _HOST.match(host) is not None and port.isascii()
+          and port.isdigit() and 0 < int(port) < 65536 and len(text) <= 300)
+    if not ok:
+        shown = repr(address if not isinstance(address, str) or len(address) <= 80 else address[:80] + "...")
+        raise UsageError(f"scheduler = {shown} is not a scheduler address: expected [scheme://]host:port, "
+                         "e.g. tcp://10.0.0.5:8786", field="scheduler")
+    return f"{scheme}://{host}:{int(port)}"
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None,
+                  timeout: float | None = None) -> Executor:
+    """The executor for ``workers`` local processes, a ``scheduler`` address, or neither
+    (sequential, Dask not imported). Bad values are one-line :class:`UsageError` s."""
+    if workers is not None and scheduler is not None:
+        raise UsageError("workers and scheduler are exclusive: start a local cluster or connect to one")
+    if workers is None and scheduler is None:
+        return SequentialExecutor()
+    if workers is not None:
+        return DaskExecutor(workers=check_workers(workers), timeout=timeout)
+    return DaskExecutor(scheduler=check_scheduler(scheduler), timeout=timeout)
+
+
+# --- Dask ---------------------------------------------------------------------------------
+
+def _call_group(runs: Sequence[Callable[[], Any]]) -> list[tuple[str, Any, float]]:
+    """Run a group of tasks on a worker: ``("ok", result, seconds)`` or, for scalingtool's
+    own errors (deterministic: retrying cannot help), ``("error", message, seconds)``.
+    Any other exception propagates, so that Dask retries the group."""
+    out = []
+    for run in runs:
+        started = time.perf_counter()
+        try:
+            out.append(("ok", run(), time.perf_counter() - started))
+        except ScalingToolError as exc:
+            out.append(("error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
+    return out
+
+
+def _import_distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError(DISTRIBUTED_EXTRA_MESSAGE) from None
+    return distributed
+
+
+class DaskExecutor(Executor):
+    """Tasks on a ``dask.distributed`` cluster: ``workers`` local processes (one thread each)
+    or the cluster of the scheduler at ``scheduler``. Use as a context manager, or
+    :meth:`close` it: a local cluster's processes end with it."""
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None,
+                 timeout: float | None = None, resources: Mapping[str, float] | None = None):
+        distributed = _import_distributed()
+        import logging
+
+        timeout = CONNECT_TIMEOUT if timeout is None else float(timeout)
+        for name in ("distributed", "tornado", "bokeh"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        self.cluster = None
+        self.failures: list[tuple[str, str]] = []
+        self.durations: list[float] = []
+        self.groups_sent = 0
+        self.client = None
+        try:
+            self._start(distributed, workers, scheduler, timeout, resources)
+        except BaseException:  # e.g. Ctrl-C while the workers start: leave no process behind
+            self.close()
+            raise
+        self.dashboard = self._dashboard()
+
+    def _start(self, distributed: Any, workers: int | None, scheduler: str | None, timeout: float,
+               resources: Mapping[str, float] | None) -> None:
+        import logging
+
+        if workers is not None:
+            import dask
+
+            # a task whose worker dies is retried at most RETRIES times (a remote scheduler
+            # applies its own distributed.scheduler.allowed-failures, 3 by default)
+            dask.config.set({"distributed.scheduler.allowed-failures": RETRIES})
+            self.cluster = distributed.LocalCluster(  # its own processes: ours to close
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",  # a free port: the HTTP server always starts
+                silence_logs=logging.ERROR, resources=dict(resources) if resources else None,
+                preload=["scalingtool.run.dask_worker"])
+            self.client = distributed.Client(self.cluster, timeout=timeout)
+            self.description = f"local Dask cluster: {workers} worker processes"
+        else:
+            self.client = self._connect(distributed, scheduler, timeout)
+            self.description = f"Dask scheduler {scheduler}: {len(self.client.nthreads())} workers"
+
+    @staticmethod
+    def _connect(distributed: Any, address: str, timeout: float) -> Any:
+        try:
+            client = distributed.Client(address, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"no Dask scheduler answered at {address} within {timeout:g} s "
+                             f"({type(exc).__name__})", field="scheduler") from None
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError):
+            client.close()
+            raise UsageError(f"the Dask scheduler at {address} has no workers after {timeout:g} s; "
+                             "start some with `dask worker " + address + "`", field="scheduler") from None
+        return client
+
+    def _dashboard(self) -> str | None:
+        try:
+            link = self.client.dashboard_link
+        except Exception:  # noqa: BLE001 - no dashboard (bokeh missing or disabled)
+            return None
+        if not link or not _has_dashboard():
+            return None
+        return link
+
+    def threads(self) -> int:
+        """Worker threads now in the cluster (at least 1)."""
+        return max(1, sum(self.client.nthreads().values()))
+
+    def _check_resources(self, tasks: Sequence[Task]) -> None:
+        wanted = {key for t in tasks if t.resources for key in t.resources}
+        if not wanted:
+            return
+        info = self.client.scheduler_info(n_workers=-1)["workers"].values()
+        offered = {key for w in info for key in (w.get("resources") or {})}
+        missing = sorted(wanted - offered)
+        if missing:
+            raise UsageError(f"some parts need a worker with resource {missing[0]}, and no worker offers it: "
+                             f"start workers with `dask worker ADDRESS --resources {missing[0]}=1`")
+
+    def _group_size(self, remaining: int) -> int:
+        """How many tasks to send together: enough to last :data:`MIN_TASK_SECONDS`, judged
+        from the tasks finished so far, but never so many that a worker is left idle."""
+        if not self.durations or remaining <= 1:
+            return 1
+        mean = max(sum(self.durations) / len(self.durations), 1e-6)
+        wanted = math.ceil(MIN_TASK_SECONDS / mean)
+        fair = math.ceil(remaining / (IN_FLIGHT_PER_THREAD * self.threads()))
+        return max(1, min(wanted, fair))
+
+    def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
+        """Compute ``tasks`` on the cluster; ``on_done`` runs here as each one finishes.
+
+        Tasks that still fail after :data:`RETRIES` retries (or raise a scalingtool error)
+        do not stop the others; at the end one error names each of them with its message.
+        """
+        from distributed import as_completed
+
+        todo = [_as_task(t) for t in tasks]
+        self._check_resources(todo)
+        queue, running, self.failures = list(reversed(todo)), {}, []
+        pending = as_completed()
+
+        def submit_more() -> None:
+            while queue and len(running) < IN_FLIGHT_PER_THREAD * self.threads():
+                group = self._take(queue)
+                future = self.client.submit(_call_group, [t.run for t in group], pure=False,
+                                            retries=RETRIES, resources=group[0].resources,
+                                            key=f"scalingtool-{group[0].name}-{time.monotonic_ns()}")
+                running[future] = group
+                pending.add(future)
+                self.groups_sent += 1
+
+        try:
+            submit_more()
+            for future in pending:
+                self._collect(future, running.pop(future), on_done)
+                submit_more()
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+        if self.failures:
+            raise self._failure_error()
+
+    def _take(self, queue: list[Task]) -> list[Task]:
+        """Pop the next group: tasks with the same resources, at most :meth:`_group_size`."""
+        size = self._group_size(len(queue))
+        group = [queue.pop()]
+        while queue and len(group) < size and queue[-1].resources == group[0].resources:
+            group.append(queue.pop())
+        return group
+
+    def _collect(self, future: Any, group: list[Task], on_done: OnDone) -> None:
+        try:
+            results = future.result()
+        except Exception as exc:  # noqa: BLE001 - a worker died too often, or retries ran out
+            message = f"{type(exc).__name__}: {exc}".strip().splitlines()[0] if str(exc) else type(exc).__name__
+            self.failures += [(t.name, message) for t in group]
+            return
+        for task, (status, value, seconds) in zip(group, results):
+            self.durations.append(seconds)
+            if status == "ok":
+                on_done(task.name, value)
+            else:
+                self.failures.append((task.name, value))
+
+    def _failure_error(self) -> ScalingToolError:
+        shown = "; ".join(f"{name}: {message}" for name, message in self.failures[:3])
+        more = f"; and {len(self.failures) - 3} more" if len(self.failures) > 3 else ""
+        return NumericalError(f"{len(self.failures)} part(s) failed (finished parts are stored; "
+                              f"run again to retry): {shown}{more}")
+
+    def close(self) -> None:
+        """Close the client and, for a local cluster, its worker processes."""
+        client, cluster, self.client, self.cluster = getattr(self, "client", None), self.cluster, None, None
+        for thing in (client, cluster):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:  # noqa: BLE001 - closing after Ctrl-C or a lost scheduler
+                    pass
+
+
+def _has_dashboard() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("bokeh") is not None
