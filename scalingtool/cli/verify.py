@@ -13,6 +13,7 @@ import typer
 
 from ..errors import UsageError
 from ..formats import Report, exact
+from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, stderr_console
 
 _COLUMNS = ["tier", "case", "quantity", "kind", "predicted", "measured", "tolerance", "status", "note",
@@ -131,6 +132,8 @@ def verify_cmd(
     junit_xml: Optional[str] = typer.Option(None, "--junit-xml", help="Also write JUnit XML to this file: a test case per claim and per tier row."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every row's note under its table (default: failed and skipped rows)."),
     fmt: TableFormat = format_option(),
+    workers: Optional[int] = workers_option(),
+    scheduler: Optional[str] = scheduler_option(),
 ) -> None:
     """Check claims files against the theory and the numerics, and the theory against itself,
     the reduced dynamics and the simulator (tiers); exit 1 if any row fails.
@@ -153,8 +156,9 @@ def verify_cmd(
         folder = os.path.dirname(junit_xml) or "."
         if not os.path.isdir(folder):
             raise UsageError(f"--junit-xml: folder {folder[:200]!r} does not exist")
-    with _progress() as progress:
-        result = verify(tiers, quick=quick, claims=paths, exact_only=exact_only, progress=progress)
+    with open_executor(workers, scheduler) as executor, _progress() as progress:
+        result = verify(tiers, quick=quick, claims=paths, exact_only=exact_only, progress=progress,
+                        executor=executor)
     if junit_xml:
         from ..junit import write_junit
 

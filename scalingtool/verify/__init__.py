@@ -59,6 +59,25 @@ def parse_tiers(text: str) -> tuple[str, ...]:
     return names
 
 
+def map_rows(tasks: list, progress: Callable[[int, int], None] | None, executor: object | None) -> list:
+    """The results of ``tasks`` (``(name, function)`` pairs, independent) in their order,
+    computed by ``executor.map_parts`` (``scalingtool.run.executor``) or here, one after
+    another; ``progress(done, total)`` as each finishes."""
+    results: dict[str, object] = {}
+
+    def done(name: str, value: object) -> None:
+        results[name] = value
+        if progress:
+            progress(len(results), len(tasks))
+
+    if executor is None:
+        for name, function in tasks:
+            done(name, function())
+    else:
+        executor.map_parts(tasks, done)
+    return [results[name] for name, _ in tasks]
+
+
 def _load(target: str) -> Callable[..., list[Check]]:
     module, function = target.split(":")
     return getattr(importlib.import_module(module), function)
@@ -66,7 +85,7 @@ def _load(target: str) -> Callable[..., list[Check]]:
 
 def verify(tiers: Sequence[str] | None = None, quick: bool = False,
            claims: Sequence[str | Path] = (), exact_only: bool = False,
-           progress: Progress | None = None) -> Verification:
+           progress: Progress | None = None, executor: object | None = None) -> Verification:
     """Check the ``claims`` files, then run ``tiers``.
 
     ``tiers=None`` means every tier when no claims are given and none otherwise.
@@ -97,5 +116,5 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
             if progress:
                 progress(name, done, total, [])
 
-        result.checks += _load(TIERS[name])(quick=quick, progress=tier_step)
+        result.checks += _load(TIERS[name])(quick=quick, progress=tier_step, executor=executor)
     return result

@@ -152,14 +152,27 @@ def _predicted(case: Case) -> F:
                    .training(case.training), case.quantity)
 
 
-def reduced_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None) -> list[Check]:
-    """Measured against predicted for every case of :func:`cases`."""
+def _measure_all(group: tuple[Case, ...]) -> list[tuple[float | None, str]]:
+    return [measure_case(case) for case in group]
+
+
+def reduced_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None,
+                   executor: object | None = None) -> list[Check]:
+    """Measured against predicted for every case of :func:`cases`: one part per case, except
+    that the compute and n_star cases of one frontier or term fit share a part."""
+    from functools import partial
+
+    from . import map_rows
+
     todo = cases(quick)
-    checks = []
-    for k, case in enumerate(todo):
-        measured, note = measure_case(case)
-        checks.append(judge("reduced", case.name, case.quantity, _predicted(case), measured,
-                            case.tolerance, f"{note}; tolerance: {case.reason}"))
-        if progress:
-            progress(k + 1, len(todo))
-    return checks
+    groups: dict[object, list[Case]] = {}
+    for case in todo:
+        shared = case.quantity in ("compute", "n_star")
+        groups.setdefault((case.alpha, case.beta, case.training, case.dynamics, case.top) if shared else case,
+                          []).append(case)
+    tasks = [(f"{g[0].name} {'+'.join(c.quantity for c in g)}", partial(_measure_all, tuple(g)))
+             for g in groups.values()]
+    measured = {case: m for g, ms in zip(groups.values(), map_rows(tasks, progress, executor))
+                for case, m in zip(g, ms)}
+    return [judge("reduced", case.name, case.quantity, _predicted(case), measured[case][0],
+                  case.tolerance, f"{measured[case][1]}; tolerance: {case.reason}") for case in todo]

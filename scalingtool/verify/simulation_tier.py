@@ -111,12 +111,17 @@ def _sgd_check(quick: bool) -> Check:
                  "5 standard errors over the late steps")
 
 
-def simulation_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None) -> list[Check]:
+def simulation_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None,
+                      executor: object | None = None) -> list[Check]:
     """The simulation tier (module docstring); ``quick`` keeps it under a minute on 2 cores."""
-    parts = [lambda: _margin_checks(quick), _follow_checks, lambda: [_sgd_check(quick)]]
-    checks: list[Check] = []
-    for k, part in enumerate(parts):
-        checks += part()
-        if progress:
-            progress(k + 1, len(parts))
-    return checks
+    from functools import partial
+
+    from . import map_rows
+
+    tasks = [("margin", partial(_margin_checks, quick)), ("follow", _follow_checks),
+             ("sgd", partial(_sgd_checks, quick))]
+    return [check for checks in map_rows(tasks, progress, executor) for check in checks]
+
+
+def _sgd_checks(quick: bool) -> list[Check]:
+    return [_sgd_check(quick)]

@@ -29,7 +29,8 @@ def case_name(alpha: Fraction, beta: Fraction, training: str | None = None, dyna
     return " ".join(parts)
 
 
-def theory_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None) -> list[Check]:
+def theory_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None,
+                  executor: object | None = None) -> list[Check]:
     """Compiled formulas against the SymPy engine on the default grid, every quantity."""
     grid = QUICK_GRID if quick else GRID
     jobs = [(a, b, d) for a, b in grid for d in ("sgd", "gd")]
