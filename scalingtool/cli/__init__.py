@@ -13,7 +13,7 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import run, simulate, solve, theory, verify
+from . import estimate, run, simulate, solve, theory, verify
 
 app = typer.Typer(
     name="scalingtool",
@@ -28,6 +28,7 @@ solve.register(app)
 simulate.register(app)
 verify.register(app)
 run.register(app)
+estimate.register(app)
 
 
 # Typer re-exports click's exceptions under its own names (recent Typer vendors click);
