@@ -7,7 +7,9 @@ Rule (``P`` samples, eigenvalues ``lambda_k``, target powers ``p_k``, modes coun
 * capacity upper end ``k_hi = floor(P / 10)``: the finite-sample distortion of ``lambda_k``
   and ``u_k`` grows like ``k / P``; at ``P / 10`` it is a few per cent and the remaining lift
   is corrected in the fit (:func:`~.fit.fit_capacity`); the window also stops before the
-  round-off floor, where ``lambda_k < 100 P eps lambda_1`` (``eps`` of the input's float type);
+  round-off floor, where ``lambda_k < 10 sqrt(P) eps lambda_1`` (``eps`` of the input's float
+  type; round-off errors of size ``eps |K|`` in each entry of a P x P matrix have a norm of
+  about ``2 sqrt(P) eps |K|``);
 * target-power upper end: at most ``k_hi``, and below the noise floor: ``p_k`` of pure label
   noise (or round-off) is flat at ``f = (|y|^2 / P - sum_{k <= r} p_k) / (P - r)``, the mean
   power per mode of the ``P - r`` modes beyond the ``r`` kept; the window ends before the
@@ -41,7 +43,7 @@ NOISE_FACTOR = 10.0
 CURVATURE_TOL = 0.2
 CURVATURE_Z = 4.0
 MIN_DECADES = 1.0
-ROUNDOFF_FACTOR = 100.0
+ROUNDOFF_FACTOR = 10.0
 
 
 class NoPowerLaw(ScalingToolError):
@@ -85,7 +87,7 @@ def noise_floor(powers: np.ndarray, total: float | None, samples: int) -> float:
 
 
 def _roundoff_end(eigenvalues: np.ndarray, samples: int, eps: float) -> int:
-    floor = ROUNDOFF_FACTOR * samples * eps * float(eigenvalues[0])
+    floor = ROUNDOFF_FACTOR * math.sqrt(samples) * eps * float(eigenvalues[0])
     above = np.nonzero(eigenvalues <= floor)[0]
     return int(above[0]) if above.size else int(eigenvalues.shape[0])
 
