@@ -27,6 +27,8 @@ __all__ = ["fit_capacity", "fit_power_slope", "beta_from", "half_slopes", "S_MAX
 
 #: largest target-power slope searched (``alpha beta + 1`` beyond 40 is not a power law we can see)
 S_MAX = 40.0
+#: largest finite-sample lift applied, relative to the smallest eigenvalue of the window
+LIFT_MAX = 0.25
 
 
 def _modes(window: tuple[int, int]) -> np.ndarray:
@@ -47,7 +49,8 @@ def fit_capacity(eigenvalues: np.ndarray, window: tuple[int, int], samples: int 
     ``sum_{j > P} lambda_j / P = C P^-alpha / (alpha - 1)`` for ``lambda_j = C j^-alpha``
     (it flattens the top of the window: -0.03 in alpha at alpha = 1.5, P = 1000, window
     5..100 without it). It is found self-consistently from the fitted law (three passes);
-    ``samples=None`` fits without it.
+    ``samples=None`` fits without it. A lift above ``LIFT_MAX`` times the window's smallest
+    eigenvalue (alpha near 1, where the tail sum barely converges) is not applied.
     """
     k = _modes(window)
     lam = np.asarray(eigenvalues[window[0] - 1: window[1]], dtype=float)
@@ -62,9 +65,9 @@ def fit_capacity(eigenvalues: np.ndarray, window: tuple[int, int], samples: int 
         if a <= 1.0:
             break
         delta = math.exp(icpt) * samples ** (-a) / (a - 1.0)
-        lifted = lam - delta
-        if np.any(lifted <= 0):
+        if delta > LIFT_MAX * lam[-1]:  # near alpha = 1 the tail sum diverges: no correction
             break
+        lifted = lam - delta
         slope, icpt = _ols_slope(logk, np.log(lifted))
     return -slope
 
