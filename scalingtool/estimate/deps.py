@@ -29,7 +29,7 @@ def require_torch() -> Any:
         import torch
         import torch.func  # noqa: F401
     except ImportError:
-        raise UsageError("--model needs PyTorch: pip install 'scalingtool[torch]'") from None
+        raise UsageError("the NTK of a model needs PyTorch: pip install 'scalingtool[torch]'") from None
     return torch
 
 

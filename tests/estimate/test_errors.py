@@ -139,3 +139,13 @@ def test_model_errors(cli, tmp_path):
 def test_help_has_example(cli):
     r = cli("estimate", "--help")
     assert r.code == 0 and "Example: scalingtool estimate" in r.out
+
+
+def test_missing_scipy_names_the_extra(monkeypatch, cli, data):
+    import sys
+
+    folder, _, _ = data
+    for name in ("scipy", "scipy.linalg", "scipy.optimize"):
+        monkeypatch.setitem(sys.modules, name, None)
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy")),
+                       "scalingtool[estimate]")
