@@ -19,7 +19,7 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import recipes, run, simulate, solve, theory, verify
+from . import estimate, recipes, run, simulate, solve, theory, verify
 
 app = typer.Typer(
     name="scalingtool",
@@ -38,6 +38,7 @@ simulate.register(app)
 verify.register(app)
 run.register(app)
 recipes.register(app)
+estimate.register(app)
 
 
 # Typer re-exports click's exceptions under its own names (recent Typer vendors click);

@@ -11,7 +11,7 @@ from scalingtool.errors import UsageError
 from scalingtool.run import builtin, parse_recipe
 from tests.conftest import assert_usage_error
 
-EXPECTED = {"data-curve", "frontier", "mlp-circle", "phase", "sgd-noise", "simulate-sweep", "time-curves", "width-curve"}
+EXPECTED = {"data-curve", "estimate-digits", "frontier", "mlp-circle", "phase", "sgd-noise", "simulate-sweep", "time-curves", "width-curve"}
 
 
 def test_names_are_the_package_data_files():

@@ -65,9 +65,9 @@ class SweepData(StoredData):
 
 
 def _gamma0(value: Any, name: str) -> Fraction:
-    from ...params import parse_nonnegative
+    from ...params import check
 
-    return parse_nonnegative(value, name, Fraction(100))
+    return check("gamma0", value)
 
 
 def _finite(value: float) -> float | None:

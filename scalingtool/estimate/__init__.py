@@ -1,0 +1,1 @@
+"""Estimating capacity ``alpha`` and source ``beta`` from a user's data (theory §6)."""

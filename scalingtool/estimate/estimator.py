@@ -1,0 +1,240 @@
+"""From a spectrum to ``alpha``, ``beta`` with intervals, the regime and the predictions (theory §6, §3).
+
+:func:`estimate_spectrum` fits the windows of :mod:`.window`, draws the bootstrap of
+:mod:`.bootstrap` (basic-bootstrap draws), and evaluates the theory engine
+(:func:`scalingtool.theory.exponents`) on the point estimate and on every draw, so that each
+predicted exponent carries the interval the data allow. The regime probabilities are the
+fractions of draws in each regime.
+
+Without samples (a bare spectrum with target powers) the capacity has no interval and the
+target-power slope gets a parametric bootstrap: each ``p_k`` redrawn as ``mu_k chi^2_1``
+around the fitted law, the scatter theory §6 describes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import UsageError
+from .bootstrap import Replicates, bootstrap, interval, reflect
+from .fit import beta_from, fit_capacity, fit_power_slope, half_slopes
+from .spectrum import Spectrum
+from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
+
+__all__ = ["Estimate", "estimate_spectrum", "QUANTITIES", "KEEP_FACTOR"]
+
+#: predicted exponents reported per training
+QUANTITIES = ("time", "width", "compute", "n_star", "t_star")
+#: modes kept for resampling: this many times the window's upper end
+KEEP_FACTOR = 4
+_DENOMINATOR = 10**4
+
+
+@dataclass
+class Estimate:
+    """Everything ``scalingtool estimate`` reports (JSON schema ``scalingtool/estimate/v1``)."""
+
+    source: str
+    samples: int
+    alpha: tuple[float, tuple[float, float] | None]
+    beta: tuple[float, tuple[float, float] | None] | None
+    windows: Windows
+    regime: str | None
+    regime_probability: dict[str, float]
+    predicted: dict[str, dict[str, tuple[float | None, tuple[float, float] | None]]]
+    sentence: str
+    notes: list[str]
+    dynamics: str
+    spectrum: Spectrum
+    slope: float | None
+    draws: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _theory(alpha: float, beta: float, dynamics: str) -> Any | None:
+    from ..theory import exponents
+
+    if not (math.isfinite(alpha) and math.isfinite(beta)) or alpha <= 1.0 or beta <= 0.0:
+        return None
+    a = Fraction(alpha).limit_denominator(_DENOMINATOR)
+    b = Fraction(beta).limit_denominator(_DENOMINATOR)
+    if a <= 1 or b <= 0:
+        return None
+    return exponents(a, b, dynamics)
+
+
+def _value(theory: Any, training: str, name: str) -> float | None:
+    v = getattr(theory.training(training), name)
+    return None if v is None else float(v)
+
+
+def _predict(alpha: float, beta: float, a_draws: np.ndarray | None, b_draws: np.ndarray | None,
+             dynamics: str) -> tuple[Any, dict[str, dict[str, Any]], dict[str, float], int]:
+    point = _theory(alpha, beta, dynamics)
+    per_draw = []
+    if a_draws is not None and b_draws is not None:
+        per_draw = [_theory(float(a), float(b), dynamics) for a, b in zip(a_draws, b_draws)]
+    valid = [t for t in per_draw if t is not None]
+    predicted: dict[str, dict[str, Any]] = {}
+    for training in ("lazy", "rich"):
+        predicted[training] = {}
+        for name in QUANTITIES:
+            value = _value(point, training, name) if point is not None else None
+            vals = np.array([v for v in (_value(t, training, name) for t in valid) if v is not None])
+            predicted[training][name] = (value, interval(vals) if vals.size else None)
+    regimes = ("hard", "easy", "super-easy") if dynamics == "sgd" else ("hard", "easy")
+    probability = {r: (sum(t.regime == r for t in valid) / len(valid) if valid else math.nan) for r in regimes}
+    return point, predicted, probability, len(per_draw) - len(valid)
+
+
+def _sentence(point: Any, probability: dict[str, float]) -> str:
+    if point is None:
+        return "The estimate lies outside the model's range (alpha > 1, beta > 0): no prediction."
+    p = probability.get(point.regime, math.nan)
+    chance = f" (bootstrap probability {p:.0%})" if math.isfinite(p) else ""
+    if point.regime == "hard":
+        lt, rt = float(point.lazy.time), float(point.rich.time)
+        lc, rc = float(point.lazy.compute), float(point.rich.compute)
+        return (f"A hard task{chance}: feature learning should improve the time exponent from {lt:.3g} to "
+                f"{rt:.3g} (x{rt / lt:.2f}) and the compute exponent from {lc:.3g} to {rc:.3g} (x{rc / lc:.2f}); "
+                "the width exponent stays the same.")
+    return (f"A{'n' if point.regime == 'easy' else ''} {point.regime} task{chance}: feature learning should not "
+            "change the time, width or compute exponents (rich and lazy training scale alike).")
+
+
+def _windows(spec: Spectrum, window: str | tuple[int, int] | None, eps: float) -> Windows:
+    if window is None or window == "auto":
+        total = float(np.sum(spec.labels ** 2)) / spec.samples if spec.labels is not None else None
+        return auto_windows(spec.eigenvalues, spec.powers, spec.samples, total, eps)
+    w = parse_window(window, spec.size) if isinstance(window, str) else tuple(window)
+    check_decade(w, "chosen")
+    return Windows(w, w if spec.powers is not None else None, "chosen by the user")
+
+
+def _parametric(powers: np.ndarray, window: tuple[int, int], slope: float, replicates: int,
+                seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Power slopes (and half slopes) of ``p_k`` redrawn as ``mu_k chi^2_1`` around the fit."""
+    rng = np.random.default_rng(seed)
+    k = np.arange(window[0], window[1] + 1, dtype=float)
+    p = powers[window[0] - 1: window[1]]
+    mu = k ** -slope * np.mean(p * k ** slope)
+    out, halves = [], []
+    for _ in range(replicates):
+        draw = powers.copy()
+        draw[window[0] - 1: window[1]] = mu * rng.chisquare(1, size=k.shape[0])
+        out.append(fit_power_slope(draw, window))
+        halves.append(half_slopes(draw, window, "power"))
+    return np.array(out), np.array(halves)
+
+
+def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int] | None = None,
+                      replicates: int = 200, seed: int = 0, dynamics: str = "sgd",
+                      eps: float = float(np.finfo(np.float64).eps),
+                      progress: Callable[[int, int], object] | None = None) -> Estimate:
+    """Fit ``alpha`` (and ``beta`` when target powers are known) with bootstrap intervals.
+
+    Raises :class:`~.window.NoPowerLaw` (exit 1) when no window of a decade exists or the
+    residuals curve.
+    """
+    if dynamics not in ("sgd", "gd"):
+        raise UsageError(f"dynamics: expected sgd or gd, got {dynamics!r}")
+    if replicates < 0 or replicates > 100000:
+        raise UsageError(f"bootstrap: expected 0 to 100000 replicates, got {replicates}")
+    wins = _windows(spec, window, eps)
+    samples_known = spec.phi is not None
+    alpha = fit_capacity(spec.eigenvalues, wins.alpha, spec.samples)
+    a_halves = half_slopes(spec.eigenvalues, wins.alpha, "capacity", spec.samples)
+    slope = fit_power_slope(spec.powers, wins.beta) if wins.beta is not None else None
+    notes: list[str] = []
+    reps: Replicates | None = None
+    a_draws = s_draws = None
+    s_halves_draws = a_halves_draws = None
+    if replicates > 0 and samples_known:
+        reps = bootstrap(spec, wins.alpha, wins.beta, replicates, seed, progress)
+        a_draws, a_halves_draws = reflect(alpha, reps.alpha), reps.alpha_halves
+        if slope is not None:
+            s_draws, s_halves_draws = reflect(slope, reps.slope), reps.slope_halves
+        notes.append(f"intervals: 95% basic bootstrap over samples ({replicates} resamplings, eigen-"
+                     f"decomposition recomputed in the top {spec.phi.shape[1]} modes)")
+    elif replicates > 0 and slope is not None:
+        raw, s_halves_draws = _parametric(spec.powers, wins.beta, slope, replicates, seed)
+        s_draws = reflect(slope, raw)
+        a_draws = np.full(replicates, alpha)
+        notes.append("intervals: no samples to resample; beta's interval is a parametric bootstrap of the "
+                     "p_k scatter (chi^2_1) with alpha held fixed; alpha has no interval")
+    for what, value, halves, draws in (("capacity", alpha, a_halves, a_halves_draws),
+                                       ("target-power", slope,
+                                        half_slopes(spec.powers, wins.beta, "power") if slope is not None else None,
+                                        s_halves_draws)):
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            raise NoPowerLaw(f"the {what} fit failed on the window (non-positive values)")
+        reason = curvature(value, halves, draws if samples_known or what == "target-power" else None, what)
+        if reason:
+            raise NoPowerLaw(reason)
+    a_ci = interval(a_draws) if a_draws is not None and samples_known else None
+    b_draws = beta_from(a_draws, s_draws) if s_draws is not None else None
+    if samples_known and a_draws is not None:  # bias-corrected: the median of the basic draws
+        alpha = float(np.nanmedian(a_draws))
+        if s_draws is not None:
+            slope = float(np.nanmedian(s_draws))
+        notes.append("values: bias-corrected (median of the basic-bootstrap draws)")
+    beta_value = beta_from(alpha, slope) if slope is not None else None
+    beta = (float(beta_value), interval(b_draws) if b_draws is not None else None) if slope is not None else None
+    if beta is None:
+        point, predicted, probability, outside = None, {}, {}, 0
+        sentence = "No target power given: alpha only (beta, the regime and the predictions need the labels)."
+    else:
+        point, predicted, probability, outside = _predict(alpha, beta[0], a_draws, b_draws, dynamics)
+        sentence = _sentence(point, probability)
+        if outside:
+            notes.append(f"{outside} bootstrap draws fall outside the model's range (alpha <= 1 or beta <= 0) "
+                         "and are left out of the predictions")
+    notes.append(f"window rule: {wins.rule}")
+    draws = {k: v for k, v in (("alpha", a_draws), ("beta", b_draws)) if v is not None}
+    return Estimate(source, spec.samples, (alpha, a_ci), beta, wins,
+                    point.regime if point is not None else None, probability, predicted, sentence, notes,
+                    dynamics, spec, slope, draws)
+
+
+def keep_modes(samples: int, window: str | tuple[int, int] | None) -> int:
+    """Modes kept for resampling: ``KEEP_FACTOR`` times the window's upper end (at most P)."""
+    from .window import P_FRACTION
+
+    hi = samples // P_FRACTION
+    if isinstance(window, str) and window != "auto":
+        hi = max(hi, parse_window(window, samples)[1])
+    elif isinstance(window, tuple):
+        hi = max(hi, window[1])
+    return min(samples, KEEP_FACTOR * hi)
+
+
+def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
+                  window: str | tuple[int, int] | None = None, replicates: int = 200, seed: int = 0,
+                  dynamics: str = "sgd", eps: float = float(np.finfo(np.float64).eps),
+                  progress: Callable[[int, int], object] | None = None) -> Estimate:
+    """:func:`estimate_spectrum` of a P x P Gram matrix and its labels (``gram`` is overwritten).
+
+    The Gram matrix must be positive semi-definite to the tolerance of
+    :func:`~.sources.check_psd` (checked on the smallest eigenvalue).
+    """
+    from .deps import require_scipy
+    from .sources import check_psd
+    from .spectrum import decompose
+
+    samples = gram.shape[0]
+    scipy = require_scipy()
+    low = scipy.linalg.eigh(gram, eigvals_only=True, subset_by_index=(0, 0), check_finite=False)
+    top = scipy.linalg.eigh(gram, eigvals_only=True, subset_by_index=(samples - 1, samples - 1),
+                            check_finite=False)
+    check_psd(np.array([low[0], top[0]]), source)
+    y = labels if labels is not None else np.zeros(samples)
+    spec = decompose(gram, np.asarray(y, dtype=float), keep_modes(samples, window))
+    if labels is None:
+        spec.powers = None
+    return estimate_spectrum(spec, source, window, replicates, seed, dynamics, eps, progress)

@@ -1,0 +1,188 @@
+"""Reading and checking what the user hands to ``estimate`` (theory §6).
+
+Arrays come from ``.npy`` (loaded without pickles), ``.csv`` or plain text (one value a
+line, or rows of values). Every check fails with one line naming the problem
+(:class:`~scalingtool.errors.UsageError`): a missing, unreadable or oversized file, a
+folder, NaN or inf entries, wrong shapes, labels of the wrong length, too few samples, a
+non-symmetric or indefinite Gram matrix. Memory for P x P matrices is estimated before they
+are allocated (:func:`check_memory`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UsageError
+
+__all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
+           "load_gram", "load_labels", "load_vector", "check_memory", "default_max_memory",
+           "check_finite", "check_gram", "parse_memory"]
+
+#: fewest samples for which a spectrum over a decade of modes, well below P, can exist
+MIN_SAMPLES = 64
+#: largest file read (bytes): 8 GiB, a 32768 x 32768 float64 Gram
+MAX_FILE_BYTES = 8 * 2**30
+#: relative asymmetry ``max|K - K^T| / max|K|`` accepted (round-off of a float32 Gram is ~1e-7)
+SYMMETRY_TOL = 1e-6
+#: most negative eigenvalue accepted, relative to the largest (round-off of a P x P eigensolver)
+PSD_TOL = 1e-6
+
+
+def _path(path: str | os.PathLike[str], what: str) -> Path:
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{p}: is a folder, not a {what} file")
+    if not p.exists():
+        raise UsageError(f"{p}: no such {what} file")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise UsageError(f"{p}: cannot read ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise UsageError(f"{p}: {size / 2**30:.1f} GiB is more than the {MAX_FILE_BYTES / 2**30:.0f} GiB read at most")
+    return p
+
+
+def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
+    """A float array from ``.npy`` (no pickles), ``.csv`` or whitespace-separated text."""
+    p = _path(path, what)
+    try:
+        if p.suffix.lower() == ".npy":
+            arr = np.load(p, allow_pickle=False)
+        else:
+            delimiter = "," if p.suffix.lower() == ".csv" else None
+            arr = np.loadtxt(p, delimiter=delimiter, dtype=float, ndmin=1)
+    except PermissionError:
+        raise UsageError(f"{p}: cannot read (permission denied)") from None
+    except (ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise UsageError(f"{p}: cannot read as numbers ({reason[:120]})") from None
+    if arr.dtype.kind not in "fiub":
+        raise UsageError(f"{p}: expected numbers, found an array of {arr.dtype}")
+    arr = np.asarray(arr, dtype=np.float32 if arr.dtype == np.float32 else np.float64)
+    check_finite(arr, f"{p}")
+    return arr
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    """Refuse NaN or inf entries, naming the first one."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise UsageError(f"{name}: entry {index if len(index) > 1 else index[0]} is {arr[index]!r} "
+                         "(NaN or inf entries are not allowed)")
+
+
+def _enough(samples: int, name: str) -> None:
+    if samples < MIN_SAMPLES:
+        raise UsageError(f"{name}: {samples} samples; at least {MIN_SAMPLES} are needed for a spectrum "
+                         "with a decade of modes well below P")
+
+
+def load_vector(path: str | os.PathLike[str], what: str) -> np.ndarray:
+    """A 1-D array (a column of a 2-D file with one column is accepted)."""
+    arr = load_array(path, what)
+    if arr.ndim == 2 and 1 in arr.shape:
+        arr = arr.reshape(-1)
+    if arr.ndim != 1:
+        raise UsageError(f"{path}: expected one value a line (a vector), got shape {arr.shape}")
+    return arr.astype(np.float64)
+
+
+def load_labels(path: str | os.PathLike[str], samples: int) -> np.ndarray:
+    """Labels: one value per sample."""
+    y = load_vector(path, "labels")
+    if y.shape[0] != samples:
+        raise UsageError(f"{path}: {y.shape[0]} labels for {samples} samples (expected one per sample)")
+    if not np.any(y != y[0]):
+        raise UsageError(f"{path}: every label is the same; a constant target has no power law")
+    return y
+
+
+def load_features(path: str | os.PathLike[str], max_memory: float) -> np.ndarray:
+    """Features: P x M, checked; the memory of the P x P kernel is checked first."""
+    x = load_array(path, "features")
+    if x.ndim != 2:
+        raise UsageError(f"{path}: features must be a P x M matrix (samples by features), got shape {x.shape}")
+    _enough(x.shape[0], str(path))
+    check_memory(gram_bytes(x.shape[0]), max_memory, f"a {x.shape[0]} x {x.shape[0]} kernel")
+    return x
+
+
+def load_gram(path: str | os.PathLike[str], max_memory: float) -> np.ndarray:
+    """A P x P Gram matrix (float64), checked square and symmetric (PSD is checked on its spectrum)."""
+    p = _path(path, "Gram")
+    if p.suffix.lower() == ".npy":  # read the header only, to check the size before loading
+        try:  # a memory map reads the header only
+            shape = np.load(p, mmap_mode="r", allow_pickle=False).shape
+        except (ValueError, OSError, EOFError):
+            shape = None
+        if shape and len(shape) == 2 and shape[0] == shape[1]:
+            check_memory(gram_bytes(shape[0]), max_memory, f"a {shape[0]} x {shape[0]} Gram matrix")
+    k = load_array(p, "Gram")
+    if k.ndim != 2 or k.shape[0] != k.shape[1]:
+        raise UsageError(f"{path}: a Gram matrix must be square (P x P), got shape {k.shape}")
+    _enough(k.shape[0], str(path))
+    check_memory(gram_bytes(k.shape[0]), max_memory, f"a {k.shape[0]} x {k.shape[0]} Gram matrix")
+    k = k.astype(np.float64)
+    check_gram(k, str(path))
+    return k
+
+
+def check_gram(k: np.ndarray, name: str) -> None:
+    """Symmetric to ``SYMMETRY_TOL`` relative to its largest entry."""
+    scale = float(np.max(np.abs(k)))
+    if scale == 0:
+        raise UsageError(f"{name}: the Gram matrix is zero")
+    asym = float(np.max(np.abs(k - k.T))) / scale
+    if asym > SYMMETRY_TOL:
+        raise UsageError(f"{name}: the Gram matrix is not symmetric (max |K - K^T| / max |K| = {asym:.2g} "
+                         f"> {SYMMETRY_TOL:g})")
+
+
+def check_psd(eigenvalues: np.ndarray, name: str) -> None:
+    """No eigenvalue below ``-PSD_TOL`` times the largest (a kernel is positive semi-definite)."""
+    top = float(np.max(eigenvalues))
+    low = float(np.min(eigenvalues))
+    if top <= 0 or low < -PSD_TOL * top:
+        raise UsageError(f"{name}: the Gram matrix is indefinite (smallest eigenvalue {low:.3g}, largest "
+                         f"{top:.3g}; below -{PSD_TOL:g} x largest is not round-off)")
+
+
+def gram_bytes(samples: int) -> float:
+    """Peak bytes of the decomposition: the P x P matrix, its eigenvectors and workspace (~3 copies)."""
+    return 3.0 * 8.0 * samples * samples
+
+
+def default_max_memory() -> float:
+    """Half of this machine's physical memory (or 4 GiB when it cannot be read)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 * 2**30
+    return 0.5 * float(total)
+
+
+def parse_memory(text: str) -> float:
+    """``"2G"``, ``"512M"``, ``"1.5GiB"`` or a number of bytes -> bytes."""
+    s = text.strip().upper().removesuffix("IB").removesuffix("B")
+    factor = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}.get(s[-1:], 1)
+    number = s[:-1] if s[-1:] in "KMGT" and s else s
+    try:
+        value = float(number) * factor
+    except ValueError:
+        raise UsageError(f"memory: expected a size such as 2G or 512M, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"memory: expected a positive size, got {text!r}")
+    return value
+
+
+def check_memory(nbytes: float, limit: float, what: str) -> None:
+    """Refuse to allocate ``what`` when it needs more than ``limit`` bytes."""
+    if nbytes > limit:
+        raise UsageError(f"{what} needs about {nbytes / 2**30:.2f} GiB, more than the memory limit of "
+                         f"{limit / 2**30:.2f} GiB: use fewer samples or raise the memory limit")

@@ -1,0 +1,71 @@
+"""Eigen-decomposition of a kernel and the target's power in each mode (theory §6).
+
+With ``K / P = sum_k lambda_k u_k u_k^T`` (eigenvalues descending) the capacity is read off
+``lambda_k ~ k^-alpha`` and the target power in mode k is ``p_k = (u_k . y)^2 / P``, the
+finite-sample estimate of ``lambda_k w*_k^2 ~ k^-(alpha beta + 1)``.
+
+For the bootstrap the decomposition also keeps the samples' coordinates in the top ``r``
+modes, ``Phi = U_r diag(sqrt(P lambda_r))`` (row i: sample i, ``Phi Phi^T`` is the rank-r part
+of ``K``): resampling the samples re-weights the rows of ``Phi`` (see :mod:`.bootstrap`);
+``tail_trace`` is the trace of ``K / P`` outside those modes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import UsageError
+from .deps import eigh_top
+
+__all__ = ["Spectrum", "decompose", "powers_from_arrays"]
+
+
+@dataclass
+class Spectrum:
+    """``lambda_k`` and ``p_k`` (descending ``lambda``), the sample count, and for resampling
+    the coordinates ``phi`` (P x r) of the samples in the top r modes and the labels."""
+
+    eigenvalues: np.ndarray
+    powers: np.ndarray | None
+    samples: int
+    phi: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    tail_trace: float = 0.0
+
+    @property
+    def size(self) -> int:
+        return int(self.eigenvalues.shape[0])
+
+
+def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None) -> Spectrum:
+    """The spectrum of ``K / P`` and the target powers ``p_k`` of ``labels`` (theory §6).
+
+    ``keep`` modes (default all) are kept with their sample coordinates for resampling;
+    ``gram`` is overwritten to save memory.
+    """
+    samples = gram.shape[0]
+    gram /= samples
+    trace = float(np.trace(gram))
+    values, vectors = eigh_top(gram, keep or samples)
+    proj = vectors.T @ labels
+    powers = proj ** 2 / samples
+    phi = vectors * np.sqrt(np.clip(values, 0.0, None) * samples)[None, :]
+    return Spectrum(values, powers, samples, phi, np.asarray(labels, dtype=float),
+                    max(trace - float(np.sum(values)), 0.0))
+
+
+def powers_from_arrays(eigenvalues: np.ndarray, powers: np.ndarray | None, samples: int | None) -> Spectrum:
+    """A spectrum given directly (no samples to resample): sorted descending, checked."""
+    lam = np.asarray(eigenvalues, dtype=float)
+    order = np.argsort(lam)[::-1]
+    lam = lam[order]
+    if powers is not None:
+        powers = np.asarray(powers, dtype=float)
+        if powers.shape != lam.shape:
+            raise UsageError(f"target power has {powers.shape[0]} values but the spectrum has {lam.shape[0]}")
+        if np.any(powers < 0):
+            raise UsageError("target power must be non-negative (it is a squared projection)")
+        powers = powers[order]
+    return Spectrum(lam, powers, samples or lam.shape[0])

@@ -1,0 +1,151 @@
+"""Every error class of ``scalingtool estimate``: one line, exit 2 (exit 1: no power law)."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+
+from tests.conftest import assert_usage_error
+
+
+@pytest.fixture
+def data(tmp_path):
+    from scalingtool.estimate.synthetic import gaussian_task
+
+    x, y = gaussian_task(2.0, 0.5, 100, 200, seed=0)
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", y)
+    return tmp_path, x, y
+
+
+def test_nan_and_inf(cli, data):
+    folder, x, y = data
+    x = x.copy()
+    x[3, 4] = np.nan
+    np.save(folder / "bad.npy", x)
+    assert_usage_error(cli("estimate", "--features", str(folder / "bad.npy"), "--labels", str(folder / "y.npy")),
+                       "NaN or inf")
+    y = y.copy()
+    y[0] = np.inf
+    np.save(folder / "ybad.npy", y)
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "ybad.npy")),
+                       "NaN or inf")
+
+
+def test_shapes_and_labels(cli, data):
+    folder, x, y = data
+    np.save(folder / "x1.npy", x[:, 0])
+    assert_usage_error(cli("estimate", "--features", str(folder / "x1.npy"), "--labels", str(folder / "y.npy")),
+                       "P x M")
+    np.save(folder / "y5.npy", y[:5])
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y5.npy")),
+                       "5 labels for 100 samples")
+    np.save(folder / "rect.npy", x[:, :50])
+    assert_usage_error(cli("estimate", "--gram", str(folder / "rect.npy"), "--labels", str(folder / "y.npy")),
+                       "square")
+
+
+def test_gram_symmetry_and_definiteness(cli, data):
+    folder, x, y = data
+    k = x @ x.T / x.shape[1]
+    bad = k.copy()
+    bad[0, 1] += 0.1 * np.abs(k).max()
+    np.save(folder / "asym.npy", bad)
+    assert_usage_error(cli("estimate", "--gram", str(folder / "asym.npy"), "--labels", str(folder / "y.npy")),
+                       "not symmetric")
+    indefinite = k - 0.5 * np.linalg.eigvalsh(k).max() * np.eye(100)
+    np.save(folder / "indef.npy", indefinite)
+    assert_usage_error(cli("estimate", "--gram", str(folder / "indef.npy"), "--labels", str(folder / "y.npy")),
+                       "indefinite")
+
+
+def test_too_few_samples(cli, data):
+    folder, x, y = data
+    np.save(folder / "small.npy", x[:40])
+    np.save(folder / "ysmall.npy", y[:40])
+    assert_usage_error(cli("estimate", "--features", str(folder / "small.npy"), "--labels",
+                           str(folder / "ysmall.npy")), "at least 64")
+
+
+def test_unreadable_missing_and_folder(cli, data):
+    folder, _, _ = data
+    (folder / "junk.npy").write_bytes(b"not an npy file")
+    assert_usage_error(cli("estimate", "--features", str(folder / "junk.npy"), "--labels", str(folder / "y.npy")),
+                       "cannot read")
+    assert_usage_error(cli("estimate", "--features", str(folder / "none.npy"), "--labels", str(folder / "y.npy")),
+                       "no such")
+    assert_usage_error(cli("estimate", "--features", str(folder), "--labels", str(folder / "y.npy")), "folder")
+    (folder / "words.txt").write_text("1\ntwo\n3\n")
+    assert_usage_error(cli("estimate", "--spectrum", str(folder / "words.txt")), "cannot read")
+
+
+def test_sources_exactly_one(cli, data):
+    folder, _, _ = data
+    assert_usage_error(cli("estimate"), "exactly one source")
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--gram", str(folder / "x.npy")),
+                       "exactly one source")
+
+
+def test_memory_refused_naming_the_option(cli, data):
+    folder, _, _ = data
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy"),
+                           "--max-memory", "10K"), "--max-memory")
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy"),
+                           "--max-memory", "lots"), "--max-memory")
+
+
+def test_file_size_cap(monkeypatch, cli, data):
+    from scalingtool.estimate import sources
+
+    folder, _, _ = data
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy")),
+                       "read at most")
+
+
+def test_no_power_law_exits_1(cli, tmp_path):
+    k = np.arange(1, 501, dtype=float)
+    np.savetxt(tmp_path / "lam.txt", np.exp(-k / 20))
+    r = cli("estimate", "--spectrum", str(tmp_path / "lam.txt"))
+    assert r.code == 1 and "no power law in this data" in r.err and len(r.err.strip().splitlines()) == 1
+    np.savetxt(tmp_path / "short.txt", k[:80] ** -2.0)
+    r = cli("estimate", "--spectrum", str(tmp_path / "short.txt"))
+    assert r.code == 1 and "less than one" in r.err
+
+
+def test_model_errors(cli, tmp_path):
+    pytest.importorskip("torch")
+    mod = tmp_path / "usermodel.py"
+    mod.write_text(
+        "import torch\n"
+        "def raises():\n    raise RuntimeError('boom')\n"
+        "def wrong():\n    return 3\n"
+        "def two_outputs():\n"
+        "    torch.manual_seed(0)\n"
+        "    return torch.nn.Linear(4, 2), torch.randn(80, 4), torch.randn(80)\n"
+        "def bad_labels():\n"
+        "    return torch.nn.Linear(4, 1), torch.randn(80, 4), torch.randn(70)\n"
+        "def not_module():\n    return 'model', torch.randn(80, 4), torch.randn(80)\n")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:raises"), "raised RuntimeError: boom")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:wrong"), "must return (model, inputs, labels)")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:two_outputs"), "one output per input")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:bad_labels"), "one label per input")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:not_module"), "not a torch.nn.Module")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:missing"), "no function 'missing'")
+    assert_usage_error(cli("estimate", "--model", "no_such_module_xyz:f"), "cannot import")
+    assert_usage_error(cli("estimate", "--model", "nocolon"), "module:function")
+
+
+def test_help_has_example(cli):
+    r = cli("estimate", "--help")
+    assert r.code == 0 and "Example: scalingtool estimate" in r.out
+
+
+def test_missing_scipy_names_the_extra(monkeypatch, cli, data):
+    import sys
+
+    folder, _, _ = data
+    for name in ("scipy", "scipy.linalg", "scipy.optimize"):
+        monkeypatch.setitem(sys.modules, name, None)
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy")),
+                       "scalingtool[estimate]")

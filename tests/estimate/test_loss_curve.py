@@ -1,0 +1,68 @@
+"""Loss-curve path on curves made by ``solve`` (lazy and rich) and on seeded curves."""
+
+import numpy as np
+import pytest
+
+from scalingtool.estimate.loss_curve import fit_loss_curve, implied_beta, read_loss_curve
+from scalingtool.solve import solve
+from tests.conftest import assert_usage_error
+
+
+def _write(path, t, loss, seeds=None):
+    lines = ["t,loss" + (",seed" if seeds is not None else "")]
+    if seeds is None:
+        lines += [f"{float(a)!r},{float(b)!r}" for a, b in zip(t, loss)]
+    else:
+        for s, row in enumerate(loss):
+            lines += [f"{float(a)!r},{float(b)!r},{s}" for a, b in zip(t, row)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("gamma0, law", [(0, "lazy"), (1, "rich")])
+def test_solve_curves_give_beta(tmp_path, gamma0, law):
+    """Infinite-width gradient flow, alpha 2, beta 1/2: lazy chi = 1/2, rich chi = 2/3 (theory §3);
+    the implied beta under the matching law is 1/2 (tolerance 0.02: the rich curve's
+    pre-asymptotic drift over its last decade, theory §4)."""
+    sol = solve("2", "1/2", gamma0, t_max=10**7)
+    t, loss = np.asarray(sol.curve.x, float), np.asarray(sol.curve.loss, float)
+    keep = t > 0
+    _write(tmp_path / "c.csv", t[keep], loss[keep])
+    fit = fit_loss_curve(read_loss_curve(str(tmp_path / "c.csv")), decades=1.0)
+    assert fit.chi == pytest.approx(float(sol.predicted), abs=0.02)
+    assert implied_beta(fit.chi)[law] == pytest.approx(0.5, abs=0.02)
+    assert fit.ci[0] <= fit.chi <= fit.ci[1]
+
+
+def test_seeded_curves_bootstrap(tmp_path, cli):
+    rng = np.random.default_rng(0)
+    t = np.logspace(0, 4, 60)
+    loss = t ** -0.4 * np.exp(0.05 * rng.standard_normal((5, t.size)))
+    _write(tmp_path / "s.csv", t, loss, seeds=True)
+    fit = fit_loss_curve(read_loss_curve(str(tmp_path / "s.csv")), decades=2.0, replicates=200)
+    assert fit.curves == 5 and fit.ci[0] < 0.4 < fit.ci[1] and fit.ci[1] - fit.ci[0] < 0.05
+    r = cli("estimate", "--loss-curve", str(tmp_path / "s.csv"), "--decades", "2", "--format", "json")
+    assert r.code == 0 and '"scalingtool/estimate/v1"' in r.out and "implied_beta" in r.out
+
+
+def test_loss_curve_with_spectrum_says_which_law(tmp_path, cli):
+    sol = solve("2", "1/2", 0, t_max=10**7)
+    t, loss = np.asarray(sol.curve.x, float), np.asarray(sol.curve.loss, float)
+    _write(tmp_path / "c.csv", t[t > 0], loss[t > 0])
+    k = np.arange(1, 3001, dtype=float)
+    np.savetxt(tmp_path / "lam.txt", k ** -2.0)
+    np.savetxt(tmp_path / "p.txt", k ** -2.0 * np.random.default_rng(2).chisquare(1, k.size))
+    r = cli("estimate", "--loss-curve", str(tmp_path / "c.csv"), "--with-spectrum", str(tmp_path / "lam.txt"),
+            "--with-target-power", str(tmp_path / "p.txt"), "--dynamics", "gd", "--format", "json")
+    import json
+
+    doc = json.loads(r.out)
+    assert doc["consistent_with"]["lazy"] is True
+
+
+def test_loss_curve_errors(tmp_path, cli):
+    (tmp_path / "a.csv").write_text("time,value\n1,2\n")
+    assert_usage_error(cli("estimate", "--loss-curve", str(tmp_path / "a.csv")), "t,loss")
+    (tmp_path / "b.csv").write_text("t,loss\n1,-1\n2,1\n")
+    assert_usage_error(cli("estimate", "--loss-curve", str(tmp_path / "b.csv")), "positive")
+    (tmp_path / "c.csv").write_text("t,loss\n1,x\n")
+    assert_usage_error(cli("estimate", "--loss-curve", str(tmp_path / "c.csv")), "must be numbers")
