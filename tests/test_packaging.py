@@ -84,6 +84,9 @@ def test_installed_wheel_works_outside_the_repository(dist, tmp_path):
     assert {r["name"] for r in listing["recipes"]} >= {"phase", "time-curves", "mlp-circle"}
     shown = _run([tool, "recipes", "show", "phase"], elsewhere, env).stdout
     assert shown == (ROOT / "scalingtool" / "recipes" / "phase.toml").read_text("utf-8")
+    # the theory document that every help text cites ships in the wheel
+    theory = _run([tool, "docs"], elsewhere, env).stdout
+    assert theory == (ROOT / "docs" / "theory.md").read_text("utf-8")
 
     out = tmp_path / "phase-out"
     run = json.loads(_run([tool, "run", "phase", "--quick", "--out", out, "--format", "json"], elsewhere, env).stdout)

@@ -19,13 +19,13 @@ from typing import Sequence
 import typer
 
 from ..errors import ScalingToolError
-from . import estimate, recipes, run, simulate, solve, theory, verify
+from . import docs, estimate, recipes, run, simulate, solve, theory, verify
 
 app = typer.Typer(
     name="scalingtool",
     help="Neural scaling laws beyond the kernel limit: derive, solve, simulate, verify.\n\n"
-         "Help texts cite the mathematics as 'theory §N': section N of docs/theory.md "
-         "(in the source repository and the sdist).\n\n"
+         "Help texts cite the mathematics as 'theory §N': section N of the theory document "
+         "(`scalingtool docs N` prints it; docs/theory.md in the repository).\n\n"
          "Example: scalingtool exponents --alpha 2 --beta 1/2",
     add_completion=True,
     rich_markup_mode=None,
@@ -38,6 +38,7 @@ simulate.register(app)
 verify.register(app)
 run.register(app)
 recipes.register(app)
+docs.register(app)
 estimate.register(app)
 
 

@@ -52,3 +52,4 @@ def show_cmd(name: str = typer.Argument(..., help="A built-in recipe name, e.g. 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(recipes_app, name="recipes")
+
