@@ -63,6 +63,7 @@ KINDS: dict[str, str] = {
     "sgd-noise": "scalingtool.run.kinds.curves",
     "frontier": "scalingtool.run.kinds.frontier",
     "mlp-circle": "scalingtool.run.kinds.mlp",
+    "mlp-study": "scalingtool.run.kinds.mlp_study",
 }
 
 

@@ -1,0 +1,246 @@
+"""Simulation recipe: the ReLU MLP's time exponent against gamma0, with its kernel (theory §5).
+
+One part per ``(beta, depth, data, width, gamma0)`` of the recipe's grid, each an ensemble of
+seeds trained by :func:`~scalingtool.simulate.relu_mlp.simulate_relu_mlp`. A part stores the
+mean test-loss curve, the per-seed time exponents over the last decade of ``t = eta * steps``
+(and over the half-decade-earlier window: their difference is the drift), the capacity
+``alpha`` measured from the initial kernel's spectrum and the ``beta`` derived from it, and the
+kernel's evolution (Fourier spectrum, target alignment, loss per frequency band).
+
+The summary sets each measured exponent beside the two theory lines for the measured task
+(theory §3: lazy and rich time exponents; online SGD uses the SGD table, full-batch data the
+gradient-flow one) and the rich onset time ``tau ~ gamma0^r`` before which a rich run still
+follows the lazy law. A study reports; it checks nothing unless ``[expect]`` asks for
+``max_drift`` (every part's drift at most that).
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ...params import parse_beta, parse_nonnegative
+from ...verify.checks import judge
+from ..recipe import Params
+from . import Kind, Outcome, Part, Plan
+
+__all__ = ["KIND", "late_exponents"]
+
+_LISTS = {"data": ("online", "grid"), "param": ("mup", "ntk")}
+
+
+def _choices(params: Params, key: str, default: list[str]) -> list[str]:
+    value = params.raw(key, default)
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not value or not set(value) <= set(_LISTS[key]):
+        raise params.error(key, f"expected a list drawn from {', '.join(_LISTS[key])}")
+    return list(dict.fromkeys(value))
+
+
+def _integers(params: Params, key: str, default: list[int], low: int, high: int) -> list[int]:
+    value = params.raw(key, default)
+    value = [value] if isinstance(value, int) else value
+    if not isinstance(value, list) or not value or len(value) > 8:
+        raise params.error(key, "expected a list of 1 to 8 integers")
+    return [Params({key: v}, params.source, params.section).integer(key, low=low, high=high) for v in value]
+
+
+def _plan(params: Params, expect: dict[str, Any]) -> Plan:
+    betas = [str(b) for b in params.numbers("beta", parse=parse_beta, max_len=6)]
+    gammas = [float(g) for g in params.numbers(
+        "gamma0", parse=lambda v, n: parse_nonnegative(v, n, Fraction(100)), max_len=12)]
+    config = {
+        "beta": betas, "gamma0": gammas,
+        "depth": _integers(params, "depth", [1], 1, 4), "data": _choices(params, "data", ["online"]),
+        "width": _integers(params, "width", [512], 8, 8192), "param": _choices(params, "param", ["mup"])[0],
+        "seeds": params.integer("seeds", 3, 1, 32), "steps": params.integer("steps", 2000, 10, 10**7),
+        "modes": params.integer("modes", 64, 4, 1024), "batch": params.integer("batch", 64, 1, 8192),
+        "points": params.integer("points", 256, 16, 8192),
+        "kernel_points": params.integer("kernel_points", 256, 32, 4096),
+        "max_substeps": params.integer("max_substeps", 256, 1, 10**5),
+        "dtype": params.choice("dtype", ("float64", "float32"), "float64"),
+        "max_drift": None if "max_drift" not in expect else float(
+            Params(expect, params.source, "expect").number("max_drift")),
+    }
+    k_hi = max(4, min(32, config["kernel_points"] // 8))
+    config["alpha_range"] = [max(2, k_hi // 8), k_hi]
+
+    def part(beta: str, depth: int, data: str, width: int, g: float) -> Part:
+        spec = {"beta_run": beta, "depth_run": depth, "data_run": data, "width_run": width, "gamma0_run": g,
+                **{k: v for k, v in config.items() if k not in ("beta", "gamma0", "depth", "data", "width")}}
+
+        def compute(progress: Any) -> dict[str, Any]:
+            return _compute(spec, progress)
+        name = f"b{beta}_d{depth}_{data}_N{width}_g{g:g}".replace("/", "_")
+        return Part(name, spec, compute)
+
+    parts = [part(*combo) for combo in itertools.product(
+        betas, config["depth"], config["data"], config["width"], gammas)]
+    return Plan(config, parts)
+
+
+def late_exponents(time: np.ndarray, loss: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-seed exponents over the last decade ``[end/10, end]`` and over ``[end/10^1.5, end/10^0.5]``
+    (theory §4: a converged slope does not change between neighbouring windows)."""
+    from ...simulate.slope import decay_exponents
+
+    late = decay_exponents(time, loss, end / 10.0, end)[0]
+    early = decay_exponents(time, loss, end / 10**1.5, end / 10**0.5)[0]
+    return late, early
+
+
+def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
+    from ...simulate.relu_mlp import simulate_relu_mlp
+    from ...theory import exponents
+
+    r = simulate_relu_mlp(spec["beta_run"], spec["gamma0_run"], depth=spec["depth_run"], width=spec["width_run"],
+                          param=spec["param"], data=spec["data_run"], batch=spec["batch"], points=spec["points"],
+                          steps=spec["steps"], modes=spec["modes"], seeds=spec["seeds"],
+                          kernel_points=spec["kernel_points"], alpha_range=tuple(spec["alpha_range"]),
+                          max_substeps=spec["max_substeps"], dtype=spec["dtype"], progress=progress)
+    meta = r.metadata
+    t = np.asarray(r.time, float)
+    end = float(t[-1])
+    late, early = late_exponents(t, r.loss, end)
+    alpha = Fraction(meta["alpha_mean"]).limit_denominator(1000)
+    beta = Fraction(meta["beta_derived_mean"]).limit_denominator(1000)
+    table = exponents(alpha, beta, "sgd" if spec["data_run"] == "online" else "gd")
+    onset = table.crossovers.rich_onset
+    g = spec["gamma0_run"]
+    kern = meta["kernel"]
+    return {
+        "time": t, "loss": r.loss.mean(axis=0), "loss_seeds": r.loss, "exponents": late,
+        "mean": float(np.mean(late)), "spread": float(np.std(late, ddof=1)) if late.size > 1 else 0.0,
+        "early_mean": float(np.mean(early)), "drift": float(np.mean(late) - np.mean(early)),
+        "window": [end / 10.0, end], "alpha": str(alpha), "beta": str(beta),
+        "alpha_seeds": meta["alpha_measured"], "lazy_theory": str(table.lazy.time),
+        "rich_theory": str(table.rich.time),
+        "rich_onset": None if (onset is None or g == 0) else float(g ** float(onset)),
+        "lr": r.lr, "substeps_total": meta["substeps_total"], "substeps_max": meta["substeps_max"],
+        "elapsed_s": meta["elapsed_s"], "interrupted": r.interrupted,
+        "kernel_time": kern["time"], "spectrum": kern["spectrum_mean"],
+        "rayleigh": [float(np.mean(v)) for v in kern["rayleigh"]],
+        "alignment": [float(np.mean(v)) for v in kern["alignment"]],
+        "top": [float(np.mean(v)) for v in kern["top"]], "bands": kern["bands"],
+        "band_fractions": kern["band_fractions"],
+    }
+
+
+def _key(part_id: str) -> str:
+    return part_id.rsplit("_g", 1)[0]
+
+
+def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
+    rows, checks = [], []
+    lazy = {_key(pid): d for pid, d in data.items() if pid.endswith("_g0")}
+    for pid, d in data.items():
+        base = lazy.get(_key(pid))
+        rows.append({
+            "config": _key(pid), "gamma0": float(pid.rsplit("_g", 1)[1]), "alpha": Fraction(d["alpha"]),
+            "beta": Fraction(d["beta"]), "lazy_theory": Fraction(d["lazy_theory"]),
+            "rich_theory": Fraction(d["rich_theory"]), "measured": d["mean"], "spread": d["spread"],
+            "minus_lazy": None if base is None else d["mean"] - base["mean"], "drift": d["drift"],
+            "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
+            "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None})
+        if config.get("max_drift") is not None:
+            checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], config["max_drift"],
+                                "theory §4: the slope must not change between neighbouring windows"))
+    columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "measured", "spread",
+               "minus_lazy", "drift", "t_end", "rich_onset_t", "kernel_growth"]
+    return Outcome(columns, rows, checks)
+
+
+def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
+    figure, axes = plt.subplots(2, 2, figsize=(13, 10))
+    _draw_exponents(axes[0][0], data)
+    _draw_losses(axes[0][1], data)
+    _draw_spectra(axes[1][0], data)
+    _draw_bands(axes[1][1], data)
+    figure.suptitle(f"ReLU MLP on the circle ({config['param']}): time exponent vs gamma0 (theory §5)")
+    figure.tight_layout()
+    return figure
+
+
+def _groups(data: dict[str, dict[str, Any]]) -> dict[str, list[tuple[float, dict[str, Any]]]]:
+    groups: dict[str, list[tuple[float, dict[str, Any]]]] = {}
+    for pid, d in data.items():
+        groups.setdefault(_key(pid), []).append((float(pid.rsplit("_g", 1)[1]), d))
+    return {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
+
+
+def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    groups = _groups(data)
+    positive = [g for v in groups.values() for g, _ in v if g > 0]
+    zero_at = min(positive) / 3 if positive else 1.0  # gamma0 = 0 drawn left of the smallest
+    for i, (key, runs) in enumerate(groups.items()):
+        color = f"C{i % 10}"
+        xs = [g if g > 0 else zero_at for g, _ in runs]
+        ax.errorbar(xs, [d["mean"] for _, d in runs], yerr=[d["spread"] for _, d in runs], fmt="o-",
+                    color=color, capsize=3, label=key)
+        d0 = runs[0][1]
+        ax.axhline(float(Fraction(d0["lazy_theory"])), color=color, ls=":", lw=1)
+        ax.axhline(float(Fraction(d0["rich_theory"])), color=color, ls="--", lw=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("gamma0 (leftmost point: gamma0 = 0)")
+    ax.set_ylabel("time exponent, last decade (mean +- sd over seeds)")
+    ax.set_title("exponent vs gamma0; dotted: lazy theory, dashed: rich theory")
+    ax.legend(fontsize=7)
+
+
+def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    for i, (key, runs) in enumerate(_groups(data).items()):
+        for j, (g, d) in enumerate(runs):
+            t, loss = np.asarray(d["time"], float), np.asarray(d["loss"], float)
+            keep = t > 0
+            ax.loglog(t[keep], loss[keep], color=f"C{i % 10}", lw=1.0 + 0.4 * j,
+                      alpha=0.4 + 0.6 * (j + 1) / len(runs), label=f"{key} g{g:g}" if j in (0, len(runs) - 1) else None)
+    ax.set_xlabel("t = eta * steps")
+    ax.set_ylabel("test loss (mean over seeds)")
+    ax.set_title("loss curves (thicker: larger gamma0)")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _richest(data: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The run with the largest gamma0 on the hardest target (smallest derived beta)."""
+    return max(data.items(), key=lambda kv: (-float(Fraction(kv[1]["beta"])), float(kv[0].rsplit("_g", 1)[1])))
+
+
+def _draw_spectra(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, d = _richest(data)
+    times = d["kernel_time"]
+    cmap = __import__("matplotlib").colormaps["viridis"]
+    for i, (t, spec) in enumerate(zip(times, d["spectrum"])):
+        spec = np.asarray(spec, float)
+        k = np.arange(1, len(spec))
+        ax.loglog(k, spec[1:], color=cmap(i / max(1, len(times) - 1)), lw=1.2, label=f"t = {t:.3g}")
+    k = np.arange(1, len(d["spectrum"][0]))
+    ref = np.asarray(d["spectrum"][0], float)[4]
+    ax.loglog(k, ref * (k / 4.0) ** -2.0, "k--", lw=0.8, label="k^-2")
+    ax.set_xlabel("frequency k")
+    ax.set_ylabel("kernel eigenvalue P_k (mean over seeds)")
+    ax.set_title(f"kernel spectrum over time: {pid}")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_bands(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, d = _richest(data)
+    lazy = data.get(pid.rsplit("_g", 1)[0] + "_g0")
+    for run, style in ((d, "-"), (lazy, ":")):
+        if run is None or not run["band_fractions"]:
+            continue
+        fractions = np.asarray(run["band_fractions"], float)
+        for j, (lo, hi) in enumerate(run["bands"]):
+            label = f"k in [{lo}, {hi})" if hi < 10**8 else f"k > {lo - 1}"
+            ax.semilogx(run["kernel_time"], fractions[:, j], style, color=f"C{j % 10}",
+                        label=label if run is d else None)
+    ax.set_xlabel("t = eta * steps")
+    ax.set_ylabel("fraction of the test loss")
+    ax.set_title(f"loss per frequency band: {pid} (solid), lazy (dotted)")
+    ax.legend(fontsize=6, ncol=2)
+
+
+KIND = Kind("mlp-study", "simulation", "ReLU MLP time exponent vs gamma0 with its kernel (theory §5)",
+            _plan, _finish, _draw)
