@@ -267,7 +267,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     gamma0 : feature-learning strength ``>= 0`` (0: the exact linearisation).
     depth, width : hidden layers (1-4) and units per layer. param : ``"mup"`` or ``"ntk"``.
     data : ``"online"`` (``batch`` fresh uniform angles per step) or ``"grid"`` (full-batch GD
-        on ``points`` uniform angles, ``points >= 2 K + 2``). steps : units of time ``eta``.
+        on ``points`` uniform angles; below ``2 K + 2`` the target aliases on them: finite data). steps : units of time ``eta``.
     modes : K, the target's highest frequency. test_points : test grid (default ``8 K``,
         at least ``4 K``). bias : hidden biases (without them odd modes ``k >= 3`` are not learnable).
     lr : the unit of time ``eta``; None: ``safety * 2 / (lambda_max (1 + tr/(B lambda_max)))`` of the
@@ -295,7 +295,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     steps = check("steps", steps)
     modes = parse_int(modes, "modes", 1, 2**14)
     batch = parse_int(batch, "batch", 1, 2**20)
-    points = parse_int(points, "points", 2 * modes + 2, 2**20)
+    points = parse_int(points, "points", 4, 2**20)
     test_points = parse_int(8 * modes if test_points is None else test_points, "test_points", 4 * modes, 2**20)
     kernel_points = parse_int(kernel_points, "kernel_points", 16, 2**14)
     k_lo, k_hi = (parse_int(v, "alpha_range", 1, kernel_points // 2) for v in alpha_range)

@@ -10,8 +10,8 @@ kernel's evolution (Fourier spectrum, target alignment, loss per frequency band)
 The summary sets each measured exponent beside the two theory lines for the measured task
 (theory §3: lazy and rich time exponents; online SGD uses the SGD table, full-batch data the
 gradient-flow one) and the rich onset time ``tau ~ gamma0^r`` before which a rich run still
-follows the lazy law. A study reports; it checks nothing unless ``[expect]`` asks for
-``max_drift`` (every part's drift at most that).
+follows the lazy law. A study reports; its checks are the optional ``[expect]`` keys
+``lazy_tolerance`` and ``max_drift``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from . import Kind, Outcome, Part, Plan
 
 __all__ = ["KIND", "late_exponents"]
 
+#: optional ``[expect]`` keys: every lazy exponent within ``lazy_tolerance`` of the lazy theory
+#: line; every part's drift (late minus earlier window) at most ``max_drift`` in size
+_EXPECT = ("lazy_tolerance", "max_drift")
 _LISTS = {"data": ("online", "grid"), "param": ("mup", "ntk")}
 
 
@@ -62,15 +65,17 @@ def _plan(params: Params, expect: dict[str, Any]) -> Plan:
         "kernel_points": params.integer("kernel_points", 256, 32, 4096),
         "max_substeps": params.integer("max_substeps", 256, 1, 10**5),
         "dtype": params.choice("dtype", ("float64", "float32"), "float64"),
-        "max_drift": None if "max_drift" not in expect else float(
-            Params(expect, params.source, "expect").number("max_drift")),
     }
+    wanted = Params(expect, params.source, "expect")
+    for key in _EXPECT:
+        config[key] = None if key not in expect else float(wanted.number(key))
     k_hi = max(4, min(32, config["kernel_points"] // 8))
     config["alpha_range"] = [max(2, k_hi // 8), k_hi]
 
     def part(beta: str, depth: int, data: str, width: int, g: float) -> Part:
         spec = {"beta_run": beta, "depth_run": depth, "data_run": data, "width_run": width, "gamma0_run": g,
-                **{k: v for k, v in config.items() if k not in ("beta", "gamma0", "depth", "data", "width")}}
+                **{k: v for k, v in config.items()
+                   if k not in ("beta", "gamma0", "depth", "data", "width", *_EXPECT)}}
 
         def compute(progress: Any) -> dict[str, Any]:
             return _compute(spec, progress)
@@ -145,6 +150,10 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
             "minus_lazy": None if base is None else d["mean"] - base["mean"], "drift": d["drift"],
             "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
             "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None})
+        if config.get("lazy_tolerance") is not None and pid.endswith("_g0"):
+            checks.append(judge("mlp-study", pid, "lazy time exponent", Fraction(d["lazy_theory"]), d["mean"],
+                                config["lazy_tolerance"], "theory §5: the linearised network is kernel regression "
+                                "with the measured alpha, beta"))
         if config.get("max_drift") is not None:
             checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], config["max_drift"],
                                 "theory §4: the slope must not change between neighbouring windows"))
