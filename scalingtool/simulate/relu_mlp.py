@@ -102,9 +102,9 @@ class CircleMLP:
         self.W0 = [t(w) for w in weights["W"]]
         self.b0 = [t(b) if bias else torch.zeros_like(t(b)) for b in weights["b"]]
         self.a0 = t(weights["a"][0])
-        self.dW = [torch.zeros_like(w, requires_grad=True) for w in self.W0]
-        self.db = [torch.zeros_like(b, requires_grad=True) for b in self.b0] if bias else []
-        self.da = torch.zeros_like(self.a0, requires_grad=True)
+        self.dW = [torch.zeros_like(w) for w in self.W0]
+        self.db = [torch.zeros_like(b) for b in self.b0] if bias else []
+        self.da = torch.zeros_like(self.a0)
 
     @property
     def leaves(self) -> list[Any]:
@@ -118,33 +118,44 @@ class CircleMLP:
         b = [b0 + g * db for b0, db in zip(self.b0, self.db)] if self.bias else self.b0
         return W, b, self.a0 + g * self.da
 
-    def forward(self, W: list[Any], b: list[Any], a: Any, x: Any,
-                tangent: tuple[list[Any], list[Any], Any] | None = None) -> tuple[Any, Any]:
-        """``(g, dg)``: the network ``g`` at ``(W, b, a)`` on ``x`` (S, B, 2) and, given a
-        tangent ``(dW, db, da)``, its directional derivative (forward mode); else ``dg = None``."""
+    def trace(self, W: list[Any], b: list[Any], a: Any, x: Any,
+              tangent: tuple[list[Any], list[Any], Any] | None = None) -> tuple[list[Any], list[Any], Any, Any]:
+        """Forward pass keeping every layer: ``(hs, inputs, g, dg)`` with ``hs[l]`` the
+        pre-activations of layer l+1, ``inputs[l]`` its input (``x`` or ``relu(hs[l-1])``;
+        ``inputs[L]`` is ``relu(hs[L-1])``, the readout's input), ``g``
+        the network at ``(W, b, a)`` on ``x`` (S, B, 2) and, given a tangent ``(dW, db, da)``, its
+        directional derivative ``dg`` (forward mode; else None)."""
         torch = self.torch
         scale = 1.0 / math.sqrt(self.width)
         h = torch.baddbmm(b[0][:, None, :], x, W[0].transpose(1, 2))
-        dh = None
+        hs, inputs, dh = [h], [x], None
         if tangent is not None:
             dW, db, _ = tangent
             dh = torch.bmm(x, dW[0].transpose(1, 2))
             if db:
                 dh = dh + db[0][:, None, :]
         for layer in range(1, self.depth):
-            z, mask = torch.relu(h), h > 0
+            z = torch.relu(h)
             if dh is not None:
-                dz = dh * mask
-                dh = (torch.bmm(dz, W[layer].transpose(1, 2)) + torch.bmm(z, dW[layer].transpose(1, 2))) * scale
+                dh = (torch.bmm(torch.where(h > 0, dh, 0.0), W[layer].transpose(1, 2)) + torch.bmm(z, dW[layer].transpose(1, 2))) * scale
                 if db:
                     dh = dh + db[layer][:, None, :]
             h = torch.baddbmm(b[layer][:, None, :], z, W[layer].transpose(1, 2), alpha=scale)
+            hs.append(h)
+            inputs.append(z)
         z = torch.relu(h)
+        inputs.append(z)
         g = torch.bmm(z, a[:, :, None])[..., 0] / self.width
         if dh is None:
-            return g, None
-        dz = dh * (h > 0)
-        dg = (torch.bmm(z, tangent[2][:, :, None]) + torch.bmm(dz, a[:, :, None]))[..., 0] / self.width
+            return hs, inputs, g, None
+        dg = (torch.bmm(z, tangent[2][:, :, None]) + torch.bmm(torch.where(h > 0, dh, 0.0), a[:, :, None]))[..., 0]
+        dg = dg / self.width
+        return hs, inputs, g, dg
+
+    def forward(self, W: list[Any], b: list[Any], a: Any, x: Any,
+                tangent: tuple[list[Any], list[Any], Any] | None = None) -> tuple[Any, Any]:
+        """``(g, dg)`` of :meth:`trace`."""
+        _, _, g, dg = self.trace(W, b, a, x, tangent)
         return g, dg
 
     def initial(self, x: Any) -> Any:
@@ -160,14 +171,39 @@ class CircleMLP:
         W, b, a = self.current()
         return (self.forward(W, b, a, x)[0] - g0) / self.gamma
 
+    def gradient(self, x: Any, y: Any, g0: Any | None = None) -> list[Any]:
+        """``grad_delta`` of ``1/2 mean (y - f)^2`` per member, in the order of :attr:`leaves`.
+
+        By hand (no autograd): ``df/d delta = dg/dtheta`` at ``theta_0 + gamma delta`` (at
+        ``theta_0`` when ``gamma = 0``), back-propagated with ``B_L = a relu'(h_L) / N``,
+        ``B_{l-1} = relu'(h_{l-1}) (B_l W_l) / sqrt(N)``; ``dg/dW_l = B_l z_{l-1}^T / sqrt(N)``
+        (``B_1 x^T`` for the first layer), ``dg/db_l = B_l``, ``dg/da = relu(h_L) / N``.
+        """
+        torch = self.torch
+        scale = 1.0 / math.sqrt(self.width)
+        with torch.no_grad():
+            if self.gamma == 0:
+                W, b, a = self.W0, self.b0, self.a0
+                hs, inputs, _, f = self.trace(W, b, a, x, (self.dW, self.db, self.da))
+            else:
+                W, b, a = self.current()
+                hs, inputs, g, _ = self.trace(W, b, a, x)
+                f = (g - (self.initial(x) if g0 is None else g0)) / self.gamma
+            err = (f - y) / x.shape[1]
+            grad_a = torch.bmm(err[:, None, :], inputs[-1])[:, 0, :] / self.width
+            back = torch.where(hs[-1] > 0, err[:, :, None] * (a[:, None, :] / self.width), 0.0)
+            grad_W, grad_b = [None] * self.depth, [None] * self.depth
+            for layer in range(self.depth - 1, -1, -1):
+                grad_W[layer] = torch.bmm(back.transpose(1, 2), inputs[layer]) * (1.0 if layer == 0 else scale)
+                grad_b[layer] = back.sum(dim=1)
+                if layer > 0:
+                    back = torch.where(hs[layer - 1] > 0, torch.bmm(back, W[layer]), 0.0) * scale
+        return [grad_a, *grad_W, *(grad_b if self.bias else [])]
+
     def step(self, x: Any, y: Any, lr: float, g0: Any | None = None) -> None:
         """One gradient step of rate ``lr`` on ``1/2 mean (y - f)^2`` (per member; ``delta -= lr N grad``)."""
-        torch = self.torch
-        f = self.output(x, g0)
-        loss = 0.5 * ((f - y) ** 2).mean(dim=1).sum()
-        grads = torch.autograd.grad(loss, self.leaves)
-        with torch.no_grad():
-            for leaf, grad in zip(self.leaves, grads):
+        with self.torch.no_grad():
+            for leaf, grad in zip(self.leaves, self.gradient(x, y, g0)):
                 leaf.sub_(grad, alpha=lr * self.width)
 
     def kernel(self, x: Any) -> Any:
@@ -182,17 +218,10 @@ class CircleMLP:
         with torch.no_grad():
             W, b, a = self.current()
             scale = 1.0 / math.sqrt(self.width)
-            hs, inputs = [], [x]
-            h = torch.baddbmm(b[0][:, None, :], x, W[0].transpose(1, 2))
-            hs.append(h)
-            for layer in range(1, self.depth):
-                z = torch.relu(h)
-                inputs.append(z)
-                h = torch.baddbmm(b[layer][:, None, :], z, W[layer].transpose(1, 2), alpha=scale)
-                hs.append(h)
-            z = torch.relu(h)
+            hs, inputs, _, _ = self.trace(W, b, a, x)
+            z = inputs[-1]
             kern = torch.bmm(z, z.transpose(1, 2)) / self.width
-            back = a[:, None, :] * (h > 0)
+            back = a[:, None, :] * (hs[-1] > 0)
             for layer in range(self.depth - 1, -1, -1):
                 inp = inputs[layer]
                 gram = torch.bmm(inp, inp.transpose(1, 2)) / (1.0 if layer == 0 else self.width)
@@ -206,7 +235,7 @@ class CircleMLP:
 
 def _circle(torch: Any, theta: Any) -> Any:
     """Inputs ``(cos theta, sin theta)`` for angles of shape (S, B): (S, B, 2)."""
-    return torch.stack([torch.cos(theta), torch.sin(theta)], dim=-1)
+    return torch.stack([torch.cos(theta), torch.sin(theta)], dim=-1).contiguous()
 
 
 def _grid_angles(torch: Any, members: int, points: int, offset: float, **kw: Any) -> Any:
