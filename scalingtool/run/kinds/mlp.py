@@ -1,4 +1,4 @@
-"""Simulation recipe: the two-layer ReLU network on the circle, lazy vs rich (SPEC §5).
+"""Simulation recipe: the two-layer ReLU network on the circle, lazy vs rich (theory §5).
 
 Each part trains one feature-learning strength over several seeds; the capacity ``alpha``
 is measured from the initial NTK spectrum and ``beta`` derived from the target, and the
@@ -65,7 +65,7 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
                      "predicted": Fraction(d["predicted"]), "measured": d["mean"], "spread": d["spread"]})
         if d["training"] == "lazy":
             checks.append(judge("mlp", part_id, "time", Fraction(d["predicted"]), d["mean"],
-                                config["tolerance"], "approximate check (SPEC §5): finite width and steps"))
+                                config["tolerance"], "approximate check (theory §5): finite width and steps"))
     lazy = [d for d in data.values() if d["training"] == "lazy"]
     rich = [d for d in data.values() if d["training"] == "rich"]
     if lazy and rich and Fraction(lazy[0]["beta"]) < 1:
@@ -103,5 +103,5 @@ def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> 
     return figure
 
 
-KIND = Kind("mlp-circle", "simulation", "ReLU network on the circle, lazy vs rich (SPEC §5)",
+KIND = Kind("mlp-circle", "simulation", "ReLU network on the circle, lazy vs rich (theory §5)",
             _plan, _finish, _draw)
