@@ -310,7 +310,8 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     Returns a :class:`SimulationResult` (``kind="relu-mlp"``): ``loss`` is the test loss,
     ``extra["kernel_top"]`` the kernel's largest eigenvalue at the last estimate; the kernel
     measurements are in ``metadata["kernel"]`` (steps, spectra, rayleigh, alignment, band
-    fractions of the test loss).
+    fractions of the test loss, the kernel's Rayleigh quotient along the current residual
+    ``r^T K r / (G |r|^2)`` and its sorted eigenvalues ``eig(K/G)``, mean over seeds).
     """
     started = time.perf_counter()
     torch = _import_torch()
@@ -351,6 +352,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     g0_test = net.initial(x_test)
     k_theta = _grid_angles(torch, members, kernel_points, 0.0, **kw)
     x_k, y_k = _circle(torch, k_theta), target(k_theta)
+    g0_k = net.initial(x_k)
     if data == "grid":
         train_theta = _grid_angles(torch, members, points, 0.0, **kw)
         x_train, y_train = _circle(torch, train_theta), target(train_theta)
@@ -393,7 +395,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     kernel_steps = set(int(s) for s in log_spaced_steps(steps, kernel_per_decade)) | {steps}
     bands = octave_bands(modes)
     log: dict[str, list[Any]] = {"steps": [], "spectrum": [], "rayleigh": [], "alignment": [], "top": [],
-                                 "bands": []}
+                                 "bands": [], "residual_rayleigh": [], "eigenvalues": []}
 
     def observe() -> dict[str, np.ndarray]:
         with torch.no_grad():
@@ -411,6 +413,10 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
             log["rayleigh"].append(rayleigh)
             log["alignment"].append(alignment)
             log["top"].append(kernel_top(kern))
+            with torch.no_grad():
+                log["residual_rayleigh"].append(target_alignment(kern, y_k - net.output(x_k, g0_k))[0])
+            eig = torch.linalg.eigvalsh(kern / kern.shape[-1]).flip(-1).cpu().numpy()
+            log["eigenvalues"].append(eig.mean(0))
             log["bands"].append(band_fractions(resid.cpu().numpy(), bands).mean(0))
         return obs
 
@@ -441,6 +447,8 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
                    "rayleigh": [r.tolist() for r in log["rayleigh"]],
                    "alignment": [r.tolist() for r in log["alignment"]],
                    "top": [t.tolist() for t in log["top"]],
+                   "residual_rayleigh": [r.tolist() for r in log["residual_rayleigh"]],
+                   "eigenvalues_mean": [e.tolist() for e in log["eigenvalues"]],
                    "bands": [list(b) for b in bands], "band_fractions": [b.tolist() for b in log["bands"]]},
         "measure": "loss", "fit_window": list(window), "elapsed_s": time.perf_counter() - started,
     }

@@ -197,6 +197,10 @@ def test_online_sgd_learns_and_records_the_kernel():
     assert len(kern["spectrum_mean"]) == len(kern["steps"]) == len(kern["band_fractions"])
     assert all(abs(sum(b) - 1) < 1e-9 for b in kern["band_fractions"])
     assert all(0 < a <= 1 for al in kern["alignment"] for a in al)
+    # the kernel seen by the residual lies between the kernel's smallest and largest eigenvalue
+    for eig, seen in zip(kern["eigenvalues_mean"], kern["residual_rayleigh"]):
+        assert eig == sorted(eig, reverse=True) and eig[-1] > -1e-9
+        assert all(0 < v <= eig[0] * 1.5 for v in seen)  # eig is a seed mean: 1.5 for the spread
 
 
 def test_bad_input_is_one_usage_error():

@@ -5,7 +5,8 @@ seeds trained by :func:`~scalingtool.simulate.relu_mlp.simulate_relu_mlp`. A par
 mean test-loss curve, the per-seed time exponents over the last decade of ``t = eta * steps``
 (and over the half-decade-earlier window: their difference is the drift), the capacity
 ``alpha`` measured from the initial kernel's spectrum and the ``beta`` derived from it, and the
-kernel's evolution (Fourier spectrum, target alignment, loss per frequency band).
+kernel's evolution (Fourier spectrum, sorted eigenvalues, target alignment, the kernel seen by
+the current residual, loss per frequency band).
 
 The summary sets each measured exponent beside the two theory lines for the measured task
 (theory §3: lazy and rich time exponents; online SGD uses the SGD table, full-batch data the
@@ -129,6 +130,8 @@ def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
         "rayleigh": [float(np.mean(v)) for v in kern["rayleigh"]],
         "alignment": [float(np.mean(v)) for v in kern["alignment"]],
         "top": [float(np.mean(v)) for v in kern["top"]], "bands": kern["bands"],
+        "residual_rayleigh": [float(np.mean(v)) for v in kern["residual_rayleigh"]],
+        "eigenvalues": kern["eigenvalues_mean"],
         "band_fractions": kern["band_fractions"],
     }
 
@@ -148,7 +151,8 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
             "rich_theory": Fraction(d["rich_theory"]), "measured": d["mean"], "spread": d["spread"],
             "minus_lazy": None if base is None else d["mean"] - base["mean"], "drift": d["drift"],
             "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
-            "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None})
+            "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None,
+            "residual_kernel": d["residual_rayleigh"][-1] if d.get("residual_rayleigh") else None})
         if config.get("lazy_tolerance") is not None and pid.endswith("_g0"):
             checks.append(judge("mlp-study", pid, "lazy time exponent", Fraction(d["lazy_theory"]), d["mean"],
                                 config["lazy_tolerance"], "theory §5: the linearised network is kernel regression "
@@ -157,7 +161,7 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
             checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], config["max_drift"],
                                 "theory §4: the slope must not change between neighbouring windows"))
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "measured", "spread",
-               "minus_lazy", "drift", "t_end", "rich_onset_t", "kernel_growth"]
+               "minus_lazy", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
     return Outcome(columns, rows, checks)
 
 
