@@ -71,7 +71,8 @@ def _check_figure_contents(folder):
             groups = {p.rsplit("_g", 1)[0] for p in run["parts"]}
             # per group: the errorbar line and the two theory lines; a loss curve per part
             assert lines[0] >= 3 * len(groups) and lines[1] == len(run["parts"])
-            assert len(lines) == 4 and lines[2] >= 2 and lines[3] >= 1
+            # then the richest run's kernel eigenvalues and the kernel along its residual
+            assert len(lines) == 6 and lines[2] >= 2 and lines[3] >= 1 and lines[4] >= 2 and lines[5] >= 1
         else:  # curve families: each curve with its predicted power law
             assert lines == [2 * len(run["parts"])]
     finally:

@@ -166,11 +166,13 @@ def _finish(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> Outcome:
 
 
 def _draw(config: dict[str, Any], data: dict[str, dict[str, Any]], plt: Any) -> Any:
-    figure, axes = plt.subplots(2, 2, figsize=(13, 10))
+    figure, axes = plt.subplots(2, 3, figsize=(19, 10))
     _draw_exponents(axes[0][0], data)
     _draw_losses(axes[0][1], data)
     _draw_spectra(axes[1][0], data)
     _draw_bands(axes[1][1], data)
+    _draw_eigenvalues(axes[0][2], data)
+    _draw_residual_kernel(axes[1][2], data)
     figure.suptitle(f"ReLU MLP on the circle ({config['param']}): time exponent vs gamma0 (theory §5)")
     figure.subplots_adjust(hspace=0.3, wspace=0.25, top=0.93)  # fixed: tight_layout costs seconds
     return figure
@@ -252,6 +254,40 @@ def _draw_bands(ax: Any, data: dict[str, dict[str, Any]]) -> None:
     ax.set_ylabel("fraction of the test loss")
     ax.set_title(f"loss per frequency band: {pid} (solid), lazy (dotted)")
     ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_eigenvalues(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, d = _richest(data)
+    if not d.get("eigenvalues"):
+        ax.set_axis_off()  # parts stored before the eigenvalues were recorded
+        return
+    cmap = __import__("matplotlib").colormaps["viridis"]
+    times = d["kernel_time"]
+    for i, (t, eig) in enumerate(zip(times, d["eigenvalues"])):
+        eig = np.asarray(eig, float)
+        rank = np.arange(1, len(eig) + 1)
+        ax.loglog(rank[eig > 0], eig[eig > 0], color=cmap(i / max(1, len(times) - 1)), lw=1.2, label=f"t = {t:.3g}")
+    ax.set_xlabel("rank")
+    ax.set_ylabel("eigenvalue of K / G (mean over seeds)")
+    ax.set_title(f"kernel eigenvalues over time: {pid}")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_residual_kernel(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, _ = _richest(data)
+    runs = _groups(data)[_key(pid)]
+    if not any(d.get("residual_rayleigh") for _, d in runs):
+        ax.set_axis_off()
+        return
+    for j, (g, d) in enumerate(runs):
+        if d.get("residual_rayleigh"):
+            t = np.asarray(d["kernel_time"], float)
+            ax.loglog(t[1:], np.asarray(d["residual_rayleigh"], float)[1:], "o-", color=f"C{j % 10}",
+                      label=f"gamma0 = {g:g}")
+    ax.set_xlabel("t = eta * steps")
+    ax.set_ylabel("r^T K r / (G |r|^2)")
+    ax.set_title(f"kernel along the current residual: {_key(pid)}")
+    ax.legend(fontsize=7)
 
 
 KIND = Kind("mlp-study", "simulation", "ReLU MLP time exponent vs gamma0 with its kernel (theory §5)",
