@@ -57,7 +57,7 @@ def simulate_cmd(
     data: Optional[str] = typer.Option(None, "--data", help="Full-batch GD on P fixed samples (linear model; relu-mlp: P uniform angles)."),
     depth: int = typer.Option(1, "--depth", help="Hidden layers of the relu-mlp model (1-4)."),
     param: Param = typer.Option(Param.mup, "--param", help="relu-mlp parametrisation: mup (centred mean-field, gamma0) or ntk (standard, gamma = gamma0/sqrt(N))."),
-    steps: Optional[str] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 MLP)."),
+    steps: Optional[str] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 mlp-circle, 2000 relu-mlp)."),
     lr: Optional[str] = typer.Option(None, "--lr", help="Learning rate eta (default: stable for the predicted feature growth)."),
     seeds: str = typer.Option("2", "--seeds", help="Seeds, trained together as an ensemble."),
     backend: Backend = typer.Option(Backend.numpy, "--backend", help="numpy or torch (the torch extra)."),
