@@ -71,6 +71,7 @@ KINDS: dict[str, str] = {
     "frontier": "scalingtool.run.kinds.frontier",
     "mlp-circle": "scalingtool.run.kinds.mlp",
     "simulate-sweep": "scalingtool.run.kinds.sweep",
+    "mlp-study": "scalingtool.run.kinds.mlp_study",
 }
 
 
