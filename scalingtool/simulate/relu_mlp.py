@@ -45,7 +45,7 @@ import numpy as np
 from ..errors import UsageError
 from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
-from ..spectral import MLP_STREAM, generators, stream_seed
+from ..spectral import MLP_SAMPLE_STREAM, MLP_STREAM, generators, stream_seed
 from .arraylib import DEVICES, _import_torch
 from .inputs import choice, fit_window_steps, parse_seeds
 from .kernel_spectrum import band_fractions, fourier_diagonal, octave_bands, target_alignment
@@ -60,8 +60,6 @@ __all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "effective_gamma", 
 PARAMETRISATIONS = ("mup", "ntk")
 DATA_MODES = ("online", "grid")
 DTYPES = ("float64", "float32")
-#: random stream of the online SGD samples
-SAMPLE_STREAM = 5
 MAX_DEPTH = 4
 
 
@@ -379,7 +377,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     eta = eta_default if lr_f is None else lr_f
 
     sampler = torch.Generator(device=dev)
-    sampler.manual_seed(int(stream_seed(seed_list[0], SAMPLE_STREAM).generate_state(1, np.uint64)[0] >> np.uint64(1)))
+    sampler.manual_seed(int(stream_seed(seed_list[0], MLP_SAMPLE_STREAM).generate_state(1, np.uint64)[0] >> np.uint64(1)))
 
     def substep(step_lr: float) -> None:
         if data == "grid":
