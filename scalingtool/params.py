@@ -181,6 +181,7 @@ LIMITS: dict[str, Limit] = {
     "beta": Limit(_F(0), BETA_MAX, low_open=True, meaning="source exponent (theory §1)"),
     "gamma0": Limit(_F(0), _F(10) ** 6, meaning="feature-learning strength (0: lazy)"),
     "width": Limit(_F(1), _F(10) ** 12, integer=True, meaning="network width N"),
+    "depth": Limit(_F(1), _F(4), integer=True, meaning="hidden layers of the ReLU MLP (theory §5)"),
     "batch": Limit(_F(1), _F(10) ** 9, integer=True, meaning="SGD batch size"),
     "data": Limit(_F(1), _F(10) ** 9, integer=True, meaning="number of training samples P"),
     "steps": Limit(_F(1), _F(10) ** 9, integer=True, meaning="training steps"),

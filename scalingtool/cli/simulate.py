@@ -16,6 +16,12 @@ from .common import TableFormat, as_options, emit, format_option, progress_bar
 class Model(str, Enum):
     linear = "linear"
     mlp_circle = "mlp-circle"
+    relu_mlp = "relu-mlp"
+
+
+class Param(str, Enum):
+    mup = "mup"
+    ntk = "ntk"
 
 
 class ArrayLibChoice(str, Enum):
@@ -42,14 +48,16 @@ def _gammas(text: str) -> list[float]:
 
 
 def simulate_cmd(
-    model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (theory §1); mlp-circle: the ReLU MLP on the circle (theory §5)."),
+    model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (theory §1); mlp-circle: the two-layer ReLU MLP on the circle, NumPy (theory §5); relu-mlp: the ReLU MLP of depth 1-4, torch (theory §5)."),
     alpha: str = typer.Option("2", "--alpha", "-a", help="Capacity alpha > 1 (linear model; the MLP measures its own)."),
     beta: str = typer.Option("1/2", "--beta", "-b", help="Source beta > 0."),
     gamma0: str = typer.Option("0,2", "--gamma0", "-g", help="Comma-separated feature-learning strengths (0: lazy); one run each."),
     width: Optional[str] = typer.Option(None, "--width", "-N", help="Width N (default: 1024 linear, 512 MLP)."),
-    batch: Optional[str] = typer.Option(None, "--batch", help="Online SGD with this batch (default: GD on the population loss)."),
-    data: Optional[str] = typer.Option(None, "--data", help="Full-batch GD on P fixed samples (linear model)."),
-    steps: Optional[str] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 MLP)."),
+    batch: Optional[str] = typer.Option(None, "--batch", help="Online SGD with this batch (default: GD on the population loss; relu-mlp: 64)."),
+    data: Optional[str] = typer.Option(None, "--data", help="Full-batch GD on P fixed samples (linear model; relu-mlp: P uniform angles)."),
+    depth: str = typer.Option("1", "--depth", help="Hidden layers of the relu-mlp model (1-4)."),
+    param: Param = typer.Option(Param.mup, "--param", help="relu-mlp parametrisation: mup (centred mean-field, gamma0) or ntk (standard, gamma = gamma0/sqrt(N))."),
+    steps: Optional[str] = typer.Option(None, "--steps", help="Training steps (default: 3000 linear, 4000 mlp-circle, 2000 relu-mlp)."),
     lr: Optional[str] = typer.Option(None, "--lr", help="Learning rate eta (default: stable for the predicted feature growth)."),
     seeds: str = typer.Option("2", "--seeds", help="Seeds, trained together as an ensemble."),
     backend: ArrayLibChoice = typer.Option(ArrayLibChoice.numpy, "--backend", help="numpy or torch (the torch extra)."),
@@ -66,6 +74,7 @@ def simulate_cmd(
     from ..params import Task
     from ..simulate import simulate_linear
     from ..simulate.mlp_circle import simulate_mlp_circle
+    from ..simulate.relu_mlp import simulate_relu_mlp
     from ..simulate.predict import predicted_exponent
     from ..simulate.result import write_runs
 
@@ -79,12 +88,18 @@ def simulate_cmd(
         data_n = None if data is None else check("data", data)
         lr_q = None if lr is None else float(check("lr", lr))
         seeds_n = check("seeds", seeds)
+        depth_n = check("depth", depth)
     if out is not None:
         check_output_path(out, "--out")
     if model is Model.mlp_circle and (batch is not None or data is not None or backend is not ArrayLibChoice.numpy):
         raise UsageError("--model mlp-circle trains full-batch on its grid with NumPy: "
                          "drop --batch, --data and --backend")
-    dynamics = "sgd" if batch_n is not None else "gd"
+    if model is not Model.relu_mlp and (depth_n != 1 or param is not Param.mup):
+        raise UsageError("--depth and --param belong to --model relu-mlp")
+    if model is Model.relu_mlp and batch is not None and data is not None:
+        raise UsageError("--model relu-mlp trains online (--batch) or on fixed angles (--data), not both")
+    online = model is Model.relu_mlp and data is None
+    dynamics = "sgd" if (batch_n is not None or online) else "gd"
     results: list[tuple[float, Any]] = []
     for g in gammas:
         with progress_bar(f"{model.value} gamma0={g}") as update:
@@ -92,8 +107,12 @@ def simulate_cmd(
                 result = simulate_linear(task.alpha, task.beta, g, batch=batch_n, data=data_n, lr=lr_q,
                                          seeds=seeds_n, backend=backend.value, device=device.value,
                                          path=path.value, progress=update, **sizes)
-            else:
+            elif model is Model.mlp_circle:
                 result = simulate_mlp_circle(task.beta, g, lr=lr_q, seeds=seeds_n, progress=update, **sizes)
+            else:
+                shape = {"data": "online", "batch": batch_n or 64} if online else {"data": "grid", "points": data_n}
+                result = simulate_relu_mlp(task.beta, g, depth=depth_n, param=param.value, lr=lr_q, seeds=seeds_n,
+                                           device=device.value, progress=update, **shape, **sizes)
         results.append((g, result))
         if result.interrupted:  # Ctrl-C: keep what was computed, start no further run
             break

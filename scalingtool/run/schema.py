@@ -521,6 +521,10 @@ class MlpParams(KindParams):
     modes: whole(4, 1024) = 128  # type: ignore[valid-type]
     grid: whole(16, 8192) = 512  # type: ignore[valid-type]
     tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
+    #: the rich - lazy exponent difference this network was measured to have (None: check the
+    #: theory's margin instead) and the tolerance on it (about twice its standard error over seeds)
+    rich_minus_lazy: Exact | None = None
+    rich_minus_lazy_tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _check(self) -> Any:

@@ -57,7 +57,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..errors import NumericalError, UsageError
+from ..errors import UsageError
 from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
 from ..spectral import MLP_STREAM, generators, power_iteration
@@ -65,9 +65,10 @@ from .inputs import fit_window_steps, parse_seeds
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .slope import decay_exponents
+from .substeps import SubstepClock
 
 __all__ = ["simulate_mlp_circle", "measured_task", "ntk_fourier_spectrum", "ReluCircleNetwork",
-           "circle_target", "ALPHA_NOMINAL"]
+           "circle_target", "target_amplitudes", "ALPHA_NOMINAL"]
 
 #: the capacity theory §5 expects of the ReLU NTK with a bias (used to set the target's decay)
 ALPHA_NOMINAL = 2.0
@@ -79,10 +80,16 @@ def _grid(points: int, offset: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     return theta, np.stack([np.cos(theta), np.sin(theta)], axis=1)
 
 
+def target_amplitudes(beta: float, modes: int) -> np.ndarray:
+    """``c_k = k^-(alpha0 beta + 1)/2`` for ``k = 1..K`` (theory §5: the power of mode k is ``c_k^2/2``)."""
+    k = np.arange(1, modes + 1, dtype=float)
+    return k ** (-(ALPHA_NOMINAL * beta + 1.0) / 2.0)
+
+
 def circle_target(theta: np.ndarray, beta: float, modes: int, phases: np.ndarray) -> np.ndarray:
     """``y = sum_k c_k cos(k theta + phi_k)``, ``c_k^2 = k^-(alpha0 beta + 1)``; phases (S, K) -> (S, G)."""
     k = np.arange(1, modes + 1, dtype=float)
-    c = k ** (-(ALPHA_NOMINAL * beta + 1.0) / 2.0)
+    c = target_amplitudes(beta, modes)
     return np.einsum("sgk,k->sg", np.cos(theta[None, :, None] * k + phases[:, None, :]), c)
 
 
@@ -296,22 +303,29 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
 
 
 class _TimeStepper:
-    """One unit of gradient-flow time ``eta`` per call, as ``n`` GD sub-steps of ``eta / n``.
+    """One unit of gradient-flow time ``eta`` per call (:class:`~.substeps.SubstepClock`).
 
-    ``n`` is the smallest integer with ``eta / n <= safety * 2 / lambda_max`` of the current
-    NTK on the training grid (theory §1, step size: the stable step shrinks as features grow);
-    ``lambda_max`` is re-estimated each call by warm-started power iteration (3 matvecs).
-    Lazy networks (``gamma0 = 0``) keep their initial kernel: ``n = 1`` with no estimate.
+    ``lambda_max`` of the current NTK on the training grid (theory §1, step size: the stable
+    step shrinks as features grow) is re-estimated each call by warm-started power iteration
+    (3 matvecs). Lazy networks (``gamma0 = 0``) keep their initial kernel: ``n = 1`` with no estimate.
     """
 
     def __init__(self, net: ReluCircleNetwork, x: np.ndarray, h0: np.ndarray, y: np.ndarray, unit: float,
                  safety: float, max_substeps: int, power_iters: int = 3) -> None:
         self.net, self.x, self.h0, self.y = net, x, h0, y
-        self.unit, self.safety, self.max_substeps, self.power_iters = unit, safety, max_substeps, power_iters
+        self.power_iters = power_iters
         self.v = np.ones(h0.shape[:2]) / math.sqrt(h0.shape[1])
         self.top = np.zeros(h0.shape[0])
-        self.substeps_total = 0
-        self.substeps_max = 1
+        self.clock = SubstepClock(unit, safety, max_substeps, self._substep,
+                                  self._top if net.gamma0 > 0 else None)
+
+    @property
+    def substeps_total(self) -> int:
+        return self.clock.substeps_total
+
+    @property
+    def substeps_max(self) -> int:
+        return self.clock.substeps_max
 
     def _top(self) -> float:
         # power iteration from the previous eigenvector: the kernel drifts slowly, a few matvecs
@@ -321,22 +335,13 @@ class _TimeStepper:
                                                self.v, self.power_iters)
         return float(np.max(self.top))
 
+    def _substep(self, lr: float) -> None:
+        unit, self.net.lr = self.net.lr, lr
+        self.net.step(self.x, self.h0, self.y)
+        self.net.lr = unit
+
     def __call__(self) -> None:
-        n = 1
-        if self.net.gamma0 > 0:
-            top = self._top()
-            n = max(1, math.ceil(self.unit * top / (2.0 * self.safety) - 1e-12))
-            if n > self.max_substeps:
-                raise NumericalError(
-                    f"the tangent kernel grew to lambda_max = {top:.3g} (x{top * self.unit / (2 * self.safety):.3g} "
-                    f"the stable step): more than max_substeps = {self.max_substeps} GD sub-steps per unit of "
-                    "time; raise max_substeps or shorten the run")
-        self.net.lr = self.unit / n
-        for _ in range(n):
-            self.net.step(self.x, self.h0, self.y)
-        self.net.lr = self.unit
-        self.substeps_total += n
-        self.substeps_max = max(self.substeps_max, n)
+        self.clock()
 
 
 def _check_mlp_memory(members: int, grid: int, width: int) -> None:

@@ -24,12 +24,12 @@ def predicted_exponent(result: SimulationResult, alpha: Fraction, beta: Fraction
     from ..theory import exponents
 
     training = result.metadata["training"]
-    if result.kind == "mlp-circle":
+    if result.kind in ("mlp-circle", "relu-mlp"):
         alpha, beta = measured_task(result)
     theory = exponents(alpha, beta, dynamics)
     exps = theory.training(training)
     power = theory.transient_takeover(training)
-    if result.kind != "mlp-circle" and power is not None:
+    if result.kind == "linear" and power is not None:
         log_takeover = float(power) * math.log(float(result.metadata["width"]))
         if math.log(result.lr * result.fit_window[0]) > log_takeover:
             return exps.transient, f"transient (t > N^{power})", (alpha, beta)

@@ -16,8 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["NOISE_STREAM", "DATA_STREAM", "MLP_STREAM", "stream_seed", "generator", "generators",
-           "projection_generator"]
+__all__ = ["NOISE_STREAM", "DATA_STREAM", "MLP_STREAM", "MLP_SAMPLE_STREAM", "stream_seed", "generator",
+           "generators", "projection_generator"]
 
 #: the fresh samples of online SGD
 NOISE_STREAM = 2
@@ -25,6 +25,8 @@ NOISE_STREAM = 2
 DATA_STREAM = 3
 #: the ReLU MLP's initial weights and its target's phases (theory §5)
 MLP_STREAM = 4
+#: the ReLU MLP's online SGD angles (theory §5)
+MLP_SAMPLE_STREAM = 5
 
 
 def stream_seed(seed: int, stream: int) -> np.random.SeedSequence:

@@ -72,6 +72,7 @@ KINDS: dict[str, str] = {
     "mlp-circle": "scalingtool.run.kinds.mlp",
     "simulate-sweep": "scalingtool.run.kinds.sweep",
     "estimate-digits": "scalingtool.run.kinds.estimate",
+    "mlp-study": "scalingtool.run.kinds.mlp_study",
 }
 
 

@@ -1,0 +1,323 @@
+"""Simulation recipe: the ReLU MLP's time exponent against gamma0, with its kernel (theory §5).
+
+One part per ``(beta, depth, data, width, gamma0)`` of the recipe's grid, each an ensemble of
+seeds trained by :func:`~scalingtool.simulate.relu_mlp.simulate_relu_mlp`. A part stores the
+mean test-loss curve, the per-seed time exponents over the last decade of ``t = eta * steps``
+(and over the half-decade-earlier window: their difference is the drift), the capacity
+``alpha`` measured from the initial kernel's spectrum and the ``beta`` derived from it, and the
+kernel's evolution (Fourier spectrum, sorted eigenvalues, target alignment, the kernel seen by
+the current residual, loss per frequency band).
+
+The summary sets each measured exponent beside the two theory lines for the measured task
+(theory §3: lazy and rich time exponents; online SGD uses the SGD table, full-batch data the
+gradient-flow one) and the rich onset time ``tau ~ gamma0^r`` before which a rich run still
+follows the lazy law. A study reports; its checks are the optional ``[params]`` keys
+``lazy_tolerance`` and ``max_drift``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from ...params import check, parse_beta
+from ...verify.checks import judge
+from ..schema import (Exact, KindParams, Positive, StoredData, Tolerance, Values, numbers, positive, unique,
+                      whole)
+from . import Kind, Outcome, Part, Plan
+
+__all__ = ["KIND", "StudyParams", "StudyData", "late_exponents"]
+
+#: the checks' keys (not the runs'): changing them must not recompute a part
+_EXPECT = ("lazy_tolerance", "max_drift")
+#: the keys that span the grid of parts (each part gets one value of each)
+_GRID = ("beta", "gamma0", "depth", "data", "width")
+
+
+class StudyParams(KindParams):
+    """``mlp-study`` (theory §5): one part per ``(beta, depth, data, width, gamma0)``."""
+
+    beta: numbers(parse_beta, 6)  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: check("gamma0", v), 12)  # type: ignore[valid-type]
+    depth: unique(whole(1, 4), 4) = [1]  # type: ignore[valid-type]
+    data: unique(Literal["online", "grid"], 2) = ["online"]  # type: ignore[valid-type]
+    width: unique(whole(8, 8192), 8) = [512]  # type: ignore[valid-type]
+    param: Literal["mup", "ntk"] = "mup"
+    seeds: whole(1, 32) = 3  # type: ignore[valid-type]
+    steps: whole(10, 10**7) = 2000  # type: ignore[valid-type]
+    modes: whole(4, 1024) = 64  # type: ignore[valid-type]
+    batch: whole(1, 8192) = 64  # type: ignore[valid-type]
+    points: whole(16, 8192) = 256  # type: ignore[valid-type]
+    kernel_points: whole(32, 4096) = 256  # type: ignore[valid-type]
+    max_substeps: whole(1, 10**5) = 256  # type: ignore[valid-type]
+    dtype: Literal["float64", "float32"] = "float64"
+    #: every lazy exponent of a hard target within this of the lazy theory line (None: no check)
+    lazy_tolerance: Tolerance | None = None  # type: ignore[valid-type]
+    #: every part's drift of its late exponent at most this (None: no check)
+    max_drift: positive(1) | None = None  # type: ignore[valid-type]
+
+
+class StudyData(StoredData):
+    time: Values  # type: ignore[valid-type]
+    loss: Values  # type: ignore[valid-type]
+    loss_seeds: list[list[float]]
+    exponents: list[float]
+    mean: float
+    spread: float
+    early_mean: float
+    drift: float
+    window: tuple[Positive, Positive]
+    alpha: Exact
+    beta: Exact
+    alpha_seeds: list[float]
+    lazy_theory: Exact
+    rich_theory: Exact
+    rich_onset: float | None
+    lr: float
+    substeps_total: int
+    substeps_max: int
+    elapsed_s: float
+    interrupted: bool
+    kernel_time: list[float]
+    spectrum: list[list[float]]
+    rayleigh: list[float]
+    alignment: list[float]
+    top: list[float]
+    bands: list[tuple[int, int]]
+    residual_rayleigh: list[float] = Field(default_factory=list)
+    eigenvalues: list[list[float]] = Field(default_factory=list)
+    band_fractions: list[list[float]]
+
+
+def _plan(params: StudyParams) -> Plan:
+    config = params.config()
+    betas = [str(b) for b in params.beta]
+    gammas = [float(g) for g in params.gamma0]
+    k_hi = max(4, min(32, params.kernel_points // 8))
+    shared = {k: v for k, v in config.items() if k not in (*_GRID, *_EXPECT)}
+    shared["alpha_range"] = [max(2, k_hi // 8), k_hi]
+
+    def part(beta: str, depth: int, data: str, width: int, g: float) -> Part:
+        spec = {"beta_run": beta, "depth_run": depth, "data_run": data, "width_run": width, "gamma0_run": g,
+                **shared}
+
+        def compute(progress: Any) -> dict[str, Any]:
+            return _compute(spec, progress)
+        name = f"b{beta}_d{depth}_{data}_N{width}_g{g:g}".replace("/", "_")
+        return Part(name, spec, compute)
+
+    return Plan([part(*combo) for combo in itertools.product(
+        betas, params.depth, params.data, params.width, gammas)])
+
+
+def late_exponents(time: np.ndarray, loss: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-seed exponents over the last decade ``[end/10, end]`` and over ``[end/10^1.5, end/10^0.5]``
+    (theory §4: a converged slope does not change between neighbouring windows)."""
+    from ...simulate.slope import decay_exponents
+
+    late = decay_exponents(time, loss, end / 10.0, end)[0]
+    early = decay_exponents(time, loss, end / 10**1.5, end / 10**0.5)[0]
+    return late, early
+
+
+def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
+    from ...simulate.relu_mlp import simulate_relu_mlp
+    from ...theory import exponents
+
+    r = simulate_relu_mlp(spec["beta_run"], spec["gamma0_run"], depth=spec["depth_run"], width=spec["width_run"],
+                          param=spec["param"], data=spec["data_run"], batch=spec["batch"], points=spec["points"],
+                          steps=spec["steps"], modes=spec["modes"], seeds=spec["seeds"],
+                          kernel_points=spec["kernel_points"], alpha_range=tuple(spec["alpha_range"]),
+                          max_substeps=spec["max_substeps"], dtype=spec["dtype"], progress=progress)
+    meta = r.metadata
+    t = np.asarray(r.time, float)
+    end = float(t[-1])
+    late, early = late_exponents(t, r.loss, end)
+    alpha = Fraction(meta["alpha_mean"]).limit_denominator(1000)
+    beta = Fraction(meta["beta_derived_mean"]).limit_denominator(1000)
+    table = exponents(alpha, beta, "sgd" if spec["data_run"] == "online" else "gd")
+    onset = table.crossovers.rich_onset
+    g = spec["gamma0_run"]
+    kern = meta["kernel"]
+    return {
+        "time": t, "loss": r.loss.mean(axis=0), "loss_seeds": r.loss, "exponents": late,
+        "mean": float(np.mean(late)), "spread": float(np.std(late, ddof=1)) if late.size > 1 else 0.0,
+        "early_mean": float(np.mean(early)), "drift": float(np.mean(late) - np.mean(early)),
+        "window": [end / 10.0, end], "alpha": str(alpha), "beta": str(beta),
+        "alpha_seeds": meta["alpha_measured"], "lazy_theory": str(table.lazy.time),
+        "rich_theory": str(table.rich.time),
+        "rich_onset": None if (onset is None or g == 0) else float(g ** float(onset)),
+        "lr": r.lr, "substeps_total": meta["substeps_total"], "substeps_max": meta["substeps_max"],
+        "elapsed_s": meta["elapsed_s"], "interrupted": r.interrupted,
+        "kernel_time": kern["time"], "spectrum": kern["spectrum_mean"],
+        "rayleigh": [float(np.mean(v)) for v in kern["rayleigh"]],
+        "alignment": [float(np.mean(v)) for v in kern["alignment"]],
+        "top": [float(np.mean(v)) for v in kern["top"]], "bands": kern["bands"],
+        "residual_rayleigh": [float(np.mean(v)) for v in kern["residual_rayleigh"]],
+        "eigenvalues": kern["eigenvalues_mean"],
+        "band_fractions": kern["band_fractions"],
+    }
+
+
+def _key(part_id: str) -> str:
+    return part_id.rsplit("_g", 1)[0]
+
+
+def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
+    rows, checks = [], []
+    lazy = {_key(pid): d for pid, d in data.items() if pid.endswith("_g0")}
+    for pid, d in data.items():
+        base = lazy.get(_key(pid))
+        rows.append({
+            "config": _key(pid), "gamma0": float(pid.rsplit("_g", 1)[1]), "alpha": Fraction(d["alpha"]),
+            "beta": Fraction(d["beta"]), "lazy_theory": Fraction(d["lazy_theory"]),
+            "rich_theory": Fraction(d["rich_theory"]), "measured": d["mean"], "spread": d["spread"],
+            "minus_lazy": None if base is None else d["mean"] - base["mean"], "drift": d["drift"],
+            "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
+            "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None,
+            "residual_kernel": d["residual_rayleigh"][-1] if d.get("residual_rayleigh") else None})
+        # hard targets only: for beta > 1 a finite network's window sees the width transient
+        # N^-1 t^-(1 - 1/alpha) mixed with the signal (theory §3), not the signal's exponent
+        if params.lazy_tolerance is not None and pid.endswith("_g0") and Fraction(d["beta"]) < 1:
+            checks.append(judge("mlp-study", pid, "lazy time exponent", Fraction(d["lazy_theory"]), d["mean"],
+                                float(params.lazy_tolerance), "theory §5: the linearised network is kernel regression "
+                                "with the measured alpha, beta"))
+        if params.max_drift is not None:
+            checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], float(params.max_drift),
+                                "theory §4: the slope must not change between neighbouring windows"))
+    columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "measured", "spread",
+               "minus_lazy", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
+    return Outcome(columns, rows, checks)
+
+
+def _draw(params: StudyParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
+    figure, axes = plt.subplots(2, 3, figsize=(19, 10))
+    _draw_exponents(axes[0][0], data)
+    _draw_losses(axes[0][1], data)
+    _draw_spectra(axes[1][0], data)
+    _draw_bands(axes[1][1], data)
+    _draw_eigenvalues(axes[0][2], data)
+    _draw_residual_kernel(axes[1][2], data)
+    figure.suptitle(f"ReLU MLP on the circle ({params.param}): time exponent vs gamma0 (theory §5)")
+    figure.subplots_adjust(hspace=0.3, wspace=0.25, top=0.93)  # fixed: tight_layout costs seconds
+    return figure
+
+
+def _groups(data: dict[str, dict[str, Any]]) -> dict[str, list[tuple[float, dict[str, Any]]]]:
+    groups: dict[str, list[tuple[float, dict[str, Any]]]] = {}
+    for pid, d in data.items():
+        groups.setdefault(_key(pid), []).append((float(pid.rsplit("_g", 1)[1]), d))
+    return {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
+
+
+def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    groups = _groups(data)
+    positive = [g for v in groups.values() for g, _ in v if g > 0]
+    zero_at = min(positive) / 3 if positive else 1.0  # gamma0 = 0 drawn left of the smallest
+    for i, (key, runs) in enumerate(groups.items()):
+        color = f"C{i % 10}"
+        xs = [g if g > 0 else zero_at for g, _ in runs]
+        ax.errorbar(xs, [d["mean"] for _, d in runs], yerr=[d["spread"] for _, d in runs], fmt="o-",
+                    color=color, capsize=3, label=key)
+        d0 = runs[0][1]
+        ax.axhline(float(Fraction(d0["lazy_theory"])), color=color, ls=":", lw=1)
+        ax.axhline(float(Fraction(d0["rich_theory"])), color=color, ls="--", lw=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("gamma0 (leftmost point: gamma0 = 0)")
+    ax.set_ylabel("time exponent, last decade (mean +- sd over seeds)")
+    ax.set_title("exponent vs gamma0; dotted: lazy theory, dashed: rich theory")
+    ax.legend(fontsize=7)
+
+
+def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    for i, (key, runs) in enumerate(_groups(data).items()):
+        for j, (g, d) in enumerate(runs):
+            t, loss = np.asarray(d["time"], float), np.asarray(d["loss"], float)
+            keep = t > 0
+            ax.loglog(t[keep], loss[keep], color=f"C{i % 10}", lw=1.0 + 0.4 * j,
+                      alpha=0.4 + 0.6 * (j + 1) / len(runs), label=f"{key} g{g:g}" if j in (0, len(runs) - 1) else None)
+    ax.set_xlabel("t = eta * steps")
+    ax.set_ylabel("test loss (mean over seeds)")
+    ax.set_title("loss curves (thicker: larger gamma0)")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _richest(data: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The run with the largest gamma0 on the hardest target (smallest derived beta)."""
+    return max(data.items(), key=lambda kv: (-float(Fraction(kv[1]["beta"])), float(kv[0].rsplit("_g", 1)[1])))
+
+
+def _draw_spectra(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, d = _richest(data)
+    times = d["kernel_time"]
+    cmap = __import__("matplotlib").colormaps["viridis"]
+    for i, (t, spec) in enumerate(zip(times, d["spectrum"])):
+        spec = np.asarray(spec, float)
+        k = np.arange(1, len(spec))
+        ax.loglog(k, spec[1:], color=cmap(i / max(1, len(times) - 1)), lw=1.2, label=f"t = {t:.3g}")
+    k = np.arange(1, len(d["spectrum"][0]))
+    ref = np.asarray(d["spectrum"][0], float)[4]
+    ax.loglog(k, ref * (k / 4.0) ** -2.0, "k--", lw=0.8, label="k^-2")
+    ax.set_xlabel("frequency k")
+    ax.set_ylabel("kernel eigenvalue P_k (mean over seeds)")
+    ax.set_title(f"kernel spectrum over time: {pid}")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_bands(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, d = _richest(data)
+    lazy = data.get(pid.rsplit("_g", 1)[0] + "_g0")
+    for run, style in ((d, "-"), (lazy, ":")):
+        if run is None or not run["band_fractions"]:
+            continue
+        fractions = np.asarray(run["band_fractions"], float)
+        for j, (lo, hi) in enumerate(run["bands"]):
+            label = f"k in [{lo}, {hi})" if hi < 10**8 else f"k > {lo - 1}"
+            ax.semilogx(run["kernel_time"], fractions[:, j], style, color=f"C{j % 10}",
+                        label=label if run is d else None)
+    ax.set_xlabel("t = eta * steps")
+    ax.set_ylabel("fraction of the test loss")
+    ax.set_title(f"loss per frequency band: {pid} (solid), lazy (dotted)")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_eigenvalues(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, d = _richest(data)
+    if not d.get("eigenvalues"):
+        ax.set_axis_off()  # parts stored before the eigenvalues were recorded
+        return
+    cmap = __import__("matplotlib").colormaps["viridis"]
+    times = d["kernel_time"]
+    for i, (t, eig) in enumerate(zip(times, d["eigenvalues"])):
+        eig = np.asarray(eig, float)
+        rank = np.arange(1, len(eig) + 1)
+        ax.loglog(rank[eig > 0], eig[eig > 0], color=cmap(i / max(1, len(times) - 1)), lw=1.2, label=f"t = {t:.3g}")
+    ax.set_xlabel("rank")
+    ax.set_ylabel("eigenvalue of K / G (mean over seeds)")
+    ax.set_title(f"kernel eigenvalues over time: {pid}")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_residual_kernel(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    pid, _ = _richest(data)
+    runs = _groups(data)[_key(pid)]
+    if not any(d.get("residual_rayleigh") for _, d in runs):
+        ax.set_axis_off()
+        return
+    for j, (g, d) in enumerate(runs):
+        if d.get("residual_rayleigh"):
+            t = np.asarray(d["kernel_time"], float)
+            ax.loglog(t[1:], np.asarray(d["residual_rayleigh"], float)[1:], "o-", color=f"C{j % 10}",
+                      label=f"gamma0 = {g:g}")
+    ax.set_xlabel("t = eta * steps")
+    ax.set_ylabel("r^T K r / (G |r|^2)")
+    ax.set_title(f"kernel along the current residual: {_key(pid)}")
+    ax.legend(fontsize=7)
+
+
+KIND = Kind("mlp-study", "simulation", "ReLU MLP time exponent vs gamma0 with its kernel (theory §5)",
+            _plan, _finish, _draw, StudyParams, StudyData)

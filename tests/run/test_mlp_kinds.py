@@ -1,0 +1,69 @@
+"""The ReLU-MLP recipe kinds: mlp-study's schema and plan, mlp-circle's measured rich - lazy check."""
+
+from fractions import Fraction
+
+import pytest
+
+from scalingtool.errors import UsageError
+from scalingtool.run.kinds import get_kind
+from scalingtool.run.schema import validate_params
+
+STUDY = {"beta": ["1/4", "1/2"], "gamma0": [0, 1], "depth": [1, 3], "width": [32]}
+
+
+def _study(**changes):
+    kind = get_kind("mlp-study")
+    return kind, validate_params(kind.schema, {**STUDY, **changes}, {}, "test.toml", False)
+
+
+def test_study_plans_one_part_per_grid_point_and_keeps_the_checks_out_of_them():
+    kind, params = _study()
+    parts = kind.plan(params).parts
+    # 2 betas x 2 depths x 1 data x 1 width x 2 gamma0
+    assert [p.id for p in parts][:2] == ["b1_4_d1_online_N32_g0", "b1_4_d1_online_N32_g1"]
+    assert len({p.id for p in parts}) == 8
+    _, checked = _study(lazy_tolerance=0.2, max_drift=0.1)
+    # a changed check tolerance must not recompute a stored part
+    assert [p.params for p in kind.plan(checked).parts] == [p.params for p in parts]
+    assert parts[0].params["alpha_range"] == [4, 32]  # k_hi = min(32, 256 // 8), k_lo = k_hi // 8
+
+
+@pytest.mark.parametrize(("change", "fragment"), [
+    ({"depth": [5]}, "depth"), ({"param": "sgd"}, "param"), ({"gamma0": [-1]}, "gamma0"),
+    ({"beta": ["0"]}, "beta"), ({"width": [32, 32]}, "once"), ({"lazy_tolerance": 2}, "lazy_tolerance"),
+])
+def test_study_refuses_bad_params_in_one_line(change, fragment):
+    with pytest.raises(UsageError) as exc:
+        _study(**change)
+    assert fragment in str(exc.value) and "\n" not in str(exc.value)
+
+
+def _mlp_data(lazy_mean: float, rich_mean: float) -> dict:
+    # theory §3, gradient flow at alpha = 2, beta = 1/2: lazy beta = 1/2, rich 2 beta/(1 + beta) = 2/3
+    common = {"steps": [1, 2], "loss": [1.0, 0.5], "spread": 0.01, "alpha": Fraction(2), "beta": Fraction(1, 2)}
+    return {"mlp_gamma0=0": {**common, "mean": lazy_mean, "training": "lazy", "predicted": Fraction(1, 2)},
+            "mlp_gamma0=1": {**common, "mean": rich_mean, "training": "rich", "predicted": Fraction(2, 3)}}
+
+
+BASE = {"beta": "1/2", "gamma0": [0, 1]}
+
+
+def _margin_check(params: dict, lazy_mean: float, rich_mean: float):
+    kind = get_kind("mlp-circle")
+    validated = validate_params(kind.schema, {**BASE, **params}, {}, "test.toml", False)
+    checks = kind.finish(validated, _mlp_data(lazy_mean, rich_mean)).checks
+    return next(c for c in checks if c.case == "hard target")
+
+
+def test_mlp_circle_checks_the_measured_difference_with_the_theory_in_the_note():
+    check = _margin_check({"rich_minus_lazy": "-0.067", "rich_minus_lazy_tolerance": 0.075}, 0.463, 0.395)
+    # measured -0.068 against -0.067 +- 0.075: pass; the theory's +1/6 is stated beside it
+    assert check.status == "pass" and "+0.167" in check.note
+    moved = _margin_check({"rich_minus_lazy": "-0.067", "rich_minus_lazy_tolerance": 0.075}, 0.463, 0.55)
+    assert moved.status == "fail"  # +0.087 is 0.154 away from the measured behaviour
+
+
+def test_mlp_circle_without_a_measured_difference_checks_the_theory_margin():
+    # margin 2/3 - 1/2 = 1/6 with tolerance 1/6: a measured -0.068 is outside [0, 1/3]
+    assert _margin_check({}, 0.463, 0.395).status == "fail"
+    assert _margin_check({}, 0.463, 0.63).status == "pass"
