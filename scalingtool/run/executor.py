@@ -26,6 +26,8 @@ The executor knows nothing of recipes or tiers: callers pass ``Task`` objects or
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import math
 import os
 import re
@@ -77,7 +79,7 @@ def _as_task(item: TaskLike) -> Task:
     return Task(str(name), run, rest[0] if rest else None)
 
 
-class Executor:
+class Executor(ABC):
     """Computes tasks and passes each result to ``on_done(name, result)`` in this process."""
 
     #: one line saying where tasks run (printed by the command line)
@@ -85,8 +87,9 @@ class Executor:
     #: the Dask dashboard's address, when there is one
     dashboard: str | None = None
 
+    @abstractmethod
     def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
-        raise NotImplementedError
+        """Run every task; call ``on_done(name, result)`` here as each one finishes."""
 
     def close(self) -> None:
         """Release the cluster (a no-op for executors that hold none)."""
