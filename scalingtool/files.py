@@ -20,7 +20,7 @@ from typing import IO, Iterator
 
 from .errors import UsageError
 
-__all__ = ["atomic_open", "check_output_path", "read_user_bytes", "read_user_text",
+__all__ = ["atomic_open", "check_output_path", "check_user_file", "read_user_bytes", "read_user_text",
            "write_text_atomic", "MAX_READ_BYTES"]
 
 #: Largest file :func:`read_user_text` reads (recipes, claims and stored results are small).
@@ -96,10 +96,14 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         handle.write(text)
 
 
-def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
-                    limit: int = MAX_READ_BYTES) -> bytes:
-    """The bytes of a regular file the user named, at most ``limit`` of them, or a one-line
-    :class:`UsageError` (missing, a folder, a device or pipe, too large, unreadable)."""
+def check_user_file(path: str | os.PathLike[str], what: str = "file",
+                    limit: int = MAX_READ_BYTES) -> Path:
+    """``path`` as a :class:`Path` if it names a regular file of at most ``limit`` bytes, else a
+    one-line :class:`UsageError` (empty name, missing, a folder, a device or pipe, too large).
+
+    For readers that open the file themselves (``numpy.load``): a device such as ``/dev/zero``
+    reports size 0, so the size alone would not stop it.
+    """
     if not str(path).strip():
         raise UsageError(f"{what}: expected a file name, got an empty string")
     path = Path(path)
@@ -114,13 +118,30 @@ def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
         raise UsageError(f"{_show(path)}: is a folder, not a {what}")
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{_show(path)}: not a regular file (a device or a pipe?); expected a {what}")
+    if info.st_size > limit:
+        raise UsageError(f"{_show(path)}: {what} too large ({_size(info.st_size)}; "
+                         f"{_size(limit)} read at most)")
+    return path
+
+
+def _size(nbytes: float) -> str:
+    return f"{nbytes / 2**30:.3g} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:.3g} MiB"
+
+
+def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
+                    limit: int = MAX_READ_BYTES) -> bytes:
+    """The bytes of a regular file the user named, at most ``limit`` of them, or a one-line
+    :class:`UsageError` (see :func:`check_user_file`; a file that grows past ``limit`` while
+    being read is refused too)."""
+    path = check_user_file(path, what, limit)
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"{_show(path)}: cannot read {what} ({exc.strerror or exc.__class__.__name__})") from None
     if len(data) > limit:
-        raise UsageError(f"{_show(path)}: {what} too large (more than {limit / 2**20:.3g} MiB)")
+        raise UsageError(f"{_show(path)}: {what} too large (more than {_size(limit)}; "
+                         f"{_size(limit)} read at most)")
     return data
 
 

@@ -11,14 +11,15 @@ import os
 
 from .errors import UsageError
 
-__all__ = ["memory_budget", "require_memory", "BUDGET_ENV"]
+__all__ = ["memory_budget", "physical_bytes", "require_memory", "BUDGET_ENV"]
 
 #: Environment variable that sets the budget in GiB (e.g. ``SCALINGTOOL_MAX_MEMORY=4``).
 BUDGET_ENV = "SCALINGTOOL_MAX_MEMORY"
 _FRACTION = 0.7  # of the physical memory, when the variable is not set
 
 
-def _physical_bytes() -> int:
+def physical_bytes() -> int:
+    """This machine's physical memory in bytes (8 GiB when it cannot be read)."""
     try:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, OSError, ValueError):  # pragma: no cover - non-POSIX
@@ -36,7 +37,7 @@ def memory_budget() -> float:
         if not 0 < gib < 2**40:
             raise UsageError(f"{BUDGET_ENV} = {text[:40]!r}: expected a positive number of GiB")
         return gib * 2**30
-    return _FRACTION * _physical_bytes()
+    return _FRACTION * physical_bytes()
 
 
 def require_memory(nbytes: float, what: str, lower: str) -> None:

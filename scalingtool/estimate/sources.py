@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UsageError
+from ..files import check_user_file
+from ..resources import physical_bytes
 
 __all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
            "load_gram", "load_labels", "load_vector", "check_memory", "default_max_memory",
@@ -33,18 +35,7 @@ PSD_TOL = 1e-6
 
 
 def _path(path: str | os.PathLike[str], what: str) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{p}: is a folder, not a {what} file")
-    if not p.exists():
-        raise UsageError(f"{p}: no such {what} file")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise UsageError(f"{p}: cannot read ({exc.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise UsageError(f"{p}: {size / 2**30:.1f} GiB is more than the {MAX_FILE_BYTES / 2**30:.0f} GiB read at most")
-    return p
+    return check_user_file(path, f"{what} file", MAX_FILE_BYTES)
 
 
 def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
@@ -159,12 +150,8 @@ def gram_bytes(samples: int) -> float:
 
 
 def default_max_memory() -> float:
-    """Half of this machine's physical memory (or 4 GiB when it cannot be read)."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        total = 8 * 2**30
-    return 0.5 * float(total)
+    """Half of this machine's physical memory (:func:`scalingtool.resources.physical_bytes`)."""
+    return 0.5 * float(physical_bytes())
 
 
 def parse_memory(text: str) -> float:

@@ -149,3 +149,11 @@ def test_missing_scipy_names_the_extra(monkeypatch, cli, data):
         monkeypatch.setitem(sys.modules, name, None)
     assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy")),
                        "scalingtool[estimate]")
+
+
+def test_devices_are_refused_unread(cli, data):
+    """/dev/zero reports size 0: refused as not a regular file, never handed to numpy."""
+    folder, _, _ = data
+    assert_usage_error(cli("estimate", "--spectrum", "/dev/zero"), "not a regular file")
+    assert_usage_error(cli("estimate", "--features", "/dev/zero", "--labels", str(folder / "y.npy")),
+                       "not a regular file")
