@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .schema import RECIPE_MAX_BYTES, RecipeFile, read_capped, short_path, validate
+from ..files import read_user_text
+from .schema import RECIPE_MAX_BYTES, RecipeFile, short_path, validate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,4 +71,4 @@ def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
 
 def load_recipe(path: str | Path) -> Recipe:
     """Read and parse a recipe file (one-line :class:`UsageError` on any problem)."""
-    return parse_recipe(read_capped(path, "recipe file", RECIPE_MAX_BYTES), str(path))
+    return parse_recipe(read_user_text(path, "recipe file", limit=RECIPE_MAX_BYTES), str(path))

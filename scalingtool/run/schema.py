@@ -29,7 +29,7 @@ from ..params import check, parse_alpha, parse_beta, parse_int, parse_number, pa
 __all__ = [
     "ECHO", "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "Alpha", "Beta", "KindParams", "StoredData",
     "RecipeFile", "RunFile", "PartFile", "checked", "numbers", "unique", "whole", "shown",
-    "short_path", "validate", "validate_params", "read_capped", "read_json",
+    "short_path", "validate", "validate_params", "read_json",
 ]
 
 ECHO = 60  #: characters of a bad value echoed in a message
@@ -335,15 +335,9 @@ def validate_params(model: type[M], params: dict[str, Any], quick: dict[str, Any
 
 # ---------------------------------------------------------------- capped reads
 
-def read_capped(path: str | os.PathLike[str], what: str, cap: int) -> str:
-    """The text of a regular file of at most ``cap`` bytes, or a one-line :class:`UsageError`
-    (a folder, a device such as ``/dev/zero``, a pipe or a huge file is refused unread)."""
-    return read_user_text(path, what, limit=cap)
-
-
 def read_json(path: str | os.PathLike[str], what: str, cap: int = STORE_MAX_BYTES) -> Any:
     """A JSON document from a capped read; invalid JSON is a one-line :class:`UsageError`."""
-    text = read_capped(path, what, cap)
+    text = read_user_text(path, what, limit=cap)
     try:
         return json.loads(text)
     except ValueError as exc:

@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import model_validator
 
 from ...errors import UsageError
+from ...params import check
 from ...verify.checks import judge
 from ..schema import Alpha, Beta, KindParams, StoredData, Tolerance, Values, numbers, unique, whole
 from . import Kind, Outcome, Part, Plan
@@ -38,7 +39,7 @@ class SweepParams(KindParams):
     alpha: Alpha = "2"  # type: ignore[assignment]
     beta: Beta = "1/2"  # type: ignore[assignment]
     widths: unique(whole(2, 16384), 16)  # type: ignore[valid-type]
-    gamma0: numbers(lambda v, n: _gamma0(v, n), 16)  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: check("gamma0", v), 16)  # type: ignore[valid-type]
     seeds: whole(1, 1000) = 2  # type: ignore[valid-type]
     steps: whole(100, 10**7) = 1000  # type: ignore[valid-type]
     device: Literal["cpu", "cuda"] = "cpu"
@@ -62,12 +63,6 @@ class SweepData(StoredData):
     lr: float
     steps: Values  # type: ignore[valid-type]
     excess: Values  # type: ignore[valid-type]
-
-
-def _gamma0(value: Any, name: str) -> Fraction:
-    from ...params import check
-
-    return check("gamma0", value)
 
 
 def _finite(value: float) -> float | None:
