@@ -60,7 +60,6 @@ __all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "effective_gamma", 
 PARAMETRISATIONS = ("mup", "ntk")
 DATA_MODES = ("online", "grid")
 DTYPES = ("float64", "float32")
-MAX_DEPTH = 4
 
 
 def effective_gamma(param: str, gamma0: float, width: int) -> float:
@@ -321,7 +320,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     torch = _import_torch()
     beta_q = parse_beta(beta)
     gamma0_f = float(check("gamma0", gamma0))
-    depth = parse_int(depth, "depth", 1, MAX_DEPTH)
+    depth = check("depth", depth)
     width = check("width", width)
     param = choice(param, PARAMETRISATIONS, "param")
     data = choice(data, DATA_MODES, "data")
