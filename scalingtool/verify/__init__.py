@@ -5,6 +5,12 @@ engine and numerically where a solver covers it, :mod:`.claim_checks`) and runs 
 requested tiers; with no claims and no tiers named it runs every tier. The command exits 1
 when any row fails. Tiers are looked up in :data:`TIERS` and imported on first use, so a
 tier's heavy dependencies are paid only when it runs.
+
+Each tier is a :class:`TierPlan`: independent :class:`Part` s (a measurement each, with a
+rough cost in seconds) and how their results become rows. The parts of every requested tier
+are computed together, longest first, by one executor (``scalingtool.run.executor``: one
+after another here, or on a Dask cluster), so a cluster's workers stay busy across tiers;
+the rows come out in the tiers' own order whatever the order of computation.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ from typing import Callable, Sequence
 from ..errors import UsageError
 from .checks import FAIL, PASS, SKIP, Check
 
-__all__ = ["TIERS", "DEFAULT_TIERS", "Verification", "verify", "parse_tiers", "Check", "Progress"]
+__all__ = ["TIERS", "DEFAULT_TIERS", "Verification", "verify", "parse_tiers", "Check", "Progress",
+           "Part", "TierPlan", "run_tiers"]
 
-#: tier name -> "module:function" with signature (quick, progress) -> list[Check]
+#: tier name -> "module:function" with signature (quick) -> TierPlan
 TIERS: dict[str, str] = {
-    "theory": "scalingtool.verify.theory_tier:theory_checks",
-    "reduced": "scalingtool.verify.reduced_tier:reduced_checks",
-    "simulation": "scalingtool.verify.simulation_tier:simulation_checks",
+    "theory": "scalingtool.verify.theory_tier:theory_plan",
+    "reduced": "scalingtool.verify.reduced_tier:reduced_plan",
+    "simulation": "scalingtool.verify.simulation_tier:simulation_plan",
 }
 DEFAULT_TIERS = tuple(TIERS)
 
@@ -59,26 +66,59 @@ def parse_tiers(text: str) -> tuple[str, ...]:
     return names
 
 
-def map_rows(tasks: list, progress: Callable[[int, int], None] | None, executor: object | None) -> list:
-    """The results of ``tasks`` (``(name, function)`` pairs, independent) in their order,
-    computed by ``executor.map_parts`` (``scalingtool.run.executor``) or here, one after
-    another; ``progress(done, total)`` as each finishes."""
-    results: dict[str, object] = {}
+@dataclass(frozen=True)
+class Part:
+    """One independent measurement of a tier: ``run()`` gives its result, which depends only on
+    what it closes over; ``cost`` is a rough duration in seconds on one core (full grid), used
+    only to start the longest parts first."""
 
-    def done(name: str, value: object) -> None:
-        results[name] = value
+    name: str
+    run: Callable[[], object]
+    cost: float = 0.1
+
+
+@dataclass(frozen=True)
+class TierPlan:
+    """A tier's parts and ``assemble(results) -> rows`` (``results`` in the parts' order)."""
+
+    parts: list[Part]
+    assemble: Callable[[list], list[Check]]
+
+
+def run_tiers(plans: dict[str, TierPlan], progress: Callable[[str, int, int], None] | None = None,
+              executor: object | None = None) -> dict[str, list[Check]]:
+    """The rows of each tier. Every part of every plan goes to ``executor.map_parts`` at once,
+    longest first (or runs here, one after another, without an executor);
+    ``progress(tier, done, total)`` as each finishes."""
+    owner: dict[str, tuple[str, int]] = {}
+    tasks = []
+    for tier, plan in plans.items():
+        for i, part in enumerate(plan.parts):
+            key = f"{tier}: {part.name}"
+            if key in owner:
+                raise ValueError(f"two parts of tier {tier} are both named {part.name!r}")
+            owner[key] = (tier, i)
+            tasks.append((part.cost, key, part.run))
+    tasks.sort(key=lambda t: -t[0])  # stable: equal costs keep the tiers' order
+    results: dict[str, list] = {tier: [None] * len(plan.parts) for tier, plan in plans.items()}
+    done_in: dict[str, int] = dict.fromkeys(plans, 0)
+
+    def done(key: str, value: object) -> None:
+        tier, i = owner[key]
+        results[tier][i] = value
+        done_in[tier] += 1
         if progress:
-            progress(len(results), len(tasks))
+            progress(tier, done_in[tier], len(plans[tier].parts))
 
     if executor is None:
-        for name, function in tasks:
-            done(name, function())
+        for _, key, run in tasks:
+            done(key, run())
     else:
-        executor.map_parts(tasks, done)
-    return [results[name] for name, _ in tasks]
+        executor.map_parts([(key, run) for _, key, run in tasks], done)
+    return {tier: plan.assemble(results[tier]) for tier, plan in plans.items()}
 
 
-def _load(target: str) -> Callable[..., list[Check]]:
+def _load(target: str) -> Callable[..., TierPlan]:
     module, function = target.split(":")
     return getattr(importlib.import_module(module), function)
 
@@ -99,6 +139,7 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
     parsed = [claim for path in paths for claim in load_claims(path)]
     if tiers is None:
         tiers = () if paths else DEFAULT_TIERS
+    tiers = tuple(dict.fromkeys(tiers))  # a tier named twice runs once
     for name in tiers:
         if name not in TIERS:
             raise UsageError(f"unknown tier {str(name)[:60]!r}; choose from {', '.join(TIERS)}")
@@ -111,10 +152,13 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
                 progress("claims", done, total, rows)
 
         result.checks += check_claims(parsed, exact_only=exact_only, quick=quick, progress=claim_step)
-    for name in tiers:
-        def tier_step(done: int, total: int, name: str = name) -> None:
-            if progress:
-                progress(name, done, total, [])
+    plans = {name: _load(TIERS[name])(quick=quick) for name in tiers}
 
-        result.checks += _load(TIERS[name])(quick=quick, progress=tier_step, executor=executor)
+    def tier_step(name: str, done: int, total: int) -> None:
+        if progress:
+            progress(name, done, total, [])
+
+    rows = run_tiers(plans, tier_step, executor)
+    for name in tiers:
+        result.checks += rows[name]
     return result

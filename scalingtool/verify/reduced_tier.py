@@ -8,16 +8,17 @@ fails with its reason instead of returning a number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from fractions import Fraction as F
-from typing import Any, Callable
+from typing import Any
 
 from ..measure import local_exponent
 from ..theory import exponents
+from . import Part, TierPlan
 from .checks import Check, judge
 from .theory_tier import case_name
 
-__all__ = ["Case", "cases", "reduced_checks", "measure_case", "term_fit"]
+__all__ = ["Case", "cases", "reduced_plan", "measure_case", "term_fit"]
 
 _WIDTHS = [int(10 ** (k / 4)) for k in range(12, 25)]  # 1e3 .. 1e6, 4 per decade
 _MP_WIDTHS = [10 ** k for k in range(8, 13)]  # 1e8 .. 1e12 at 30 digits
@@ -156,23 +157,32 @@ def _measure_all(group: tuple[Case, ...]) -> list[tuple[float | None, str]]:
     return [measure_case(case) for case in group]
 
 
-def reduced_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None,
-                   executor: object | None = None) -> list[Check]:
+def _cost(case: Case) -> float:
+    """Rough seconds on one core (measured on the full grid), to start the longest first."""
+    if case.quantity == "time":
+        return 0.3 if case.dynamics == "gd" else 0.05
+    if case.quantity in ("width", "data"):
+        return 2.0 if case.precision != "float64" else 0.01
+    if case.beta <= 1:
+        return 3.0 if case.top > 256 else 0.5
+    return 7.0 if case.dynamics == "sgd" else 3.0
+
+
+def reduced_plan(quick: bool = False) -> TierPlan:
     """Measured against predicted for every case of :func:`cases`: one part per case, except
     that the compute and n_star cases of one frontier or term fit share a part."""
-    from functools import partial
-
-    from . import map_rows
-
     todo = cases(quick)
     groups: dict[object, list[Case]] = {}
     for case in todo:
         shared = case.quantity in ("compute", "n_star")
         groups.setdefault((case.alpha, case.beta, case.training, case.dynamics, case.top) if shared else case,
                           []).append(case)
-    tasks = [(f"{g[0].name} {'+'.join(c.quantity for c in g)}", partial(_measure_all, tuple(g)))
-             for g in groups.values()]
-    measured = {case: m for g, ms in zip(groups.values(), map_rows(tasks, progress, executor))
-                for case, m in zip(g, ms)}
-    return [judge("reduced", case.name, case.quantity, _predicted(case), measured[case][0],
-                  case.tolerance, f"{measured[case][1]}; tolerance: {case.reason}") for case in todo]
+    parts = [Part(f"{g[0].name} {'+'.join(c.quantity for c in g)}", partial(_measure_all, tuple(g)),
+                  _cost(g[0])) for g in groups.values()]
+
+    def assemble(results: list) -> list[Check]:
+        measured = {case: m for g, ms in zip(groups.values(), results) for case, m in zip(g, ms)}
+        return [judge("reduced", case.name, case.quantity, _predicted(case), measured[case][0],
+                      case.tolerance, f"{measured[case][1]}; tolerance: {case.reason}") for case in todo]
+
+    return TierPlan(parts, assemble)

@@ -11,41 +11,69 @@
 from __future__ import annotations
 
 from fractions import Fraction as F
-from typing import Callable
+from functools import partial
 
 import numpy as np
 
 from ..theory import exponents
+from . import Part, TierPlan
 from .checks import Check, judge
 
-__all__ = ["simulation_checks"]
+__all__ = ["simulation_plan"]
 
 _RICH = 2.0  # gamma0 of the rich runs (simulate.RICH_GAMMA0: rich slope from tau ~ 1)
 
 
-def _margin_checks(quick: bool) -> list[Check]:
-    from ..simulate import simulate_linear
-
-    checks = []
-    steps, seeds = (1500, 2) if quick else (3000, 3)
+#: the two margin tasks: (alpha, beta), width (quick, full), tolerance and its reason
+_MARGIN_TASKS = (
     # quick: the hard task at N = 256 (its many feature modes make N = 512 cost 7 s of CPU);
     # the easy task keeps N = 512, where its finite-width shift (0.08) is well inside 0.15
-    for (a, b), width, tolerance, reason in (
-        ((F(2), F(1, 2)), 256 if quick else 1024, 0.05,
-         "population GD, N = 256..1024: margin 0.148 at N = 256, 0.161 at N = 512 (rich 0.663, "
-         "lazy 0.502); the seed spread is ~0.01"),
-        ((F(3), F(5, 4)), 512 if quick else 1024, 0.15,
-         "equal asymptotically; at finite N the transient and the O(1) kernel growth "
-         "s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
-    ):
+    ((F(2), F(1, 2)), (256, 1024), 0.05,
+     "population GD, N = 256..1024: margin 0.148 at N = 256, 0.161 at N = 512 (rich 0.663, "
+     "lazy 0.502); the seed spread is ~0.01"),
+    ((F(3), F(5, 4)), (512, 1024), 0.15,
+     "equal asymptotically; at finite N the transient and the O(1) kernel growth "
+     "s ~ gamma0^2 |w*|^2 shift the window (0.08 at N = 512)"),
+)
+
+
+def _margin_settings(quick: bool) -> tuple[int, int]:
+    return (1500, 2) if quick else (3000, 3)
+
+
+def _exponent(alpha: F, beta: F, gamma0: float, width: int, quick: bool) -> tuple[float, float]:
+    """Mean and spread over seeds of one network's measured time exponent."""
+    from ..simulate import simulate_linear
+
+    steps, seeds = _margin_settings(quick)
+    run = simulate_linear(alpha, beta, gamma0, width=width, steps=steps, seeds=seeds)
+    return float(run.exponent_mean), float(run.exponent_spread)
+
+
+def _margin_parts(quick: bool) -> list[Part]:
+    """One part per task and training (the rich runs are the tier's longest: ~60 s each at
+    N = 1024 on one core, lazy 8-22 s)."""
+    parts = []
+    for (a, b), widths, _, _ in _MARGIN_TASKS:
+        width = widths[0] if quick else widths[1]
+        for training, gamma0, cost in (("rich", _RICH, 60.0), ("lazy", 0.0, 22.0 if b < 1 else 8.0)):
+            parts.append(Part(f"alpha={a} beta={b} N={width} {training}",
+                              partial(_exponent, a, b, gamma0, width, quick), cost))
+    return parts
+
+
+def _margin_rows(quick: bool, measured: list[tuple[float, float]]) -> list[Check]:
+    """Rich minus lazy against the theory, from the (rich, lazy) pairs of :func:`_margin_parts`."""
+    _, seeds = _margin_settings(quick)
+    checks = []
+    for k, ((a, b), widths, tolerance, reason) in enumerate(_MARGIN_TASKS):
+        width = widths[0] if quick else widths[1]
+        (rich, rich_sd), (lazy, lazy_sd) = measured[2 * k], measured[2 * k + 1]
         theory = exponents(a, b, "gd")
-        lazy = simulate_linear(a, b, 0, width=width, steps=steps, seeds=seeds)
-        rich = simulate_linear(a, b, _RICH, width=width, steps=steps, seeds=seeds)
-        margin = rich.exponent_mean - lazy.exponent_mean
         checks.append(judge("simulation", f"alpha={a} beta={b} N={width} seeds={seeds}",
-                            "rich - lazy time exponent", theory.rich.time - theory.lazy.time, margin,
-                            tolerance, f"lazy {lazy.exponent_mean:.3f}+-{lazy.exponent_spread:.3f}, "
-                            f"rich {rich.exponent_mean:.3f}+-{rich.exponent_spread:.3f}; {reason}"))
+                            "rich - lazy time exponent", theory.rich.time - theory.lazy.time, rich - lazy,
+                            tolerance, f"lazy {lazy:.3f}+-{lazy_sd:.3f}, rich {rich:.3f}+-{rich_sd:.3f}; "
+                            f"{reason}"))
     return checks
 
 
@@ -111,16 +139,16 @@ def _sgd_check(quick: bool) -> Check:
                  "5 standard errors over the late steps")
 
 
-def simulation_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None,
-                      executor: object | None = None) -> list[Check]:
+def simulation_plan(quick: bool = False) -> TierPlan:
     """The simulation tier (module docstring); ``quick`` keeps it under a minute on 2 cores."""
-    from functools import partial
+    margin = _margin_parts(quick)
+    parts = margin + [Part("follow", _follow_checks, 0.6), Part("sgd", partial(_sgd_checks, quick), 6.0)]
 
-    from . import map_rows
+    def assemble(results: list) -> list[Check]:
+        n = len(margin)
+        return _margin_rows(quick, results[:n]) + [row for rows in results[n:] for row in rows]
 
-    tasks = [("margin", partial(_margin_checks, quick)), ("follow", _follow_checks),
-             ("sgd", partial(_sgd_checks, quick))]
-    return [check for checks in map_rows(tasks, progress, executor) for check in checks]
+    return TierPlan(parts, assemble)
 
 
 def _sgd_checks(quick: bool) -> list[Check]:

@@ -7,15 +7,16 @@ covering hard, easy and super-easy tasks under SGD and gradient flow.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable
+from functools import partial
 
 from ..theory import exponents
+from . import Part, TierPlan
 from .checks import Check, judge
 
 #: exponents compared between the engines (theory §3)
 THEORY_QUANTITIES = ("time", "width", "data", "compute", "n_star", "t_star", "transient")
 
-__all__ = ["GRID", "QUICK_GRID", "THEORY_QUANTITIES", "theory_checks", "case_name"]
+__all__ = ["GRID", "QUICK_GRID", "THEORY_QUANTITIES", "theory_plan", "case_name"]
 
 #: (alpha, beta) cases of the default grid: hard, easy and super-easy tasks.
 QUICK_GRID = [(Fraction(2), Fraction(1, 2)), (Fraction(3), Fraction(5, 4)), (Fraction(2), Fraction(3))]
@@ -29,23 +30,26 @@ def case_name(alpha: Fraction, beta: Fraction, training: str | None = None, dyna
     return " ".join(parts)
 
 
-def theory_checks(quick: bool = False, progress: Callable[[int, int], None] | None = None,
-                  executor: object | None = None) -> list[Check]:
-    """Compiled formulas against the SymPy engine on the default grid, every quantity."""
-    grid = QUICK_GRID if quick else GRID
-    jobs = [(a, b, d) for a, b in grid for d in ("sgd", "gd")]
+def _compare(a: Fraction, b: Fraction, dynamics: str) -> list[Check]:
+    """Every quantity of one task and dynamics: compiled formulas against the SymPy engine."""
+    fast = exponents(a, b, dynamics, engine="compiled")
+    slow = exponents(a, b, dynamics, engine="sympy")
     checks = []
-    for k, (a, b, dynamics) in enumerate(jobs):
-        fast = exponents(a, b, dynamics, engine="compiled")
-        slow = exponents(a, b, dynamics, engine="sympy")
-        for training in ("lazy", "rich"):
-            for quantity in THEORY_QUANTITIES:
-                predicted = getattr(slow.training(training), quantity)
-                if predicted is None:
-                    continue
-                checks.append(judge("theory", case_name(a, b, training, dynamics), quantity,
-                                    predicted, getattr(fast.training(training), quantity), Fraction(0),
-                                    "compiled formula vs SymPy engine"))
-        if progress:
-            progress(k + 1, len(jobs))
+    for training in ("lazy", "rich"):
+        for quantity in THEORY_QUANTITIES:
+            predicted = getattr(slow.training(training), quantity)
+            if predicted is None:
+                continue
+            checks.append(judge("theory", case_name(a, b, training, dynamics), quantity,
+                                predicted, getattr(fast.training(training), quantity), Fraction(0),
+                                "compiled formula vs SymPy engine"))
     return checks
+
+
+def theory_plan(quick: bool = False) -> TierPlan:
+    """Compiled formulas against the SymPy engine on the default grid, every quantity: one
+    part per task and dynamics (about 0.05 s each)."""
+    grid = QUICK_GRID if quick else GRID
+    parts = [Part(f"{case_name(a, b)} {d}", partial(_compare, a, b, d), 0.05)
+             for a, b in grid for d in ("sgd", "gd")]
+    return TierPlan(parts, lambda results: [row for rows in results for row in rows])
