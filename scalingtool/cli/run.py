@@ -41,10 +41,11 @@ def run_cmd(
 
     Example: scalingtool run phase --quick --out out/phase
     """
-    from ..run import run_recipe
+    from ..run import check_recipe, run_recipe
 
+    checked = check_recipe(recipe, quick)  # a bad recipe is refused before a cluster starts
     with open_executor(workers, scheduler) as executor, progress_bar(f"run {recipe}") as update:
-        result = run_recipe(recipe, out, quick=quick, progress=update, executor=executor)
+        result = run_recipe(checked, out, quick=quick, progress=update, executor=executor)
     rows = [{k: v for k, v in c.row().items() if k != "tier"} for c in result.outcome.checks]
     ok = all(c.status != "fail" for c in result.outcome.checks)
     payload = {

@@ -6,6 +6,6 @@
 """
 
 from .recipe import Recipe, load_recipe, parse_recipe
-from .runner import RunResult, redraw, run_recipe
+from .runner import RunResult, check_recipe, redraw, run_recipe
 
-__all__ = ["Recipe", "RunResult", "load_recipe", "parse_recipe", "redraw", "run_recipe"]
+__all__ = ["Recipe", "RunResult", "load_recipe", "parse_recipe", "redraw", "run_recipe", "check_recipe"]

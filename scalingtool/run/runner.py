@@ -22,7 +22,7 @@ from .recipe import Recipe, parse_recipe
 from .schema import KindParams, short_path, validate, validate_params
 from .store import BlockedPart, CorruptPart, Store, to_jsonable
 
-__all__ = ["RunResult", "run_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
+__all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
 PLOT_EXTRA_MESSAGE = "figures need matplotlib: pip install 'scalingtool[plot]'"
 Progress = Callable[[int, int], None] | None
@@ -113,6 +113,19 @@ def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResul
     return {p.id: data[p.id] for p in parts}
 
 
+def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, KindParams, Plan]:
+    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
+    kind = get_kind(recipe.kind, recipe.layer, recipe.source)
+    params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
+    return recipe, kind, params, _plan(kind, params, recipe.source)
+
+
+def check_recipe(recipe: str | Path | Recipe, quick: bool = False) -> Recipe:
+    """``recipe`` read, validated and planned (raises :class:`UsageError` naming the problem),
+    so that a caller can refuse a bad recipe before it starts a cluster."""
+    return _prepare(recipe, quick)[0]
+
+
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True, *,
                executor: Executor | None = None) -> RunResult:
@@ -122,10 +135,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     ``executor`` computes the missing parts (default: one after another, here); each is
     stored as it finishes, so an interrupted or failed run resumes where it stopped.
     """
-    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
-    kind = get_kind(recipe.kind, recipe.layer, recipe.source)
-    params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
-    plan = _plan(kind, params, recipe.source)
+    recipe, kind, params, plan = _prepare(recipe, quick)
     store = Store(out if out is not None else Path("out") / recipe.name)
     store.write_json("run.json", {
         "schema": "scalingtool/run/v1", "recipe": recipe.name, "title": recipe.title,

@@ -92,6 +92,20 @@ def test_missing_extra_is_named(cli, tmp_path, monkeypatch):
                        "scalingtool[distributed]")
 
 
+def test_bad_recipe_is_refused_before_a_cluster_starts(cli, tmp_path, monkeypatch):
+    """A misspelt key costs no cluster start-up: the recipe is validated first."""
+    from scalingtool.run import executor
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("a cluster was started for a recipe that does not validate")
+
+    monkeypatch.setattr(executor, "make_executor", no_cluster)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(PHASE.read_text().replace("[params]", "[params]\nalpah = 2", 1))
+    assert_usage_error(cli("run", str(bad), "--quick", "--out", str(tmp_path / "o"), "--workers", "2"),
+                       "alpah")
+
+
 def test_unreachable_scheduler_times_out(cli, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     import socket
