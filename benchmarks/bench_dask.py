@@ -8,8 +8,8 @@ Side by side in one run, on this machine:
   ``--scheduler`` is already up);
 * the round trip per part: trivial parts sent one at a time (the overhead a part must dwarf
   to be worth distributing) and grouped (:data:`scalingtool.run.executor.MIN_TASK_SECONDS`);
-* ``--verify``: the rows of the reduced and simulation tiers as independent parts (cases
-  that share a frontier or a term fit grouped into one part), sequential vs the cluster;
+* ``--verify``: ``verify`` with every tier (each tier's parts, longest first, on one
+  executor), sequential vs the cluster;
 * ``--sweep``: seconds per part of the simulation sweep (``the built-in recipe simulate-sweep``)
   at each width (set-up until the first step, then the loop's cost per step, from the
   progress calls), and the full grid's total.
@@ -73,36 +73,16 @@ def bench_overhead(executor, count: int) -> tuple[float, float, int]:
     return single / count, grouped / count, executor.groups_sent
 
 
-def verify_tasks(quick: bool) -> list[tuple[str, object]]:
-    """The reduced and simulation tiers' rows as parts (what verify's row loop would submit)."""
-    from scalingtool.verify import reduced_tier, simulation_tier
-
-    groups: dict[object, list] = {}
-    for case in reduced_tier.cases(quick):
-        shared = case.quantity in ("compute", "n_star")  # one frontier or term fit serves both
-        key = (case.alpha, case.beta, case.training, case.dynamics, case.top) if shared else case
-        groups.setdefault(key, []).append(case)
-    tasks = [(f"reduced {cases[0].name} {'+'.join(c.quantity for c in cases)}",
-              partial(_measure_group, cases)) for cases in groups.values()]
-    tasks += [("simulation margin", partial(simulation_tier._margin_checks, quick)),
-              ("simulation follow", simulation_tier._follow_checks),
-              ("simulation sgd", partial(simulation_tier._sgd_check, quick))]
-    return tasks
-
-
-def _measure_group(cases):
-    from scalingtool.verify.reduced_tier import measure_case
-
-    return [measure_case(c) for c in cases]
-
-
 def bench_verify(executor, quick: bool) -> tuple[float, float, int]:
-    from scalingtool.run.executor import SequentialExecutor
+    """``verify`` (every tier, as ``scalingtool verify [--quick]`` runs it) sequential, then with
+    the executor; the rows must be the same."""
+    from scalingtool.verify import TIERS, _load, verify
 
-    tasks = verify_tasks(quick)
-    sequential, _ = timed(SequentialExecutor().map_parts, tasks, lambda name, value: None)
-    distributed, _ = timed(executor.map_parts, tasks, lambda name, value: None)
-    return sequential, distributed, len(tasks)
+    parts = sum(len(_load(TIERS[name])(quick=quick).parts) for name in TIERS)
+    sequential, rows = timed(verify, quick=quick)
+    distributed, again = timed(verify, quick=quick, executor=executor)
+    print(f"  rows identical: {rows.checks == again.checks} ({len(rows.checks)} rows)")
+    return sequential, distributed, parts
 
 
 def time_part(width: int, steps: int) -> tuple[float, float]:
@@ -173,7 +153,7 @@ def main() -> None:
               f"groups parts that finish in under MIN_TASK_SECONDS = {MIN_TASK_SECONDS} s")
         if args.verify:
             seq, par, count = bench_verify(executor, args.quick)
-            print(f"verify rows{' (quick)' if args.quick else ''} as {count} parts: sequential {seq:7.2f} s | "
+            print(f"verify{' (quick)' if args.quick else ''} as {count} parts: sequential {seq:7.2f} s | "
                   f"--workers {args.workers}: {par:7.2f} s -> {seq / par:.2f}x "
                   f"(with start-up: {seq / (par + start):.2f}x)  [{load()}]")
     if args.sweep:
