@@ -112,6 +112,14 @@ class SimulationResult:
             raise UsageError(f"fit_window = {window} is out of range: expected 0 < start < end (steps)")
         return replace(self, fit_window=window, measure=measure)
 
+    def completed(self) -> "SimulationResult":
+        """This result if training ran to the end; after Ctrl-C (``interrupted``) the
+        ``KeyboardInterrupt`` again, for callers that must not keep a partial run as a
+        finished one (a stored part, a verification row)."""
+        if self.interrupted:
+            raise KeyboardInterrupt
+        return self
+
     # --- output -----------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """The measured exponent with its spread, the window and the step size."""

@@ -46,7 +46,7 @@ def _exponent(alpha: F, beta: F, gamma0: float, width: int, quick: bool) -> tupl
     from ..simulate import simulate_linear
 
     steps, seeds = _margin_settings(quick)
-    run = simulate_linear(alpha, beta, gamma0, width=width, steps=steps, seeds=seeds)
+    run = simulate_linear(alpha, beta, gamma0, width=width, steps=steps, seeds=seeds).completed()
     return float(run.exponent_mean), float(run.exponent_spread)
 
 
@@ -93,7 +93,7 @@ def _follow_checks() -> list[Check]:
     checks = []
     for gamma0 in (0.0, 1.5):
         result = simulate_linear(alpha, beta, gamma0, width=width, steps=steps, seeds=seeds, M=modes,
-                                 tail="truncated", lr=lr, rng="numpy")
+                                 tail="truncated", lr=lr, rng="numpy").completed()
         proj = build_projection(choose_modes(alpha, beta, width, modes, "truncated"), width, seeds)
         spec = _reduced_of(proj, 0, width)
         t = result.time
@@ -119,7 +119,7 @@ def _sgd_check(quick: bool) -> Check:
     alpha, beta, width, modes, batch, lr = 2.0, 3.0, 32, 256, 4, 0.2
     steps, seeds = (2000, 64) if quick else (5000, 200)
     result = simulate_linear(alpha, beta, 0, width=width, steps=steps, batch=batch, seeds=seeds,
-                             M=modes, tail="truncated", lr=lr, rng="numpy", share_projection=True)
+                             M=modes, tail="truncated", lr=lr, rng="numpy", share_projection=True).completed()
     proj = build_projection(choose_modes(alpha, beta, width, modes, "truncated"), width, (0,), share=True)
     spec = _reduced_of(proj, 0, width)
     curve = solve_sgd_spectrum(spec, F(lr).limit_denominator(1000), batch, steps, 20, 1, {})

@@ -64,6 +64,11 @@ def test_progress_and_keyboard_interrupt_return_partial_results():
     assert calls[0] == (0, 1000) and all(t == 1000 for _, t in calls)
     assert res.steps[-1] <= 100 and res.loss.shape == (2, len(res.steps))
     assert res.metadata["steps_done"] == res.steps[-1]
+    # a caller that must not keep a partial run as finished gets the interrupt back
+    with pytest.raises(KeyboardInterrupt):
+        res.completed()
+    whole = simulate_linear(2, 0.5, 1, width=16, steps=50, seeds=1, M=128)
+    assert whole.completed() is whole
 
 
 def test_result_rows_dict_and_refit():

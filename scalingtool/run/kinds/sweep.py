@@ -90,9 +90,7 @@ def _plan(params: SweepParams) -> Plan:
 
             backend = "torch" if device == "cuda" else "numpy"
             r = simulate_linear(alpha, beta, gamma0, width=width, steps=config["steps"], seeds=[seed],
-                                backend=backend, device=device, rng="numpy", progress=progress)
-            if r.interrupted:  # never store a partial run as a finished part
-                raise KeyboardInterrupt
+                                backend=backend, device=device, rng="numpy", progress=progress).completed()
             return {"width": width, "gamma0": str(gamma0), "seed": seed,
                     "exponent": _finite(float(r.exponents[0])),
                     "stderr": _finite(float(r.exponent_stderrs[0])), "lr": r.lr,
