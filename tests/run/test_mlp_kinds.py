@@ -67,3 +67,33 @@ def test_mlp_circle_without_a_measured_difference_checks_the_theory_margin():
     # margin 2/3 - 1/2 = 1/6 with tolerance 1/6: a measured -0.068 is outside [0, 1/3]
     assert _margin_check({}, 0.463, 0.395).status == "fail"
     assert _margin_check({}, 0.463, 0.63).status == "pass"
+
+
+@pytest.mark.parametrize("recipe", ["mlp-circle", "mlp-study"])
+def test_an_interrupted_network_is_not_stored_as_a_finished_part(recipe, tmp_path, monkeypatch):
+    # Ctrl-C inside the second part's training: the simulator returns interrupted=True with the
+    # steps it reached; the kind must not store that as finished. The first part stays stored.
+    pytest.importorskip("torch")
+    from scalingtool.run.runner import run_recipe
+    from scalingtool.simulate import loop, relu_mlp
+
+    calls = {"n": 0}
+
+    def interrupting_loop(step, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            done = {"n": 0}
+
+            def step_then_stop():
+                done["n"] += 1
+                if done["n"] > 10:
+                    raise KeyboardInterrupt
+                step()
+            return loop.run_loop(step_then_stop, *args, **kwargs)
+        return loop.run_loop(step, *args, **kwargs)
+
+    monkeypatch.setattr(relu_mlp, "run_loop", interrupting_loop)
+    with pytest.raises(KeyboardInterrupt):
+        run_recipe(recipe, tmp_path, quick=True, figures=False)
+    stored = sorted(p.name for p in (tmp_path / "parts").iterdir())
+    assert len(stored) == 1 and stored[0].endswith("0.json")  # only the finished lazy part

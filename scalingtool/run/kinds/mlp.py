@@ -33,19 +33,23 @@ def _plan(params: MlpParams) -> Plan:
 
     def part(g: float) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
-            from ...simulate.mlp_circle import measured_task, simulate_mlp_circle
+            from ...simulate.circle_task import measured_task
+            from ...simulate.mlp_circle import simulate_mlp_circle
             from ...theory import exponents
 
             r = simulate_mlp_circle(beta, g, width=params.width, steps=params.steps,
                                     seeds=params.seeds, modes=params.modes, grid=params.grid,
                                     progress=progress)
+            if r.interrupted:  # Ctrl-C: never store a partial run as a finished part
+                raise KeyboardInterrupt
             a_m, b_m = measured_task(r)
             training = "rich" if g > 0 else "lazy"
             return {"steps": r.steps, "loss": r.loss.mean(axis=0), "exponents": r.exponents,
                     "mean": r.exponent_mean, "spread": r.exponent_spread, "alpha": str(a_m),
                     "beta": str(b_m), "training": training,
                     "predicted": str(exponents(a_m, b_m, "gd").training(training).time)}
-        return Part(f"mlp_gamma0={g:g}", {"gamma0_run": g, **config}, compute)
+        # "network" names the simulator, so parts stored by an earlier implementation are recomputed
+        return Part(f"mlp_gamma0={g:g}", {"gamma0_run": g, "network": "relu_mlp depth 1 grid", **config}, compute)
 
     return Plan([part(g) for g in gammas])
 
