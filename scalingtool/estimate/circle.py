@@ -18,7 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["circle_ntk_task", "CircleEstimate", "measure_circle_networks", "bridge_window"]
+__all__ = ["circle_ntk_task", "CircleEstimate", "measure_circle_networks", "bridge_window", "circle_task_summary",
+           "shown"]
 
 
 def circle_ntk_task(beta: float, samples: int = 800, width: int = 1024, modes: int = 200,
@@ -99,3 +100,23 @@ def measure_circle_networks(beta: float, seeds: Sequence[int], *, depth: int, wi
         for training in ("lazy", "rich"):
             getattr(out, training).append(e.predicted.get(training, {}).get("time", (None, None)))
     return out
+
+
+def circle_task_summary(beta: float, seeds: Sequence[int], *, depth: int, width: int, modes: int,
+                        k_range: tuple[int, int], dynamics: str, samples: int, replicates: int = 50) -> dict[str, Any]:
+    """:meth:`CircleEstimate.summary` of :func:`measure_circle_networks`, or ``{"failed": [reason]}``
+    without scipy (the estimate extra): a simulation then keeps its nominal theory lines."""
+    import importlib.util
+
+    if importlib.util.find_spec("scipy") is None:
+        return {"failed": ["the estimate needs scipy: pip install 'scalingtool[estimate]'"]}
+    return measure_circle_networks(beta, seeds, depth=depth, width=width, modes=modes, k_range=k_range,
+                                   dynamics=dynamics, samples=samples, replicates=replicates).summary()
+
+
+def shown(summary: dict[str, Any] | None, name: str) -> str | None:
+    """``"value [lo, hi]"`` of an estimated quantity of a summary (None when not measured)."""
+    if not summary or summary.get(name) is None:
+        return None
+    ci = summary.get(f"{name}_ci")
+    return f"{summary[name]:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
