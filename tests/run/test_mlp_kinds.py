@@ -115,6 +115,8 @@ def test_mlp_circle_lazy_check_uses_the_estimated_line_when_there_is_one():
     rows = {r["run"]: r for r in outcome.rows}
     assert rows["mlp_gamma0=1"]["predicted_est"] == "0.620 [0.460, 0.750]"  # the rich line, its interval
     assert rows["mlp_gamma0=0"]["beta_est"] == "0.450 [0.300, 0.600]"
+    margin = next(c for c in outcome.checks if c.case == "hard target")
+    assert "+0.170 for the estimated task (nominal +0.167)" in margin.note
 
 
 def test_study_lines_come_from_the_estimate_and_keep_the_nominal_beside():
