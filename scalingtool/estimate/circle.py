@@ -40,9 +40,11 @@ def circle_ntk_task(beta: float, samples: int = 800, width: int = 1024, modes: i
 
 def bridge_window(k_range: tuple[int, int], modes: int) -> tuple[int, int]:
     """Modes ``(m_lo, m_hi)`` of the fits: ``m_hi = 2 k_hi`` (at most ``2 K``, where the
-    target stops) and ``m_lo`` one decade below it (theory §6 fits need a decade)."""
+    target stops) and ``m_lo`` one decade below it (theory §6 fits need a decade), never the
+    first mode (the constant, ``k = 0``, outside the power law): below ``m_hi = 20`` the
+    window is under a decade and the estimate reports no power law."""
     hi = min(2 * int(k_range[1]), 2 * modes)
-    return (max(1, hi // 10), hi)
+    return (max(2, hi // 10), hi)
 
 
 @dataclass

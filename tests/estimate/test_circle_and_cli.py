@@ -71,7 +71,7 @@ def test_bridge_window_spans_a_decade_below_the_fit_frequencies():
 
     assert bridge_window((4, 32), 256) == (6, 64)  # modes m ~ 2k: k = 32 is mode 64
     assert bridge_window((8, 64), 64) == (12, 128)
-    assert bridge_window((2, 8), 4) == (1, 8)  # the target stops at k = K = 4 (mode 8)
+    assert bridge_window((2, 8), 4) == (2, 8)  # the target stops at k = K = 4 (mode 8); not a decade
 
 
 def test_bridge_measures_each_network_and_its_theory_lines():
