@@ -6,8 +6,8 @@ Gram matrix on P uniform angles and the target there, and :func:`measure_circle_
 ``alpha`` and ``beta`` off them with :func:`~.estimator.estimate_gram` (eigenvalues
 ``lambda_k ~ k^-alpha`` and target powers ``p_k ~ k^-(alpha beta + 1)``, bootstrap
 intervals), so the theory lines a network is compared with come from measurement. Each
-frequency k gives two eigenmodes (cosine and sine), so mode ``m ~ 2k``: the window over the
-network's frequencies ``k_lo..k_hi`` is ``2 k_lo..2 k_hi`` in modes, and the decay exponents
+frequency k gives two eigenmodes (cosine and sine), so mode ``m ~ 2k``: the fits run over
+the modes of one decade below ``2 k_hi`` (:func:`bridge_window`), and the decay exponents
 carry over (capacity about 2, ``beta_hat = 2 beta / alpha_hat`` for a target built for beta).
 """
 
@@ -23,19 +23,12 @@ __all__ = ["circle_ntk_task", "CircleEstimate", "measure_circle_networks", "brid
 
 
 def circle_ntk_task(beta: float, samples: int = 800, width: int = 1024, modes: int = 200,
-                    seed: int = 0, depth: int = 1, gamma: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                    seed: int = 0, depth: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """``(K, y)``: the initial tangent kernel ``K = N J J^T`` (P x P) of the seed's network on
     P grid angles and its power-law target there (``c_k^2 = k^-(2 beta + 1)``)."""
-    import torch
+    from ..simulate.relu_mlp import initial_kernel
 
-    from ..simulate.relu_mlp import CircleMLP, _circle, _grid_angles, _Target, draw_initial
-
-    weights, phases = draw_initial([seed], depth, width, modes)
-    net = CircleMLP(weights, gamma)
-    theta = _grid_angles(torch, 1, samples, 0.0, dtype=net.dtype)
-    gram = net.kernel(_circle(torch, theta))[0].numpy()
-    y = _Target(torch, beta, phases, dtype=net.dtype)(theta)[0].numpy()
-    return np.array(gram), np.array(y)
+    return initial_kernel(beta, seed, depth=depth, width=width, modes=modes, points=samples)
 
 
 def bridge_window(k_range: tuple[int, int], modes: int) -> tuple[int, int]:

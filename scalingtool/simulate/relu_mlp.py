@@ -54,7 +54,7 @@ from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .substeps import SubstepClock
 
-__all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "effective_gamma", "PARAMETRISATIONS",
+__all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "initial_kernel", "effective_gamma", "PARAMETRISATIONS",
            "DATA_MODES", "DTYPES"]
 
 PARAMETRISATIONS = ("mup", "ntk")
@@ -229,6 +229,20 @@ class CircleMLP:
                 if layer > 0:
                     back = torch.bmm(back, W[layer]) * scale * (hs[layer - 1] > 0)
             return kern
+
+
+def initial_kernel(beta: float, seed: int, *, depth: int, width: int, modes: int,
+                   points: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(K, y)`` of one seed's network: its initial tangent kernel ``K = N J J^T`` on ``points``
+    uniform angles (P x P, float64; the same for every ``gamma0`` and parametrisation, since
+    ``delta = 0``) and its target there, as :func:`simulate_relu_mlp` draws them."""
+    torch = _import_torch()
+    weights, phases = draw_initial([seed], depth, width, modes)
+    net = CircleMLP(weights, 0.0)
+    theta = _grid_angles(torch, 1, points, 0.0, dtype=net.dtype)
+    kern = net.kernel(_circle(torch, theta))[0].cpu().numpy()
+    y = _Target(torch, beta, phases, dtype=net.dtype)(theta)[0].cpu().numpy()
+    return np.array(kern), np.array(y)
 
 
 def _relu_grad(torch: Any, grad: Any, h: Any) -> Any:
