@@ -5,7 +5,8 @@ full-batch GD on G angles:
 
 * scalingtool's torch simulator (``CircleMLP.step``: batched weights, one autograd pass for
   all seeds);
-* scalingtool's NumPy two-layer network (``mlp_circle.ReluCircleNetwork.step``, depth 1 only);
+* an independent NumPy implementation of the depth-1 network (the tests' reference,
+  ``tests/simulate/numpy_mlp.py``; depth 1 only);
 * a naive loop a user would write: one ``nn.Module`` per seed plus a frozen copy for the
   centring, ``torch.optim.SGD``, the seeds one after another.
 
@@ -93,13 +94,16 @@ def main() -> None:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    from scalingtool.simulate.mlp_circle import ReluCircleNetwork, _grid
-    from scalingtool.spectral import MLP_STREAM, generators
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: tests/
     from scalingtool.simulate.relu_mlp import CircleMLP, draw_initial
+    from tests.simulate.numpy_mlp import NumpyCircleNetwork, grid
 
     seeds = list(range(args.seeds))
     weights, _ = draw_initial(seeds, args.depth, args.width, 8)
-    theta, xg = _grid(args.points)
+    theta, xg = grid(args.points)
     y_np = np.stack([np.cos(3 * theta + s) for s in seeds])
     lr = 0.1
     net = CircleMLP(weights, args.gamma0)
@@ -108,9 +112,8 @@ def main() -> None:
     g0 = net.initial(x)
     results = {"scalingtool torch": _time(lambda: net.step(x, y, lr, g0), args.repeat)}
     if args.depth == 1:
-        old = ReluCircleNetwork(generators(seeds, MLP_STREAM), args.width, args.gamma0, lr)
-        h0 = old.preacts0(xg)
-        results["scalingtool numpy"] = _time(lambda: old.step(xg, h0, y_np), args.repeat)
+        ref = NumpyCircleNetwork(seeds, args.width, args.gamma0)
+        results["numpy reference"] = _time(lambda: ref.step(xg, y_np, lr), args.repeat)
     results["naive nn.Module + SGD"] = _time(_naive(torch, weights, args.gamma0, x, y, lr), args.repeat)
 
     base = results["scalingtool torch"]

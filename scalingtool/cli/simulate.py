@@ -48,7 +48,7 @@ def _gammas(text: str) -> list[float]:
 
 
 def simulate_cmd(
-    model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (theory §1); mlp-circle: the two-layer ReLU MLP on the circle, NumPy (theory §5); relu-mlp: the ReLU MLP of depth 1-4, torch (theory §5)."),
+    model: Model = typer.Option(Model.linear, "--model", help="linear: the projected linear network (theory §1); mlp-circle: the two-layer ReLU MLP on the circle, full-batch GD on a grid (torch, theory §5); relu-mlp: the ReLU MLP of depth 1-4, torch (theory §5)."),
     alpha: str = typer.Option("2", "--alpha", "-a", help="Capacity alpha > 1 (linear model; the MLP measures its own)."),
     beta: str = typer.Option("1/2", "--beta", "-b", help="Source beta > 0."),
     gamma0: str = typer.Option("0,2", "--gamma0", "-g", help="Comma-separated feature-learning strengths (0: lazy); one run each."),
@@ -91,9 +91,9 @@ def simulate_cmd(
         depth_n = check("depth", depth)
     if out is not None:
         check_output_path(out, "--out")
-    if model is Model.mlp_circle and (batch is not None or data is not None or backend is not ArrayLibChoice.numpy):
-        raise UsageError("--model mlp-circle trains full-batch on its grid with NumPy: "
-                         "drop --batch, --data and --backend")
+    if model is Model.mlp_circle and (batch is not None or data is not None):
+        raise UsageError("--model mlp-circle trains full-batch on its grid: drop --batch and --data "
+                         "(or use --model relu-mlp)")
     if model is not Model.relu_mlp and (depth_n != 1 or param is not Param.mup):
         raise UsageError("--depth and --param belong to --model relu-mlp")
     if model is Model.relu_mlp and batch is not None and data is not None:
@@ -108,7 +108,8 @@ def simulate_cmd(
                                          seeds=seeds_n, backend=backend.value, device=device.value,
                                          path=path.value, progress=update, **sizes)
             elif model is Model.mlp_circle:
-                result = simulate_mlp_circle(task.beta, g, lr=lr_q, seeds=seeds_n, progress=update, **sizes)
+                result = simulate_mlp_circle(task.beta, g, lr=lr_q, seeds=seeds_n, device=device.value,
+                                             progress=update, **sizes)
             else:
                 shape = {"data": "online", "batch": batch_n or 64} if online else {"data": "grid", "points": data_n}
                 result = simulate_relu_mlp(task.beta, g, depth=depth_n, param=param.value, lr=lr_q, seeds=seeds_n,

@@ -536,6 +536,8 @@ class MlpData(StoredData):
     beta: Exact
     training: Training
     predicted: Exact
+    #: alpha, beta and the theory lines estimated from the initial kernel (theory §6; None: not measured)
+    bridge: dict[str, Any] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Any:

@@ -3,7 +3,9 @@
 * :func:`simulate_linear` -- the projected two-layer linear network of theory §1 (population
   GD, online SGD or full-batch GD on P points), NumPy or PyTorch, an ensemble of seeds
   trained together; exact population loss at log-spaced steps.
-* :func:`simulate_mlp_circle` -- the two-layer ReLU network on the circle of theory §5.
+* :func:`simulate_mlp_circle` -- the two-layer ReLU network on the circle of theory §5: one
+  configuration (depth 1, full-batch GD on a grid) of
+  :func:`~scalingtool.simulate.relu_mlp.simulate_relu_mlp` (torch, depth 1-4).
 
 Both return a :class:`SimulationResult` (curves per seed, exponent per seed with mean and
 spread, metadata; ``to_rows()`` for CSV, ``to_dict()`` for JSON).

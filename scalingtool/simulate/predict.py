@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .mlp_circle import measured_task
+from .circle_task import measured_task
 from .result import SimulationResult
 
 __all__ = ["predicted_exponent"]
@@ -24,7 +24,7 @@ def predicted_exponent(result: SimulationResult, alpha: Fraction, beta: Fraction
     from ..theory import exponents
 
     training = result.metadata["training"]
-    if result.kind in ("mlp-circle", "relu-mlp"):
+    if result.kind == "relu-mlp":
         alpha, beta = measured_task(result)
     theory = exponents(alpha, beta, dynamics)
     exps = theory.training(training)

@@ -47,14 +47,14 @@ from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
 from ..spectral import MLP_SAMPLE_STREAM, MLP_STREAM, generators, stream_seed
 from .arraylib import DEVICES, _import_torch
+from .circle_task import ALPHA_NOMINAL, fit_alpha, target_amplitudes
 from .inputs import choice, fit_window_steps, parse_seeds
 from .kernel_spectrum import band_fractions, fourier_diagonal, octave_bands, target_alignment
 from .loop import BlowUpGuard, run_loop
-from .mlp_circle import ALPHA_NOMINAL, _fit_alpha, target_amplitudes
 from .result import SimulationResult, log_spaced_steps
 from .substeps import SubstepClock
 
-__all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "effective_gamma", "PARAMETRISATIONS",
+__all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "initial_kernel", "effective_gamma", "PARAMETRISATIONS",
            "DATA_MODES", "DTYPES"]
 
 PARAMETRISATIONS = ("mup", "ntk")
@@ -70,8 +70,8 @@ def effective_gamma(param: str, gamma0: float, width: int) -> float:
 def draw_initial(seeds: Sequence[int], depth: int, width: int, modes: int) -> tuple[dict[str, list[np.ndarray]], np.ndarray]:
     """Initial weights ``{"W": [...], "b": [...], "a": [a]}`` (leading axis: seed) and target phases (S, K).
 
-    Drawn in the order of :mod:`.mlp_circle` (first layer, bias and readout, then the phases),
-    so a depth-1 network is the same network with the same target; deeper layers come after.
+    Per seed: the first layer, its bias and the readout as one (N, 4) draw, then the phases,
+    then the deeper layers (so a depth-1 network and its target do not depend on the depth).
     """
     gens = generators(seeds, MLP_STREAM)
     first = [g.standard_normal((width, 4)) for g in gens]
@@ -231,6 +231,20 @@ class CircleMLP:
             return kern
 
 
+def initial_kernel(beta: float, seed: int, *, depth: int, width: int, modes: int,
+                   points: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(K, y)`` of one seed's network: its initial tangent kernel ``K = N J J^T`` on ``points``
+    uniform angles (P x P, float64; the same for every ``gamma0`` and parametrisation, since
+    ``delta = 0``) and its target there, as :func:`simulate_relu_mlp` draws them."""
+    torch = _import_torch()
+    weights, phases = draw_initial([seed], depth, width, modes)
+    net = CircleMLP(weights, 0.0)
+    theta = _grid_angles(torch, 1, points, 0.0, dtype=net.dtype)
+    kern = net.kernel(_circle(torch, theta))[0].cpu().numpy()
+    y = _Target(torch, beta, phases, dtype=net.dtype)(theta)[0].cpu().numpy()
+    return np.array(kern), np.array(y)
+
+
 def _relu_grad(torch: Any, grad: Any, h: Any) -> Any:
     """``grad * relu'(h)`` in one fused pass (``grad`` where ``h > 0``, else 0)."""
     return torch.ops.aten.threshold_backward(grad, h, 0.0)
@@ -366,7 +380,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
 
     kern0 = net.kernel(x_k)
     spectrum0 = fourier_diagonal(kern0)
-    alpha_meas = _fit_alpha(spectrum0, (k_lo, k_hi))
+    alpha_meas = fit_alpha(spectrum0, (k_lo, k_hi))
     q = ALPHA_NOMINAL * float(beta_q) + 1.0
     beta_meas = (q - 1.0) / alpha_meas
     top0 = kernel_top(kern0)

@@ -116,7 +116,7 @@ MEMORY_CASES = [
     (["solve", "--alpha", "2", "--beta", "0.5", "--width", "100000"], "lower width"),
     (["simulate", "--width", "16384", "--seeds", "10000", "--steps", "1", "--gamma0", "0"], "lower width or seeds"),
     (["simulate", "--model", "mlp-circle", "--width", "65536", "--seeds", "100", "--steps", "1",
-      "--gamma0", "0"], "lower seeds, grid or width"),
+      "--gamma0", "0"], "lower seeds, width"),
 ]
 
 

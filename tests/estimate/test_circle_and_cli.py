@@ -64,3 +64,31 @@ def test_json_schema(cli, tmp_path):
     r = cli("estimate", "--features", str(tmp_path / "x.npy"), "--labels", str(tmp_path / "y.npy"),
             "--bootstrap", "10", "--format", "csv")
     assert r.code == 0 and r.out.startswith("quantity,training,value")
+
+
+def test_bridge_window_spans_a_decade_below_the_fit_frequencies():
+    from scalingtool.estimate.circle import bridge_window
+
+    assert bridge_window((4, 32), 256) == (6, 64)  # modes m ~ 2k: k = 32 is mode 64
+    assert bridge_window((8, 64), 64) == (12, 128)
+    assert bridge_window((2, 8), 4) == (2, 8)  # the target stops at k = K = 4 (mode 8); not a decade
+
+
+def test_bridge_measures_each_network_and_its_theory_lines():
+    """The bridge of the study (theory §6 on each seed's initial NTK, P = 512 angles): the
+    capacity is near the k^-2 of theory §5 (P = 512, window 6..64: the finite-P estimate sits
+    within 0.25 of 2), and the lines are theory §3's for the estimated task under gradient
+    flow: lazy = beta, rich = 2 beta / (1 + beta) for a hard task (beta < 1)."""
+    from scalingtool.estimate.circle import measure_circle_networks
+
+    est = measure_circle_networks(0.5, [0, 1], depth=1, width=512, modes=256, k_range=(4, 32),
+                                  dynamics="gd", samples=512, replicates=20)
+    assert not est.failed and len(est.alpha) == 2
+    for (a, a_ci), (b, b_ci), (lazy, _), (rich, _) in zip(est.alpha, est.beta, est.lazy, est.rich):
+        assert abs(a - 2.0) < 0.25 and a_ci[0] < a < a_ci[1]
+        assert b_ci[0] < b < b_ci[1] and 0 < b < 1
+        assert lazy == pytest.approx(b, abs=2e-3)  # the theory layer takes beta to 3 digits
+        assert rich == pytest.approx(2 * b / (1 + b), abs=2e-3)
+    summary = est.summary()
+    assert summary["alpha"] == pytest.approx(np.mean([a for a, _ in est.alpha]))
+    assert summary["beta_ci"][0] == min(ci[0] for _, ci in est.beta)

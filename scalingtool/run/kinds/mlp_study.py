@@ -8,10 +8,15 @@ mean test-loss curve, the per-seed time exponents over the last decade of ``t = 
 kernel's evolution (Fourier spectrum, sorted eigenvalues, target alignment, the kernel seen by
 the current residual, loss per frequency band).
 
-The summary sets each measured exponent beside the two theory lines for the measured task
-(theory §3: lazy and rich time exponents; online SGD uses the SGD table, full-batch data the
-gradient-flow one) and the rich onset time ``tau ~ gamma0^r`` before which a rich run still
-follows the lazy law. A study reports; its checks are the optional ``[params]`` keys
+The summary sets each measured exponent beside the two theory lines (theory §3: lazy and rich
+time exponents; online SGD uses the SGD table, full-batch data the gradient-flow one) of the task
+*estimated* from each seed's initial kernel and target with the theory §6 methods
+(:func:`~scalingtool.estimate.circle.measure_circle_networks`: ``alpha`` and ``beta`` with
+bootstrap intervals, mean over seeds with the envelope of their 95% intervals); the nominal
+lines (``alpha`` from the kernel's Fourier spectrum, ``beta`` derived from the target's built-in
+decay) stay beside them, and are what a configuration falls back to when its kernel shows no
+power law over the fit window. Also: the rich onset time ``tau ~ gamma0^r`` before which a
+rich run still follows the lazy law. A study reports; its checks are the optional ``[params]`` keys
 ``lazy_tolerance`` and ``max_drift``.
 """
 
@@ -91,6 +96,12 @@ class StudyData(StoredData):
     residual_rayleigh: list[float] = Field(default_factory=list)
     eigenvalues: list[list[float]] = Field(default_factory=list)
     band_fractions: list[list[float]]
+    #: the theory §6 estimate of the configuration's task (None: stored before it was measured)
+    bridge: dict[str, Any] | None = None
+
+
+#: bootstrap resamplings of the estimate of alpha and beta from the initial kernel (theory §6)
+BRIDGE_REPLICATES = 50
 
 
 def _plan(params: StudyParams) -> Plan:
@@ -133,13 +144,17 @@ def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
                           steps=spec["steps"], modes=spec["modes"], seeds=spec["seeds"],
                           kernel_points=spec["kernel_points"], alpha_range=tuple(spec["alpha_range"]),
                           max_substeps=spec["max_substeps"], dtype=spec["dtype"], progress=progress)
+    if r.interrupted:  # Ctrl-C: never store a partial run as a finished part
+        raise KeyboardInterrupt
     meta = r.metadata
     t = np.asarray(r.time, float)
     end = float(t[-1])
     late, early = late_exponents(t, r.loss, end)
     alpha = Fraction(meta["alpha_mean"]).limit_denominator(1000)
     beta = Fraction(meta["beta_derived_mean"]).limit_denominator(1000)
-    table = exponents(alpha, beta, "sgd" if spec["data_run"] == "online" else "gd")
+    dynamics = "sgd" if spec["data_run"] == "online" else "gd"
+    table = exponents(alpha, beta, dynamics)
+    bridge = _bridge(spec, r.seeds, dynamics)
     onset = table.crossovers.rich_onset
     g = spec["gamma0_run"]
     kern = meta["kernel"]
@@ -159,8 +174,27 @@ def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
         "top": [float(np.mean(v)) for v in kern["top"]], "bands": kern["bands"],
         "residual_rayleigh": [float(np.mean(v)) for v in kern["residual_rayleigh"]],
         "eigenvalues": kern["eigenvalues_mean"],
-        "band_fractions": kern["band_fractions"],
+        "band_fractions": kern["band_fractions"], "bridge": bridge,
     }
+
+
+def _bridge(spec: dict[str, Any], seeds: Any, dynamics: str) -> dict[str, Any]:
+    """alpha and beta of each seed's initial kernel and target on ``kernel_points`` angles (theory §6)."""
+    from ...estimate.circle import circle_task_summary
+
+    return circle_task_summary(float(Fraction(spec["beta_run"])), [int(s) for s in seeds],
+                               depth=spec["depth_run"], width=spec["width_run"], modes=spec["modes"],
+                               k_range=tuple(spec["alpha_range"]), dynamics=dynamics,
+                               samples=spec["kernel_points"], replicates=BRIDGE_REPLICATES)
+
+
+def _config_bridges(data: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The estimate of each configuration (the same initial networks for every gamma0)."""
+    out: dict[str, dict[str, Any]] = {}
+    for pid, d in data.items():
+        if d.get("bridge") and d["bridge"].get("lazy") is not None:
+            out.setdefault(_key(pid), d["bridge"])
+    return out
 
 
 def _key(part_id: str) -> str:
@@ -168,14 +202,20 @@ def _key(part_id: str) -> str:
 
 
 def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
+    from ...estimate.circle import shown as _shown
+
     rows, checks = [], []
     lazy = {_key(pid): d for pid, d in data.items() if pid.endswith("_g0")}
+    bridges = _config_bridges(data)
     for pid, d in data.items():
         base = lazy.get(_key(pid))
+        bridge = bridges.get(_key(pid))
         rows.append({
             "config": _key(pid), "gamma0": float(pid.rsplit("_g", 1)[1]), "alpha": Fraction(d["alpha"]),
             "beta": Fraction(d["beta"]), "lazy_theory": Fraction(d["lazy_theory"]),
-            "rich_theory": Fraction(d["rich_theory"]), "measured": d["mean"], "spread": d["spread"],
+            "rich_theory": Fraction(d["rich_theory"]), "alpha_est": _shown(bridge, "alpha"),
+            "beta_est": _shown(bridge, "beta"), "lazy_est": _shown(bridge, "lazy"),
+            "rich_est": _shown(bridge, "rich"), "measured": d["mean"], "spread": d["spread"],
             "minus_lazy": None if base is None else d["mean"] - base["mean"], "drift": d["drift"],
             "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
             "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None,
@@ -183,13 +223,19 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
         # hard targets only: for beta > 1 a finite network's window sees the width transient
         # N^-1 t^-(1 - 1/alpha) mixed with the signal (theory §3), not the signal's exponent
         if params.lazy_tolerance is not None and pid.endswith("_g0") and Fraction(d["beta"]) < 1:
-            checks.append(judge("mlp-study", pid, "lazy time exponent", Fraction(d["lazy_theory"]), d["mean"],
-                                float(params.lazy_tolerance), "theory §5: the linearised network is kernel regression "
-                                "with the measured alpha, beta"))
+            if bridge is not None:
+                line, how = bridge["lazy"], (f"alpha, beta estimated from the initial kernel (theory §6; nominal "
+                                             f"line {float(Fraction(d['lazy_theory'])):.3f})")
+            else:
+                line, how = Fraction(d["lazy_theory"]), "the nominal alpha, beta (the initial kernel gave no estimate)"
+            checks.append(judge("mlp-study", pid, "lazy time exponent", line, d["mean"],
+                                float(params.lazy_tolerance), f"theory §5: the linearised network is kernel "
+                                f"regression; line from {how}"))
         if params.max_drift is not None:
             checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], float(params.max_drift),
                                 "theory §4: the slope must not change between neighbouring windows"))
-    columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "measured", "spread",
+    columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
+               "lazy_est", "rich_est", "measured", "spread",
                "minus_lazy", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
     return Outcome(columns, rows, checks)
 
@@ -224,12 +270,22 @@ def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
         ax.errorbar(xs, [d["mean"] for _, d in runs], yerr=[d["spread"] for _, d in runs], fmt="o-",
                     color=color, capsize=3, label=key)
         d0 = runs[0][1]
-        ax.axhline(float(Fraction(d0["lazy_theory"])), color=color, ls=":", lw=1)
-        ax.axhline(float(Fraction(d0["rich_theory"])), color=color, ls="--", lw=1)
+        bridge = _config_bridges(data).get(key)
+        if bridge is None:  # nominal lines only
+            ax.axhline(float(Fraction(d0["lazy_theory"])), color=color, ls=":", lw=1)
+            ax.axhline(float(Fraction(d0["rich_theory"])), color=color, ls="--", lw=1)
+            continue
+        for name, style in (("lazy", ":"), ("rich", "--")):  # estimated lines, with their intervals
+            ax.axhline(bridge[name], color=color, ls=style, lw=1.2)
+            if bridge.get(f"{name}_ci"):
+                ax.axhspan(*bridge[f"{name}_ci"], color=color, alpha=0.07)
+        for value in (d0["lazy_theory"], d0["rich_theory"]):  # the nominal lines, thin
+            ax.axhline(float(Fraction(value)), color=color, ls="-", lw=0.5, alpha=0.5)
     ax.set_xscale("log")
     ax.set_xlabel("gamma0 (leftmost point: gamma0 = 0)")
     ax.set_ylabel("time exponent, last decade (mean +- sd over seeds)")
-    ax.set_title("exponent vs gamma0; dotted: lazy theory, dashed: rich theory")
+    ax.set_title("exponent vs gamma0; dotted/dashed: lazy/rich theory of the estimated task (bands: 95%),\n"
+                 "thin: nominal task", fontsize=9)
     ax.legend(fontsize=7)
 
 
