@@ -47,8 +47,7 @@ def _plan(params: MlpParams) -> Plan:
             r = simulate_mlp_circle(beta, g, width=params.width, steps=params.steps,
                                     seeds=params.seeds, modes=params.modes, grid=params.grid,
                                     progress=progress)
-            if r.interrupted:  # Ctrl-C: never store a partial run as a finished part
-                raise KeyboardInterrupt
+            r = r.completed()  # Ctrl-C: never store a partial run as a finished part
             a_m, b_m = measured_task(r)
             training = "rich" if g > 0 else "lazy"
             meta = r.metadata

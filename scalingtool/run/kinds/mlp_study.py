@@ -144,8 +144,7 @@ def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
                           steps=spec["steps"], modes=spec["modes"], seeds=spec["seeds"],
                           kernel_points=spec["kernel_points"], alpha_range=tuple(spec["alpha_range"]),
                           max_substeps=spec["max_substeps"], dtype=spec["dtype"], progress=progress)
-    if r.interrupted:  # Ctrl-C: never store a partial run as a finished part
-        raise KeyboardInterrupt
+    r = r.completed()  # Ctrl-C: never store a partial run as a finished part
     meta = r.metadata
     t = np.asarray(r.time, float)
     end = float(t[-1])
