@@ -89,14 +89,16 @@ def _replicate_spectrum(phi: np.ndarray, labels: np.ndarray, counts: np.ndarray,
 
 
 def bootstrap(spec: Spectrum, alpha_window: tuple[int, int], beta_window: tuple[int, int] | None,
-              replicates: int, seed: int, progress: Callable[[int, int], object] | None = None) -> Replicates:
-    """Refit ``alpha`` and the power slope ``s`` on ``replicates`` resamplings of the samples."""
+              replicates: int, seed: int, progress: Callable[[int, int], object] | None = None,
+              factor: int = RESAMPLE_FACTOR) -> Replicates:
+    """Refit ``alpha`` and the power slope ``s`` on ``replicates`` resamplings of the samples,
+    in the top ``factor`` x (the windows' upper end) of the modes kept."""
     if spec.phi is None or spec.labels is None:
         raise ValueError("bootstrap needs the samples' coordinates (a spectrum alone has none)")
     rng = np.random.default_rng(seed)
     top = max(alpha_window[1], beta_window[1] if beta_window else 0)
     kept = spec.phi.shape[1]
-    r = min(kept, RESAMPLE_FACTOR * top)
+    r = min(kept, factor * top)
     phi = np.ascontiguousarray(spec.phi[:, :r])
     lift = (spec.tail_trace + float(np.sum(spec.eigenvalues[r:kept]))) / spec.samples
     out = {name: [] for name in ("alpha", "slope", "ah", "sh")}

@@ -144,7 +144,7 @@ def check_psd(eigenvalues: np.ndarray, name: str) -> None:
                          f"{top:.3g}; below -{PSD_TOL:g} x largest is not round-off)")
 
 
-def _top_eigenvalue(gram: np.ndarray, iterations: int = 60) -> float:
+def _top_eigenvalue(gram: np.ndarray, iterations: int = 20) -> float:
     """The Rayleigh quotient after ``iterations`` power steps: a lower bound on the largest
     eigenvalue, within ``(lambda_2 / lambda_1)^(2 iterations)`` of it (or of a cluster of them)."""
     v = np.random.default_rng(0).standard_normal(gram.shape[0])
