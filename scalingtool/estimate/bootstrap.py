@@ -24,10 +24,11 @@ number of modes is comparable to P (El Karoui & Purdom 2018). Measured on the Ga
 of theory §1 (P = 600, 60 tasks per regime): the bootstrap standard deviation of alpha and
 beta matches the estimator's spread within 15%, but the bootstrap's bias estimate
 (``median theta* - theta_hat``, +0.017 in alpha) is larger than the estimator's own bias
-(-0.004 in alpha after the lift correction of :func:`~.fit.fit_capacity`), so subtracting it
-(the plain basic interval) shifted the intervals off the truth (coverage 67% for alpha).
-Because only spreads are used, a shift of every replicate by the mode truncation below does
-not move the interval either. Every derived number is computed on the re-centred draws, so
+(-0.004 in alpha, with the tail-lift-only correction the fit then used), so subtracting it
+(the plain basic interval) shifted the intervals off the truth (coverage 67% for alpha); the
+fit's own bias is removed by :func:`~.fit.fit_capacity` instead (theory §6). Because only
+spreads are used, a shift of every replicate by the mode truncation above does not move the
+interval either. Every derived number is computed on the re-centred draws, so
 the intervals propagate.
 """
 
