@@ -1,7 +1,7 @@
 """From a spectrum to ``alpha``, ``beta`` with intervals, the regime and the predictions (theory §6, §3).
 
 :func:`estimate_spectrum` fits the windows of :mod:`.window`, draws the bootstrap of
-:mod:`.bootstrap` (basic-bootstrap draws), and evaluates the theory engine
+:mod:`.bootstrap` (re-centred bootstrap draws), and evaluates the theory engine
 (:func:`scalingtool.theory.exponents`) on the point estimate and on every draw, so that each
 predicted exponent carries the interval the data allow. The regime probabilities are the
 fractions of draws in each regime.
@@ -21,7 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import UsageError
-from .bootstrap import Replicates, bootstrap, interval, reflect
+from .bootstrap import Replicates, bootstrap, interval, recentre, reflect
 from .fit import beta_from, fit_capacity, fit_power_slope, half_slopes
 from .spectrum import Spectrum
 from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
@@ -155,11 +155,12 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
     s_halves_draws = a_halves_draws = None
     if replicates > 0 and samples_known:
         reps = bootstrap(spec, wins.alpha, wins.beta, replicates, seed, progress)
-        a_draws, a_halves_draws = reflect(alpha, reps.alpha), reps.alpha_halves
+        a_draws, a_halves_draws = recentre(alpha, reps.alpha), reps.alpha_halves
         if slope is not None:
-            s_draws, s_halves_draws = reflect(slope, reps.slope), reps.slope_halves
-        notes.append(f"intervals: 95% basic bootstrap over samples ({replicates} resamplings, eigen-"
-                     f"decomposition recomputed in the top {spec.phi.shape[1]} modes)")
+            s_draws, s_halves_draws = recentre(slope, reps.slope), reps.slope_halves
+        notes.append(f"intervals: 95% re-centred basic bootstrap over samples ({replicates} resamplings, "
+                     f"eigen-decomposition recomputed in the top {reps.modes} modes; the resamplings "
+                     "give the spread, not the bias)")
     elif replicates > 0 and slope is not None:
         raw, s_halves_draws = _parametric(spec.powers, wins.beta, slope, replicates, seed)
         s_draws = reflect(slope, raw)
@@ -179,11 +180,6 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
             raise NoPowerLaw(reason)
     a_ci = interval(a_draws) if a_draws is not None and samples_known else None
     b_draws = beta_from(a_draws, s_draws) if s_draws is not None else None
-    if samples_known and a_draws is not None:  # bias-corrected: the median of the basic draws
-        alpha = float(np.nanmedian(a_draws))
-        if s_draws is not None:
-            slope = float(np.nanmedian(s_draws))
-        notes.append("values: bias-corrected (median of the basic-bootstrap draws)")
     beta_value = beta_from(alpha, slope) if slope is not None else None
     beta = (float(beta_value), interval(b_draws) if b_draws is not None else None) if slope is not None else None
     if beta is None:
@@ -221,18 +217,13 @@ def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
     """:func:`estimate_spectrum` of a P x P Gram matrix and its labels (``gram`` is overwritten).
 
     The Gram matrix must be positive semi-definite to the tolerance of
-    :func:`~.sources.check_psd` (checked on the smallest eigenvalue).
+    :func:`~.sources.check_psd` (tested by :func:`~.sources.check_psd_fast`).
     """
-    from .deps import require_scipy
-    from .sources import check_psd
+    from .sources import check_psd_fast
     from .spectrum import decompose
 
     samples = gram.shape[0]
-    scipy = require_scipy()
-    low = scipy.linalg.eigh(gram, eigvals_only=True, subset_by_index=(0, 0), check_finite=False)
-    top = scipy.linalg.eigh(gram, eigvals_only=True, subset_by_index=(samples - 1, samples - 1),
-                            check_finite=False)
-    check_psd(np.array([low[0], top[0]]), source)
+    check_psd_fast(gram, source)
     y = labels if labels is not None else np.zeros(samples)
     spec = decompose(gram, np.asarray(y, dtype=float), keep_modes(samples, window))
     if labels is None:

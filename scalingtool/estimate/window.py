@@ -5,7 +5,7 @@ Rule (``P`` samples, eigenvalues ``lambda_k``, target powers ``p_k``, modes coun
 * lower end ``k_lo = 5``: the first few modes (the kernel's mean, the largest scales of the
   data) are not yet on the asymptotic law;
 * capacity upper end ``k_hi = floor(P / 10)``: the finite-sample distortion of ``lambda_k``
-  and ``u_k`` grows like ``k / P``; at ``P / 10`` it is a few per cent and the remaining lift
+  and ``u_k`` grows like ``k / P``; at ``P / 10`` it is a few per cent and the remaining bias of lambda_k
   is corrected in the fit (:func:`~.fit.fit_capacity`); the window also stops before the
   round-off floor, where ``lambda_k < 10 sqrt(P) eps lambda_1`` (``eps`` of the input's float
   type; round-off errors of size ``eps |K|`` in each entry of a P x P matrix have a norm of

@@ -31,7 +31,7 @@ def test_circle_capacity():
 def test_circle_network_recovered():
     """The same at P = 1600, window 16..160: the beta interval contains 2 beta / alpha_hat (the
     target's decay k^-(2 beta + 1) read with the measured capacity) and 1/2 itself.
-    (At P = 1000, window 12..120 the beta interval [0.34, 0.42] misses 0.48: reported.)"""
+    (At P = 1000, window 12..120 the beta interval [0.28, 0.47] misses 0.48: reported.)"""
     e = _circle(1600, (16, 160))
     assert abs(e.alpha[0] - 2.0) < 0.1
     blo, bhi = e.beta[1]
