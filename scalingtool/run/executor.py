@@ -297,6 +297,9 @@ class DaskExecutor(Executor):
 
         todo = [_as_task(t) for t in tasks]
         self._check_resources(todo)
+        # how long one call's tasks take says nothing of the next call's: a reused executor
+        # that remembered microsecond tasks would otherwise send long ones in one group
+        self.durations, self.groups_sent = [], 0
         queue, running, self.failures = list(reversed(todo)), {}, []
         pending = as_completed()
 

@@ -222,6 +222,17 @@ def test_small_tasks_are_grouped(local):
     assert local.groups_sent < 60, local.groups_sent
 
 
+def test_a_reused_executor_judges_each_call_afresh(local):
+    """After microsecond tasks, tasks of 0.6 s (over MIN_TASK_SECONDS) still go one at a time,
+    so both workers share them (remembered durations would have sent them in pairs)."""
+    import time
+    from functools import partial
+
+    local.map_parts([(str(i), partial_square(i)) for i in range(300)], lambda n, v: None)
+    local.map_parts([(f"long{i}", partial(time.sleep, 0.6)) for i in range(8)], lambda n, v: None)
+    assert local.groups_sent == 8
+
+
 def partial_square(i: int):
     from functools import partial
 
