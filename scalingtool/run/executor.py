@@ -50,8 +50,9 @@ CONNECT_TIMEOUT = 10.0
 #: tasks shorter than this are sent in groups: one round trip costs ~2-10 ms on a local
 #: cluster (benchmarks/bench_dask.py), so a group this long keeps the overhead near 1%
 MIN_TASK_SECONDS = 0.5
-#: tasks kept in flight per worker thread (enough to hide the round trip, few enough that
-#: Ctrl-C has little to cancel)
+#: tasks kept in flight per worker thread once tasks are known to be short (enough to hide
+#: the round trip, few enough that Ctrl-C has little to cancel); long or not yet timed tasks
+#: go one per thread, so none waits in a busy worker's queue while another worker is free
 IN_FLIGHT_PER_THREAD = 2
 _WORKERS_PER_CORE = 4
 _SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
@@ -284,8 +285,16 @@ class DaskExecutor(Executor):
             return 1
         mean = max(sum(self.durations) / len(self.durations), 1e-6)
         wanted = math.ceil(MIN_TASK_SECONDS / mean)
-        fair = math.ceil(remaining / (IN_FLIGHT_PER_THREAD * self.threads()))
+        fair = math.ceil(remaining / (self._in_flight() * self.threads()))
         return max(1, min(wanted, fair))
+
+    def _in_flight(self) -> int:
+        """Tasks in flight per worker thread: :data:`IN_FLIGHT_PER_THREAD` once the tasks
+        finished so far average under :data:`MIN_TASK_SECONDS` (the round trip matters),
+        else 1 (a queued long task could wait behind another while a worker idles)."""
+        if self.durations and sum(self.durations) / len(self.durations) < MIN_TASK_SECONDS:
+            return IN_FLIGHT_PER_THREAD
+        return 1
 
     def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
         """Compute ``tasks`` on the cluster; ``on_done`` runs here as each one finishes.
@@ -304,7 +313,7 @@ class DaskExecutor(Executor):
         pending = as_completed()
 
         def submit_more() -> None:
-            while queue and len(running) < IN_FLIGHT_PER_THREAD * self.threads():
+            while queue and len(running) < self._in_flight() * self.threads():
                 group = self._take(queue)
                 future = self.client.submit(_call_group, [t.run for t in group], pure=False,
                                             retries=RETRIES, resources=group[0].resources,

@@ -233,6 +233,20 @@ def test_a_reused_executor_judges_each_call_afresh(local):
     assert local.groups_sent == 8
 
 
+def test_long_or_untimed_tasks_go_one_per_worker_thread(local):
+    """Two tasks per thread are kept in flight only once tasks are known to be short; a long
+    one queued at a busy worker could otherwise wait there while another worker idles (the
+    full verify's two 60 s networks: 0.87x before this rule)."""
+    from scalingtool.run.executor import IN_FLIGHT_PER_THREAD, MIN_TASK_SECONDS
+
+    local.durations = []
+    assert local._in_flight() == 1
+    local.durations = [MIN_TASK_SECONDS / 10] * 5
+    assert local._in_flight() == IN_FLIGHT_PER_THREAD == 2
+    local.durations = [60.0, 0.01, 0.01]
+    assert local._in_flight() == 1
+
+
 def partial_square(i: int):
     from functools import partial
 
