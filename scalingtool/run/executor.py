@@ -223,6 +223,13 @@ class DaskExecutor(Executor):
             # a task whose worker dies is retried at most RETRIES times (a remote scheduler
             # applies its own distributed.scheduler.allowed-failures, 3 by default)
             dask.config.set({"distributed.scheduler.allowed-failures": RETRIES})
+            # Dask's nanny starts workers with single-threaded BLAS (kept: one worker per core)
+            # and MALLOC_TRIM_THRESHOLD_=65536, which returns freed memory to the system at
+            # once; our loops allocate N x N temporaries every step, and with it a simulation
+            # part ran 12% slower (benchmarks/bench_dask.py), so the local cluster leaves
+            # glibc's default
+            dask.config.set({"distributed.nanny.pre-spawn-environ": {
+                name: 1 for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}})
             if "forkserver" in multiprocessing.get_all_start_methods():
                 # workers forked from one fresh server process start in about half the time of
                 # spawned ones (each of which imports Python and Dask anew), and unlike a plain
