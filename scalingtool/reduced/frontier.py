@@ -27,7 +27,8 @@ from .finite_width import solve_finite_width
 from .inputs import DYNAMICS, TRAININGS, positive, task, training_setup, widths_list
 from .sgd import solve_sgd
 
-__all__ = ["Frontier", "compute_frontier", "envelope", "TRAININGS", "DYNAMICS"]
+__all__ = ["Frontier", "compute_frontier", "frontier_curve", "frontier_from_curves", "frontier_t_max",
+           "envelope", "TRAININGS", "DYNAMICS"]
 
 
 
@@ -92,6 +93,45 @@ def envelope(curves: dict[int, Curve], compute: np.ndarray, p: float = 1.0, q: f
     return np.array(best), np.array(where), np.array(inner, dtype=bool)
 
 
+def frontier_t_max(widths: Sequence[int], alpha: Any) -> float:
+    """The default horizon of a frontier: ``min(1e12, 100 N_max^alpha)`` (past the width
+    floor of the widest network)."""
+    return min(1e12, 100.0 * max(widths) ** float(alpha))
+
+
+def frontier_curve(alpha: Fraction, beta: Fraction, width: int, g0: Any, t_hi: float, dynamics: str = "gd",
+                   eta: Any = 1, batch: int = 1, seed: int = 0, modes_factor: int = 16) -> Curve:
+    """One width's loss curve of a frontier (independent of the other widths): finite-width
+    gradient flow, or the exact lazy SGD recursion for ``dynamics="sgd"``; ``g0`` from
+    :func:`~.inputs.training_setup`."""
+    modes = max(modes_factor * width, 1024)
+    if dynamics == "gd":
+        return solve_finite_width(alpha, beta, g0, width, seed, t_max=t_hi, eta=eta, modes=modes)
+    steps = int(min(10**15, math.ceil(t_hi / float(eta))))
+    return solve_sgd(alpha, beta, eta, batch, steps, width=width, seed=seed, modes=modes)
+
+
+def frontier_from_curves(curves: dict[int, Curve], p: float = 1.0, q: float = 1.0,
+                         compute_per_decade: int = 8, meta: dict[str, Any] | None = None) -> Frontier:
+    """The envelope of per-width curves ``{N: L(t)}`` over ``C = N^p t^q`` and its fitted
+    exponents (module docstring). Raises :class:`NumericalError` when no optimum is interior."""
+    ns = sorted(curves)
+    c_lo = min(n**p * float(curves[n].x[0]) ** q for n in ns)
+    c_hi = max(n**p * float(curves[n].x[-1]) ** q for n in ns)
+    decades = math.log10(c_hi / c_lo)
+    compute = np.logspace(math.log10(c_lo), math.log10(c_hi),
+                          max(3, int(decades * compute_per_decade) + 1))
+    loss, width, interior = envelope(curves, compute, p, q)
+    fits = [None, None]
+    if np.count_nonzero(interior) >= 3:
+        fits = [fit_slope(compute[interior], loss[interior]),
+                fit_slope(compute[interior], width[interior])]
+    elif np.count_nonzero(interior) == 0:
+        raise NumericalError("no compute value has its optimum inside the width grid: "
+                             "widen the widths or lengthen t_max")
+    return Frontier(compute, loss, width, interior, fits[0], fits[1], curves, meta or {})
+
+
 def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str = "rich",
                      dynamics: str = "gd", gamma0: Any = 1, eta: Any = 1, batch: int = 1,
                      t_max: Any = None, seed: int = 0, p: Any = 1, q: Any = 1,
@@ -102,8 +142,7 @@ def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str
     ``training`` is ``"lazy"`` or ``"rich"`` (gradient flow, ``gamma0`` for rich);
     ``dynamics="sgd"`` (lazy only) uses the exact SGD recursion with ``eta`` and ``batch``.
     All widths share the seed, and lazy and rich runs with the same seed share ``A``.
-    ``t_max`` defaults to ``min(1e12, 100 N_max^alpha)`` (past the width floor of the widest
-    net). ``progress(done, total)`` counts widths.
+    ``t_max`` defaults to :func:`frontier_t_max`. ``progress(done, total)`` counts widths.
     """
     alpha, beta = task(alpha, beta)
     ns = widths_list(widths, "widths", high=10**5)
@@ -111,32 +150,13 @@ def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str
         raise UsageError(f"widths: expected at least 3 widths for a frontier, got {len(ns)}")
     g0 = training_setup(training, dynamics, gamma0)
     pe, qe = float(positive(p, "p", Fraction(10))), float(positive(q, "q", Fraction(10)))
-    t_hi = float(t_max) if t_max is not None else min(1e12, 100.0 * ns[-1] ** float(alpha))
+    t_hi = float(t_max) if t_max is not None else frontier_t_max(ns, alpha)
     curves: dict[int, Curve] = {}
     for i, n in enumerate(ns):
-        modes = max(modes_factor * n, 1024)
-        if dynamics == "gd":
-            curves[n] = solve_finite_width(alpha, beta, g0, n, seed, t_max=t_hi, eta=eta,
-                                           modes=modes)
-        else:
-            steps = int(min(10**15, math.ceil(t_hi / float(eta))))
-            curves[n] = solve_sgd(alpha, beta, eta, batch, steps, width=n, seed=seed, modes=modes)
+        curves[n] = frontier_curve(alpha, beta, n, g0, t_hi, dynamics, eta, batch, seed, modes_factor)
         if progress is not None:
             progress(i + 1, len(ns))
-    c_lo = min(n**pe * float(curves[n].x[0]) ** qe for n in ns)
-    c_hi = max(n**pe * float(curves[n].x[-1]) ** qe for n in ns)
-    decades = math.log10(c_hi / c_lo)
-    compute = np.logspace(math.log10(c_lo), math.log10(c_hi),
-                          max(3, int(decades * compute_per_decade) + 1))
-    loss, width, interior = envelope(curves, compute, pe, qe)
-    fits = [None, None]
-    if np.count_nonzero(interior) >= 3:
-        fits = [fit_slope(compute[interior], loss[interior]),
-                fit_slope(compute[interior], width[interior])]
-    elif np.count_nonzero(interior) == 0:
-        raise NumericalError("no compute value has its optimum inside the width grid: "
-                             "widen the widths or lengthen t_max")
     meta = {"alpha": alpha, "beta": beta, "training": training, "dynamics": dynamics,
             "gamma0": g0, "eta": eta, "batch": batch, "seed": seed, "p": p, "q": q,
             "t_max": t_hi, "widths": ns}
-    return Frontier(compute, loss, width, interior, fits[0], fits[1], curves, meta)
+    return frontier_from_curves(curves, pe, qe, compute_per_decade, meta)
