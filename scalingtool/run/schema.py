@@ -479,28 +479,21 @@ class FrontierParams(KindParams):
     allocation_tolerance: Tolerance = "0.06"  # type: ignore[valid-type]
 
 
-class FrontierCurve(StoredData):
-    C: Values  # type: ignore[valid-type]
+class FrontierData(StoredData):
+    """One width's loss curve of a frontier (``t`` increasing, ``loss`` positive)."""
+
+    training: Training
+    width: whole(2, 4096)  # type: ignore[valid-type]
+    t: Values  # type: ignore[valid-type]
     loss: Values  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _check(self) -> Any:
-        _same_length(self, "C", "loss")
-        return self
-
-
-class FrontierData(StoredData):
-    C: Values  # type: ignore[valid-type]
-    envelope: Values  # type: ignore[valid-type]
-    exponent: float | None
-    allocation: float | None
-    predicted_exponent: Exact
-    predicted_allocation: Exact
-    curves: Annotated[dict[str, FrontierCurve], Field(min_length=1, max_length=12)]
-
-    @model_validator(mode="after")
-    def _check(self) -> Any:
-        _same_length(self, "C", "envelope")
+        _same_length(self, "t", "loss")
+        if not all(0 < a < b for a, b in zip(self.t, self.t[1:])) or not self.t[0] > 0:
+            raise ValueError("t must be positive and increasing")
+        if not all(v > 0 for v in self.loss):
+            raise ValueError("loss must be positive")
         return self
 
 

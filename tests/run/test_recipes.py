@@ -65,7 +65,7 @@ def _check_figure_contents(folder):
         if kind == "phase":  # three maps, each with the two SGD regime boundaries
             assert lines == [2, 2, 2]
         elif kind == "frontier":  # per training: one curve per width, the envelope, the theory line
-            assert lines == [len(run["config"]["widths"]) + 2] * len(run["parts"])
+            assert lines == [len(run["config"]["widths"]) + 2] * len(run["config"]["trainings"])
         elif kind == "mlp-circle":  # one mean curve per gamma0, each with the theory's slope
             assert lines == [2 * len(run["parts"])]
         elif kind == "mlp-study":  # exponent vs gamma0, loss curves, kernel spectra, loss per band

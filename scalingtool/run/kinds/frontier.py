@@ -3,7 +3,9 @@
 For each training, finite-width gradient flow on one draw of ``A`` (theory §2, N-space form
 in ``Sigma``'s eigenbasis) gives ``L(t, N)`` for a family of widths; the envelope
 ``min_N L(C/N, N)`` over ``C = N t`` and the argmin width are fitted as power laws and
-compared with the compute-optimal row of theory §3 (``e`` and ``N* ~ C^a``).
+compared with the compute-optimal row of theory §3 (``e`` and ``N* ~ C^a``). One part per
+training and width (the curves are independent; the widest dominate the cost), so a cluster
+shares them out; the envelope is formed from the stored curves.
 """
 
 from __future__ import annotations
@@ -20,54 +22,69 @@ from . import Kind, Outcome, Part, Plan
 
 def _plan(params: FrontierParams) -> Plan:
     config = params.config()
-    alpha, beta, widths = params.alpha, params.beta, list(params.widths)
+    alpha, beta, widths = params.alpha, params.beta, sorted(params.widths)
 
-    def part(training: str) -> Part:
+    def part(training: str, width: int) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
-            from ...reduced import compute_frontier
-            from ...theory import exponents
+            from ...reduced.frontier import frontier_curve, frontier_t_max
+            from ...reduced.inputs import training_setup
 
-            f = compute_frontier(alpha, beta, widths, training=training, gamma0=1, progress=progress)
-            theory = exponents(alpha, beta, "gd").training(training)
-            curves = {str(n): {"C": (n * c.x).tolist(), "loss": c.loss.tolist()} for n, c in f.curves.items()}
-            return {"C": f.compute, "envelope": f.loss, "N_opt": f.width, "interior": f.interior,
-                    "exponent": None if f.exponent is None else -f.exponent.slope,
-                    "allocation": None if f.allocation is None else f.allocation.slope,
-                    "predicted_exponent": str(theory.compute), "predicted_allocation": str(theory.n_star),
-                    "curves": curves}
-        return Part(f"frontier_{training}", {"training": training, **config}, compute)
+            curve = frontier_curve(alpha, beta, width, training_setup(training, "gd", 1),
+                                   frontier_t_max(widths, alpha))
+            return {"training": training, "width": width, "t": curve.x.tolist(), "loss": curve.loss.tolist()}
+        return Part(f"frontier_{training}_N{width}", {"training": training, "width": width, **config}, compute)
 
-    return Plan([part(t) for t in params.trainings])
+    # the widest first: a cluster starts the longest parts first
+    return Plan([part(t, n) for n in reversed(widths) for t in params.trainings])
+
+
+def _frontiers(params: FrontierParams, data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Per training, the frontier of its stored curves (:func:`~scalingtool.reduced.frontier.frontier_from_curves`)."""
+    from ...reduced.curve import Curve
+    from ...reduced.frontier import frontier_from_curves
+
+    out = {}
+    for training in params.trainings:
+        curves = {d["width"]: Curve("t", np.asarray(d["t"], float), np.asarray(d["loss"], float))
+                  for d in data.values() if d["training"] == training}
+        out[training] = frontier_from_curves(curves)
+    return out
 
 
 def _finish(params: FrontierParams, data: dict[str, dict[str, Any]]) -> Outcome:
+    from ...theory import exponents
+
     rows, checks = [], []
-    for part_id, d in data.items():
-        training = part_id.split("_", 1)[1]
-        for quantity, key, tol in (("compute", "exponent", float(params.tolerance)),
-                                   ("n_star", "allocation", float(params.allocation_tolerance))):
-            predicted = Fraction(d[f"predicted_{key}"])
+    for training, f in _frontiers(params, data).items():
+        theory = exponents(params.alpha, params.beta, "gd").training(training)
+        measured = {"compute": None if f.exponent is None else -f.exponent.slope,
+                    "n_star": None if f.allocation is None else f.allocation.slope}
+        for quantity, predicted, tol in (("compute", theory.compute, float(params.tolerance)),
+                                         ("n_star", theory.n_star, float(params.allocation_tolerance))):
             rows.append({"training": training, "quantity": quantity, "predicted": predicted,
-                         "measured": d[key]})
-            checks.append(judge("frontier", training, quantity, predicted, d[key], tol,
+                         "measured": measured[quantity]})
+            checks.append(judge("frontier", training, quantity, predicted, measured[quantity], tol,
                                 f"widths {min(params.widths)}..{max(params.widths)}, one draw of A"))
     return Outcome(["training", "quantity", "predicted", "measured"], rows, checks)
 
 
 def _draw(params: FrontierParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
-    panels = len(data)
-    figure, axes = plt.subplots(1, panels, figsize=(6.5 * panels, 5), squeeze=False)
-    for ax, (part_id, d) in zip(axes[0], data.items()):
-        for n, curve in d["curves"].items():
-            ax.loglog(curve["C"], curve["loss"], lw=0.8, alpha=0.6, color="grey")
-        c, env = np.asarray(d["C"], float), np.asarray(d["envelope"], float)
+    from ...theory import exponents
+
+    frontiers = _frontiers(params, data)
+    figure, axes = plt.subplots(1, len(frontiers), figsize=(6.5 * len(frontiers), 5), squeeze=False)
+    for ax, (training, f) in zip(axes[0], frontiers.items()):
+        for n, curve in sorted(f.curves.items()):
+            ax.loglog(n * curve.x, curve.loss, lw=0.8, alpha=0.6, color="grey")
+        c, env = f.compute, f.loss
         ax.loglog(c, env, "k", lw=2.2, label="envelope min_N L(C/N, N)")
-        if d["exponent"] is not None:
-            e = float(Fraction(d["predicted_exponent"]))
+        if f.exponent is not None:
+            predicted = exponents(params.alpha, params.beta, "gd").training(training).compute
+            e = float(predicted)
             mid = len(c) // 2
             ax.loglog(c, 3 * env[mid] * (c / c[mid]) ** (-e), "r--", lw=1.2,
-                      label=f"theory C^-{d['predicted_exponent']} (fit {d['exponent']:.3f})")
-        ax.set_title(f"{part_id.split('_', 1)[1]}: alpha = {params.alpha}, beta = {params.beta}")
+                      label=f"theory C^-{predicted} (fit {-f.exponent.slope:.3f})")
+        ax.set_title(f"{training}: alpha = {params.alpha}, beta = {params.beta}")
         ax.set_xlabel("compute C = N t")
         ax.set_ylabel("loss")
         ax.legend(fontsize=8)
