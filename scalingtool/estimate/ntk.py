@@ -136,9 +136,10 @@ def ntk_gram(model: Any, inputs: Any, max_memory: float, device: str = "cpu", fl
     gram = np.empty((samples, samples), dtype=np.float64)
     if keep_all:
         jac_all = torch.cat([jacobian(s, min(s + chunk, samples)) for s in starts], dim=0)
-        for s in starts:
+        for s in starts:  # the blocks on and below the diagonal (half the products), mirrored
             e = min(s + chunk, samples)
-            gram[s:e] = (jac_all[s:e] @ jac_all.T).double().cpu().numpy()
+            gram[s:e, :e] = (jac_all[s:e] @ jac_all[:e].T).double().cpu().numpy()
+            gram[:s, s:e] = gram[s:e, :s].T
         del jac_all
     else:
         for i, s in enumerate(starts):

@@ -27,6 +27,9 @@ def test_ntk_matches_autograd_and_chunking():
     ref = _autograd_gram(model, x)
     full = ntk_gram(model, x, 1e9, float64=True)
     np.testing.assert_allclose(full, ref, rtol=1e-10, atol=1e-12)
+    # the whole Jacobian kept, blocks of 16 rows: the lower block triangle computed, mirrored
+    blocks = ntk_gram(model, x, 1e9, float64=True, chunk=16)
+    np.testing.assert_allclose(blocks, ref, rtol=1e-10, atol=1e-12)
     # a memory limit that holds two chunks but not the whole Jacobian: recomputed per pair
     params = sum(p.numel() for p in model.parameters())
     limit = 3 * 8 * 70 * 70 + 2 * 16 * params * 8 * 3 + 1000
