@@ -64,11 +64,9 @@ def bench_overhead(executor, count: int) -> tuple[float, float, int]:
     tasks = [(str(i), partial(pow, i, 2)) for i in range(count)]
     try:
         module.MIN_TASK_SECONDS = 0.0  # no grouping
-        executor.durations, executor.groups_sent = [], 0
         single, _ = timed(executor.map_parts, tasks, lambda name, value: None)
     finally:
         module.MIN_TASK_SECONDS = saved
-    executor.durations, executor.groups_sent = [], 0
     grouped, _ = timed(executor.map_parts, tasks, lambda name, value: None)
     return single / count, grouped / count, executor.groups_sent
 

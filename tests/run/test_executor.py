@@ -213,7 +213,6 @@ def test_failures_are_named_and_do_not_stop_the_others(local, tmp_path):
 
 
 def test_small_tasks_are_grouped(local):
-    local.durations, local.groups_sent = [], 0
     results = {}
     local.map_parts([(str(i), partial_square(i)) for i in range(300)], results.__setitem__)
     assert results == {str(i): i * i for i in range(300)}
