@@ -10,7 +10,6 @@ shares them out; the envelope is formed from the stored curves.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
