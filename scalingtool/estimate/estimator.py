@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import UsageError
 from .bootstrap import Replicates, bootstrap, interval, recentre, reflect
-from .fit import beta_from, fit_capacity, fit_power_slope, half_slopes
+from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes
 from .spectrum import Spectrum
 from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
 
@@ -146,10 +146,14 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
         raise UsageError(f"bootstrap: expected 0 to 100000 replicates, got {replicates}")
     wins = _windows(spec, window, eps)
     samples_known = spec.phi is not None
-    alpha = fit_capacity(spec.eigenvalues, wins.alpha, spec.samples)
+    alpha, corrected = capacity_fit(spec.eigenvalues, wins.alpha, spec.samples)
     a_halves = half_slopes(spec.eigenvalues, wins.alpha, "capacity", spec.samples)
     slope = fit_power_slope(spec.powers, wins.beta) if wins.beta is not None else None
     notes: list[str] = []
+    if not corrected:
+        notes.append(f"alpha: the finite-sample bias of the eigenvalues exceeds {LIFT_MAX:.0%} in the window "
+                     "(alpha near 1, where the tail sum barely converges) and is not corrected: alpha may be "
+                     "underestimated")
     reps: Replicates | None = None
     a_draws = s_draws = None
     s_halves_draws = a_halves_draws = None

@@ -23,7 +23,7 @@ import numpy as np
 
 from .deps import require_scipy
 
-__all__ = ["sample_bias", "fit_capacity", "fit_power_slope", "beta_from", "half_slopes", "S_MAX"]
+__all__ = ["sample_bias", "capacity_fit", "fit_capacity", "fit_power_slope", "beta_from", "half_slopes", "S_MAX"]
 
 #: largest target-power slope searched (``alpha beta + 1`` beyond 40 is not a power law we can see)
 S_MAX = 40.0
@@ -72,23 +72,26 @@ def sample_bias(modes: np.ndarray, alpha: float, samples: int) -> np.ndarray:
     return (terms.sum(axis=1) + far) / samples
 
 
-def fit_capacity(eigenvalues: np.ndarray, window: tuple[int, int], samples: int | None = None) -> float:
+def capacity_fit(eigenvalues: np.ndarray, window: tuple[int, int],
+                 samples: int | None = None) -> tuple[float, bool]:
     """``alpha``: minus the least-squares slope of ``log(lambda_k / (1 + b_k))`` on ``log k``.
 
     ``b_k`` is the finite-sample bias of the sample eigenvalues (:func:`sample_bias`, theory
     §6): the modes beyond k lift ``lambda_k`` by about their trace over P, the modes above it
     push it down. ``b_k`` comes from the fitted law, self-consistently (four passes);
     ``samples=None`` fits without it. A bias above ``LIFT_MAX`` in the window (alpha near 1,
-    where the tail sum barely converges) is not corrected.
+    where the tail sum barely converges) is not corrected. Returns ``(alpha, corrected)``:
+    ``corrected`` is False when ``samples`` was given but the bias was left in.
     """
     k = _modes(window)
     lam = np.asarray(eigenvalues[window[0] - 1: window[1]], dtype=float)
     if lam.shape[0] != k.shape[0] or np.any(lam <= 0):
-        return math.nan
+        return math.nan, samples is None
     logk = np.log(k)
     slope, icpt = _ols_slope(logk, np.log(lam))
     if samples is None:
-        return -slope
+        return -slope, True
+    corrected = False
     for _ in range(4):
         a = -slope
         if a <= 1.0:
@@ -97,7 +100,13 @@ def fit_capacity(eigenvalues: np.ndarray, window: tuple[int, int], samples: int 
         if np.max(np.abs(bias)) > LIFT_MAX:  # near alpha = 1 the tail sum diverges: no correction
             break
         slope, icpt = _ols_slope(logk, np.log(lam / (1.0 + bias)))
-    return -slope
+        corrected = True
+    return -slope, corrected
+
+
+def fit_capacity(eigenvalues: np.ndarray, window: tuple[int, int], samples: int | None = None) -> float:
+    """``alpha`` of :func:`capacity_fit`."""
+    return capacity_fit(eigenvalues, window, samples)[0]
 
 
 def fit_power_slope(powers: np.ndarray, window: tuple[int, int]) -> float:

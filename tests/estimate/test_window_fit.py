@@ -119,3 +119,24 @@ def test_capacity_fit_removes_the_finite_sample_bias():
         assert fit_capacity(lam, (5, 60), 600) == pytest.approx(alpha, abs=1e-4)
         if alpha == 1.5:
             assert abs(fit_capacity(lam, (5, 60)) - alpha) > 5e-3
+
+
+def test_uncorrected_bias_is_said():
+    """Near alpha = 1 the first-order bias exceeds LIFT_MAX in the window and is left in:
+    capacity_fit says so, and the estimate carries a note (it is not silent)."""
+    import numpy as np
+
+    from scalingtool.estimate.estimator import estimate_spectrum
+    from scalingtool.estimate.fit import capacity_fit
+    from scalingtool.estimate.spectrum import powers_from_arrays
+
+    k = np.arange(1, 1001.0)
+    assert capacity_fit(k ** -1.05, (5, 100), 1000) == (pytest.approx(1.05), False)
+    assert capacity_fit(k ** -2.0, (5, 100), 1000)[1] is True
+    assert capacity_fit(k ** -2.0, (5, 100), None)[1] is True  # no samples: nothing to correct
+    spec = powers_from_arrays(k ** -1.05, k ** -(1.05 * 0.5 + 1.0), 1000)
+    e = estimate_spectrum(spec, "test", window=(5, 100), replicates=0)
+    assert any("not corrected" in note for note in e.notes)
+    spec = powers_from_arrays(k ** -2.0, k ** -2.0, 1000)
+    assert not any("not corrected" in note for note in estimate_spectrum(spec, "test", window=(5, 100),
+                                                                         replicates=0).notes)
