@@ -288,20 +288,23 @@ class DaskExecutor(Executor):
     def _group_size(self, remaining: int) -> int:
         """How many tasks to send together: enough to last :data:`MIN_TASK_SECONDS`, judged
         from the tasks finished so far, but never so many that a worker is left idle."""
-        if not self.durations or remaining <= 1:
+        mean = self._mean_duration()
+        if mean is None or remaining <= 1:
             return 1
-        mean = max(sum(self.durations) / len(self.durations), 1e-6)
-        wanted = math.ceil(MIN_TASK_SECONDS / mean)
+        wanted = math.ceil(MIN_TASK_SECONDS / max(mean, 1e-6))
         fair = math.ceil(remaining / (self._in_flight() * self.threads()))
         return max(1, min(wanted, fair))
+
+    def _mean_duration(self) -> float | None:
+        """Mean seconds of the tasks finished so far in this call (None before the first)."""
+        return sum(self.durations) / len(self.durations) if self.durations else None
 
     def _in_flight(self) -> int:
         """Tasks in flight per worker thread: :data:`IN_FLIGHT_PER_THREAD` once the tasks
         finished so far average under :data:`MIN_TASK_SECONDS` (the round trip matters),
         else 1 (a queued long task could wait behind another while a worker idles)."""
-        if self.durations and sum(self.durations) / len(self.durations) < MIN_TASK_SECONDS:
-            return IN_FLIGHT_PER_THREAD
-        return 1
+        mean = self._mean_duration()
+        return IN_FLIGHT_PER_THREAD if mean is not None and mean < MIN_TASK_SECONDS else 1
 
     def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
         """Compute ``tasks`` on the cluster; ``on_done`` runs here as each one finishes.
