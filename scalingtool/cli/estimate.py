@@ -110,9 +110,9 @@ def _estimate(which: str, features: Any, gram: Any, spectrum: Any, model: Any, l
     from ..estimate.estimator import estimate_gram, estimate_spectrum
     from ..estimate.spectrum import powers_from_arrays
 
-    def run(k: Any, y: Any, source: str, eps: float = float(np.finfo(np.float64).eps)) -> Any:
+    def run(k: Any, y: Any, source: str, eps: float = float(np.finfo(np.float64).eps), psd_known: bool = False) -> Any:
         with progress_bar("bootstrap", bootstrap) as update:
-            return estimate_gram(k, y, source, window, bootstrap, seed, dynamics, eps, update)
+            return estimate_gram(k, y, source, window, bootstrap, seed, dynamics, eps, update, psd_known=psd_known)
 
     if which == "spectrum":
         lam = sources.load_vector(spectrum, "spectrum")
@@ -130,7 +130,7 @@ def _estimate(which: str, features: Any, gram: Any, spectrum: Any, model: Any, l
             x = sources.load_features(features, limit)
             y = sources.load_labels(labels, x.shape[0])
             eps = float(np.finfo(x.dtype).eps)
-            return run(feature_gram(x, limit), y, f"features {features}", eps)
+            return run(feature_gram(x, limit), y, f"features {features}", eps, psd_known=True)
         k = sources.load_gram(gram, limit)
         y = sources.load_labels(labels, k.shape[0])
         return run(k, y, f"gram {gram}")

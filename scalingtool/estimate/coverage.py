@@ -37,7 +37,7 @@ class Coverage:
 
 
 def one_run(alpha: float, beta: float, samples: int, features: int, replicates: int,
-            seed: int) -> tuple[bool, bool, str | None, float, float]:
+            seed: int, threads: int | None = None) -> tuple[bool, bool, str | None, float, float]:
     """Estimate one synthetic task: (alpha covered, beta covered, regime, CI widths)."""
     from .estimator import estimate_gram
     from .kernels import feature_gram
@@ -47,7 +47,8 @@ def one_run(alpha: float, beta: float, samples: int, features: int, replicates: 
 
     x, y = gaussian_task(alpha, beta, samples, features, seed=seed, tail=True)
     try:
-        e = estimate_gram(feature_gram(x, 1e12), y, "synthetic", replicates=replicates, seed=seed + 7)
+        e = estimate_gram(feature_gram(x, 1e12), y, "synthetic", replicates=replicates, seed=seed + 7,
+                         threads=threads, psd_known=True)
     except NoPowerLaw:  # a false rejection counts as not covered
         return False, False, None, float("nan"), float("nan")
     (alo, ahi), (blo, bhi) = e.alpha[1], e.beta[1]
@@ -58,7 +59,8 @@ def coverage(regime: str, runs: int, samples: int = 600, replicates: int = 100, 
              first_seed: int = 1000) -> Coverage:
     """Run ``runs`` synthetic tasks of ``regime`` (seeds from ``first_seed``) and count coverage."""
     alpha, beta = REGIME_TASKS[regime]
-    args = [(alpha, beta, samples, 4 * samples, replicates, first_seed + i) for i in range(runs)]
+    threads = 1 if workers > 1 else None  # one thread per process when the tasks run in processes
+    args = [(alpha, beta, samples, 4 * samples, replicates, first_seed + i, threads) for i in range(runs)]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(one_run, *zip(*args)))

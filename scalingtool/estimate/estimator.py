@@ -134,8 +134,11 @@ def _parametric(powers: np.ndarray, window: tuple[int, int], slope: float, repli
 def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int] | None = None,
                       replicates: int = 200, seed: int = 0, dynamics: str = "sgd",
                       eps: float = float(np.finfo(np.float64).eps),
-                      progress: Callable[[int, int], object] | None = None) -> Estimate:
+                      progress: Callable[[int, int], object] | None = None,
+                      threads: int | None = None) -> Estimate:
     """Fit ``alpha`` (and ``beta`` when target powers are known) with bootstrap intervals.
+
+    ``threads``: threads for the bootstrap's replicates (default: the cores available).
 
     Raises :class:`~.window.NoPowerLaw` (exit 1) when no window of a decade exists or the
     residuals curve.
@@ -158,7 +161,7 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
     a_draws = s_draws = None
     s_halves_draws = a_halves_draws = None
     if replicates > 0 and samples_known:
-        reps = bootstrap(spec, wins.alpha, wins.beta, replicates, seed, progress)
+        reps = bootstrap(spec, wins.alpha, wins.beta, replicates, seed, progress, threads=threads)
         a_draws, a_halves_draws = recentre(alpha, reps.alpha), reps.alpha_halves
         if slope is not None:
             s_draws, s_halves_draws = recentre(slope, reps.slope), reps.slope_halves
@@ -217,19 +220,23 @@ def keep_modes(samples: int, window: str | tuple[int, int] | None) -> int:
 def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
                   window: str | tuple[int, int] | None = None, replicates: int = 200, seed: int = 0,
                   dynamics: str = "sgd", eps: float = float(np.finfo(np.float64).eps),
-                  progress: Callable[[int, int], object] | None = None) -> Estimate:
+                  progress: Callable[[int, int], object] | None = None, threads: int | None = None,
+                  psd_known: bool = False) -> Estimate:
     """:func:`estimate_spectrum` of a P x P Gram matrix and its labels (``gram`` is overwritten).
 
     The Gram matrix must be positive semi-definite to the tolerance of
-    :func:`~.sources.check_psd` (tested by :func:`~.sources.check_psd_fast`).
+    :func:`~.sources.check_psd` (tested by :func:`~.sources.check_psd_fast`), unless
+    ``psd_known``: a matrix ``X X^T`` formed here from features is positive semi-definite by
+    construction.
     """
     from .sources import check_psd_fast
     from .spectrum import decompose
 
     samples = gram.shape[0]
-    check_psd_fast(gram, source)
+    if not psd_known:
+        check_psd_fast(gram, source)
     y = labels if labels is not None else np.zeros(samples)
     spec = decompose(gram, np.asarray(y, dtype=float), keep_modes(samples, window))
     if labels is None:
         spec.powers = None
-    return estimate_spectrum(spec, source, window, replicates, seed, dynamics, eps, progress)
+    return estimate_spectrum(spec, source, window, replicates, seed, dynamics, eps, progress, threads)

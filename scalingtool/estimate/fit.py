@@ -17,6 +17,7 @@ misses the power beyond P, which is not small for hard tasks and biases ``beta``
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -57,16 +58,34 @@ def sample_bias(modes: np.ndarray, alpha: float, samples: int) -> np.ndarray:
     from ``J + 1/2``.
     """
     k = np.asarray(modes, dtype=float)
-    nodes = np.unique(np.round(np.geomspace(k.min(), k.max(), BIAS_NODES)))
+    nodes = _bias_nodes(float(k.min()), float(k.max()))
     if nodes.shape[0] < k.shape[0]:  # smooth in log k: evaluate at integer nodes, interpolate
-        return np.interp(np.log(k), np.log(nodes), sample_bias(nodes, alpha, samples))
+        return np.interp(np.log(k), np.log(nodes), _exact_bias(nodes, alpha, samples))
+    return _exact_bias(k, alpha, samples)
+
+
+@functools.lru_cache(maxsize=256)
+def _bias_nodes(lo: float, hi: float) -> np.ndarray:
+    nodes = np.unique(np.round(np.geomspace(lo, hi, BIAS_NODES)))
+    nodes.setflags(write=False)
+    return nodes
+
+
+@functools.lru_cache(maxsize=64)
+def _log_modes(cut: int) -> np.ndarray:
+    logj = np.log(np.arange(1, cut + 1, dtype=float))
+    logj.setflags(write=False)
+    return logj
+
+
+def _exact_bias(k: np.ndarray, alpha: float, samples: int) -> np.ndarray:
+    """:func:`sample_bias` at the modes ``k`` themselves: the sum to ``J = 4 max(k)`` and the far tail."""
     cut = 4 * int(k.max())
-    j = np.arange(1, cut + 1, dtype=float)
-    lam_j = j ** -alpha
+    lam_j = np.exp(-alpha * _log_modes(cut))
     lam_k = k ** -alpha
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = lam_j[None, :] / (lam_k[:, None] - lam_j[None, :])
-    terms[k[:, None] == j[None, :]] = 0.0
+    terms = np.subtract.outer(lam_k, lam_j)
+    terms[np.arange(k.shape[0]), k.astype(np.int64) - 1] = np.inf  # j == k is left out of the sum
+    np.divide(lam_j[None, :], terms, out=terms)
     edge = cut + 0.5
     far = sum(edge ** (1.0 - n * alpha) / (n * alpha - 1.0) / lam_k ** n for n in (1, 2, 3))
     return (terms.sum(axis=1) + far) / samples

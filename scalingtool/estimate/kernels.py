@@ -15,7 +15,9 @@ def feature_gram(x: np.ndarray, max_memory: float) -> np.ndarray:
     samples, features = x.shape
     check_memory(gram_bytes(samples), max_memory, f"a {samples} x {samples} kernel")
     x = np.asarray(x, dtype=np.float64)
-    return x @ x.T / features
+    gram = x @ x.T  # NumPy forms X X^T as a symmetric rank-k update
+    gram /= features
+    return gram
 
 
 def laplace_gram(x: np.ndarray, max_memory: float, scale: float | None = None) -> np.ndarray:

@@ -75,3 +75,40 @@ def test_fast_psd_check_at_the_tolerance():
             with pytest.raises(UsageError, match="indefinite"):
                 check_psd_fast(k, "K")
         np.testing.assert_array_equal(k, before)
+
+
+def test_replicates_do_not_depend_on_the_threads():
+    """The resamplings are drawn in order and each is decomposed with a single-threaded BLAS:
+    one thread and three give the same replicates, bit for bit (and the progress reaches R)."""
+    samples = 300
+    x, y = gaussian_task(2.0, 0.5, samples, 4 * samples, seed=5)
+    spec = decompose(feature_gram(x, 1e12), y, samples)
+    window = (5, 30)
+    seen = []
+    one = bootstrap(spec, window, window, 23, 4, threads=1)
+    three = bootstrap(spec, window, window, 23, 4, threads=3, progress=lambda i, n: seen.append((i, n)))
+    for a, b in ((one.alpha, three.alpha), (one.slope, three.slope), (one.alpha_halves, three.alpha_halves),
+                 (one.slope_halves, three.slope_halves)):
+        np.testing.assert_array_equal(a, b)
+    assert one.alpha.shape == (23,) and np.all(np.isfinite(one.alpha))
+    assert seen[-1] == (23, 23) and [i for i, _ in seen] == list(range(1, 24))
+
+
+@pytest.mark.parametrize("size,count", [(200, 10), (200, 60), (200, 200), (1000, 100), (1000, 400)])
+def test_top_eigenpairs_by_every_solver(size, count):
+    """``eigh_top`` takes the partial solver below EVD_FRACTION of the modes, the tridiagonal
+    route (dsytrd, dstemr, dormqr) for many modes of a large matrix and divide and conquer
+    otherwise: each gives numpy's eigenvalues (1e-10 relative) and eigenvectors up to sign
+    (overlap 1 within 1e-8)."""
+    from scalingtool.estimate.deps import EVD_FRACTION, TRIDIAGONAL_MIN, eigh_top
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((size, 2 * size)) * np.arange(1, 2 * size + 1) ** -0.75
+    k = x @ x.T
+    ref_values, ref_vectors = np.linalg.eigh(k)
+    values, vectors = eigh_top(k.copy(), count)
+    assert values.shape == (count,) and vectors.shape == (size, count)
+    assert TRIDIAGONAL_MIN == 1000 and EVD_FRACTION == 0.25  # the cases above cover each route
+    np.testing.assert_allclose(values, ref_values[::-1][:count], rtol=1e-10)
+    overlap = np.abs(np.sum(vectors * ref_vectors[:, ::-1][:, :count], axis=0))
+    np.testing.assert_allclose(overlap, 1.0, atol=1e-8)
