@@ -9,7 +9,6 @@ from typing import Any, Optional
 import typer
 
 from ..errors import UsageError
-from ..formats import Report
 from .common import TableFormat, emit, format_option, progress_bar
 
 
