@@ -152,9 +152,37 @@ class CircleMLP:
 
     def forward(self, W: list[Any], b: list[Any], a: Any, x: Any,
                 tangent: tuple[list[Any], list[Any], Any] | None = None) -> tuple[Any, Any]:
-        """``(g, dg)`` of :meth:`trace`."""
+        """``(g, dg)`` of :meth:`trace` (:meth:`_shallow` for one hidden layer)."""
+        if self.depth == 1:
+            _, _, g, dg = self._shallow(W, b, a, x, tangent)
+            return g, dg
         _, _, g, dg = self.trace(W, b, a, x, tangent)
         return g, dg
+
+    def _shallow(self, W: list[Any], b: list[Any], a: Any, x: Any,
+                 tangent: tuple[list[Any], list[Any], Any] | None = None) -> tuple[Any, Any, Any, Any]:
+        """One hidden layer through its activation pattern: ``(mask, u, g, dg)``.
+
+        ReLU is positively homogeneous, ``relu(h) = m h`` with ``m = 1[h > 0]``, and
+        ``h_n = c_n . u`` is linear in ``u = (1, x)`` with ``c_n = (b_n, W_n)``. So
+        ``g = sum_n a_n m_n (c_n . u) / N = u . (m^T-weighted sum of a_n c_n) / N``: one product
+        of the (S, B, N) mask with the (S, N, 3) coefficients ``a_n c_n``, and, given a tangent,
+        ``dg`` with ``da_n c_n + a_n dc_n`` in their place. The (S, B, N) arrays are the
+        pre-activation, turned into the mask in place, and nothing else (:meth:`trace` keeps
+        four), which makes the depth-1 step memory-light (theory §5).
+        """
+        torch = self.torch
+        with torch.no_grad():  # the pattern is piecewise constant: no gradient flows through it
+            mask = torch.baddbmm(b[0][:, None, :], x, W[0].transpose(1, 2)).gt_(0.0)  # 1.0 where h > 0
+        u = torch.cat([torch.ones_like(x[..., :1]), x], dim=-1)
+        coef = torch.cat([b[0][..., None], W[0]], dim=-1)
+        g = (torch.bmm(mask, a[..., None] * coef) * u).sum(-1) / self.width
+        if tangent is None:
+            return mask, u, g, None
+        dW, db, da = tangent
+        dcoef = torch.cat([(db[0] if db else torch.zeros_like(b[0]))[..., None], dW[0]], dim=-1)
+        dg = (torch.bmm(mask, da[..., None] * coef + a[..., None] * dcoef) * u).sum(-1) / self.width
+        return mask, u, g, dg
 
     def initial(self, x: Any) -> Any:
         """``g(theta_0)`` on ``x`` (no gradient): the frozen copy the output is centred by."""
@@ -179,6 +207,8 @@ class CircleMLP:
         """
         torch = self.torch
         scale = 1.0 / math.sqrt(self.width)
+        if self.depth == 1:
+            return self._shallow_gradient(x, y, g0)
         with torch.no_grad():
             if self.gamma == 0:
                 W, b, a = self.W0, self.b0, self.a0
@@ -197,6 +227,28 @@ class CircleMLP:
                 if layer > 0:
                     back = _relu_grad(torch, torch.bmm(back, W[layer]), hs[layer - 1]) * scale
         return [grad_a, *grad_W, *(grad_b if self.bias else [])]
+
+    def _shallow_gradient(self, x: Any, y: Any, g0: Any | None = None) -> list[Any]:
+        """:meth:`gradient` of one hidden layer through its activation pattern (:meth:`_shallow`):
+        with ``e = (f - y) / B`` and ``q_n = sum_i e_i m_in u_i`` (one product of the mask with
+        the (S, B, 3) ``e u``), ``dL/da_n = c_n . q_n / N``, ``dL/dW_n = a_n q_n[1:] / N``,
+        ``dL/db_n = a_n q_n[0] / N``."""
+        torch = self.torch
+        with torch.no_grad():
+            if self.gamma == 0:
+                W, b, a = self.W0, self.b0, self.a0
+                mask, u, _, f = self._shallow(W, b, a, x, (self.dW, self.db, self.da))
+            else:
+                W, b, a = self.current()
+                mask, u, g, _ = self._shallow(W, b, a, x)
+                f = (g - (self.initial(x) if g0 is None else g0)) / self.gamma
+            err = (f - y) / x.shape[1]
+            # (e u)^T mask streams the mask by rows: 5x faster on the CPU than mask^T (e u)
+            q = torch.bmm((err[:, None, :] * u.transpose(1, 2)).contiguous(), mask).transpose(1, 2) / self.width
+            grad_a = (q[..., 0] * b[0] + (q[..., 1:] * W[0]).sum(-1))
+            grad_W = a[..., None] * q[..., 1:]
+            grad_b = a * q[..., 0]
+        return [grad_a, grad_W, *([grad_b] if self.bias else [])]
 
     def step(self, x: Any, y: Any, lr: float, g0: Any | None = None) -> None:
         """One gradient step of rate ``lr`` on ``1/2 mean (y - f)^2`` (per member; ``delta -= lr N grad``)."""

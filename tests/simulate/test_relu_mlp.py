@@ -239,7 +239,7 @@ def test_cuda_matches_cpu():
     np.testing.assert_allclose(gpu.loss, cpu.loss, rtol=1e-8)
 
 
-@pytest.mark.parametrize("depth,gamma", [(1, 0.0), (3, 0.0), (3, 0.7)])
+@pytest.mark.parametrize("depth,gamma", [(1, 0.0), (1, 0.7), (3, 0.0), (3, 0.7)])
 def test_hand_gradient_matches_autograd(depth, gamma):
     # the step's back-propagation is written by hand; autograd through the forward pass is an
     # independent computation of the same gradient (float64 round-off: 1e-10 relative)
