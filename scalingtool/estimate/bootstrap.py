@@ -43,7 +43,7 @@ from typing import Callable
 import numpy as np
 
 from .deps import require_threadpoolctl
-from .fit import fit_capacity, fit_power_slope, half_slopes
+from .fit import fit_capacity, half_slopes, power_fit
 from .spectrum import Spectrum
 
 __all__ = ["Replicates", "bootstrap", "default_threads", "reflect", "recentre", "interval", "RESAMPLE_FACTOR"]
@@ -116,7 +116,8 @@ def _one_replicate(phi: np.ndarray, spec: Spectrum, counts: np.ndarray, top: int
     halves = half_slopes(lam, alpha_window, "capacity", spec.samples)
     if beta_window is None:
         return alpha, math.nan, halves, (math.nan, math.nan)
-    return alpha, fit_power_slope(powers, beta_window), halves, half_slopes(powers, beta_window, "power")
+    slope = power_fit(powers, beta_window, alpha, spec.samples)[0]
+    return alpha, slope, halves, half_slopes(powers, beta_window, "power", spec.samples, alpha)
 
 
 def bootstrap(spec: Spectrum, alpha_window: tuple[int, int], beta_window: tuple[int, int] | None,

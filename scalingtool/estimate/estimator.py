@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import UsageError
 from .bootstrap import Replicates, bootstrap, interval, recentre, reflect
-from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes
+from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
 from .spectrum import Spectrum
 from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
 
@@ -151,12 +151,16 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
     samples_known = spec.phi is not None
     alpha, corrected = capacity_fit(spec.eigenvalues, wins.alpha, spec.samples)
     a_halves = half_slopes(spec.eigenvalues, wins.alpha, "capacity", spec.samples)
-    slope = fit_power_slope(spec.powers, wins.beta) if wins.beta is not None else None
+    known = spec.samples if samples_known else None
+    slope, power_corrected = power_fit(spec.powers, wins.beta, alpha, known) if wins.beta is not None else (None, True)
     notes: list[str] = []
     if not corrected:
         notes.append(f"alpha: the finite-sample bias of the eigenvalues exceeds {LIFT_MAX:.0%} in the window "
                      "(alpha near 1, where the tail sum barely converges) and is not corrected: alpha may be "
                      "underestimated")
+    if samples_known and not power_corrected:
+        notes.append(f"beta: the finite-sample bias of the target powers exceeds {LIFT_MAX:.0%} in the window "
+                     "(or alpha <= 1 or the power slope <= 1) and is not corrected")
     reps: Replicates | None = None
     a_draws = s_draws = None
     s_halves_draws = a_halves_draws = None
@@ -176,7 +180,8 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
                      "p_k scatter (chi^2_1) with alpha held fixed; alpha has no interval")
     for what, value, halves, draws in (("capacity", alpha, a_halves, a_halves_draws),
                                        ("target-power", slope,
-                                        half_slopes(spec.powers, wins.beta, "power") if slope is not None else None,
+                                        half_slopes(spec.powers, wins.beta, "power", known, alpha)
+                                        if slope is not None else None,
                                         s_halves_draws)):
         if value is None:
             continue

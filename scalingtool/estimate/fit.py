@@ -9,6 +9,8 @@
   likelihood instead: ``-2 log L = sum_k [log mu_k + p_k / mu_k] + const``; for fixed ``s`` the
   best ``D`` is ``mean(p_k k^s)``, leaving a one-dimensional, convex-in-practice profile in ``s``.
   Then ``s = alpha beta + 1`` gives ``beta = (s - 1) / alpha``.
+* Both fits remove the finite-sample bias of their data to first order in ``1 / P``
+  (:func:`sample_bias`, :func:`power_bias`), computed from the fitted laws self-consistently.
 
 We fit ``p_k`` itself, not the tail sum ``sum_{l>k} p_l``: summed only up to P the tail sum
 misses the power beyond P, which is not small for hard tasks and biases ``beta`` upward
@@ -24,7 +26,7 @@ import numpy as np
 
 from .deps import require_scipy
 
-__all__ = ["sample_bias", "capacity_fit", "fit_capacity", "fit_power_slope", "beta_from", "half_slopes", "S_MAX"]
+__all__ = ["sample_bias", "power_bias", "power_fit", "capacity_fit", "fit_capacity", "fit_power_slope", "beta_from", "half_slopes", "S_MAX"]
 
 #: largest target-power slope searched (``alpha beta + 1`` beyond 40 is not a power law we can see)
 S_MAX = 40.0
@@ -91,6 +93,76 @@ def _exact_bias(k: np.ndarray, alpha: float, samples: int) -> np.ndarray:
     return (terms.sum(axis=1) + far) / samples
 
 
+def power_bias(modes: np.ndarray, alpha: float, slope: float, samples: int) -> np.ndarray:
+    """``E[p_hat_k] / p_k - 1`` for Gaussian features with ``lambda_j ~ j^-alpha`` and target
+    powers ``p_j ~ j^-slope`` (``j = 1 .. infinity``), to first order in ``1 / P`` (theory §6).
+
+    ``p_hat_k = lambda_hat_k (v_hat_k . w)^2`` with ``(lambda_hat_k, v_hat_k)`` the eigenpairs
+    of ``S = Psi^T Psi / P``. Second-order perturbation as for :func:`sample_bias`: the
+    eigenvector takes weight ``E_jk / (lambda_k - lambda_j)`` from mode j (mean square
+    ``sigma_jk^2 = lambda_j lambda_k / (P (lambda_k - lambda_j)^2)``), losing as much of its own,
+    and the eigenvalue is lifted by ``b_k``; so, with ``r = lambda_j / lambda_k`` and
+    ``q = p_j / p_k``, ``E[p_hat_k] / p_k - 1 = (1/P) sum_{j != k} (q - r^2) / (1 - r)^2``. Far
+    modes (``j >> k``) add their power ``p_j / P``: the flat floor that the target's tail beyond
+    the samples leaves on every mode. Summed exactly up to ``J = 4 max(k)``, beyond as integrals
+    of the expansion to third order in ``r``.
+    """
+    k = np.asarray(modes, dtype=float)
+    nodes = _bias_nodes(float(k.min()), float(k.max()))
+    if nodes.shape[0] < k.shape[0]:  # smooth in log k: evaluate at integer nodes, interpolate
+        return np.interp(np.log(k), np.log(nodes), _exact_power_bias(nodes, alpha, slope, samples))
+    return _exact_power_bias(k, alpha, slope, samples)
+
+
+def _exact_power_bias(k: np.ndarray, alpha: float, slope: float, samples: int) -> np.ndarray:
+    cut = 4 * int(k.max())
+    logk = np.log(k)
+    d = np.subtract.outer(logk, _log_modes(cut))  # log(k / j)
+    q = np.exp(slope * d)
+    r = np.multiply(d, alpha, out=d)
+    np.exp(r, out=r)
+    q -= r * r
+    np.subtract(1.0, r, out=r)
+    r *= r
+    r[np.arange(k.shape[0]), k.astype(np.int64) - 1] = np.inf  # j == k is left out of the sum
+    q /= r
+    edge = cut + 0.5
+    ratio = k / edge
+
+    def tail(m: float) -> np.ndarray:  # sum_{j > J} (k / j)^m
+        return ratio ** m * edge / (m - 1.0)
+
+    far = (tail(slope) + 2.0 * tail(slope + alpha) + 3.0 * tail(slope + 2.0 * alpha)
+           - tail(2.0 * alpha) - 2.0 * tail(3.0 * alpha))
+    return (q.sum(axis=1) + far) / samples
+
+
+def power_fit(powers: np.ndarray, window: tuple[int, int], alpha: float | None = None,
+              samples: int | None = None) -> tuple[float, bool]:
+    """``s`` of :func:`fit_power_slope` on ``p_hat_k / (1 + B_k)``, ``B_k`` the finite-sample bias
+    of the target powers (:func:`power_bias`, theory §6) at the fitted ``alpha`` and ``s``,
+    self-consistently (four passes). Without ``alpha`` and ``samples``, or where the bias
+    exceeds ``LIFT_MAX`` or the law is outside ``alpha > 1``, ``s > 1``, the plain fit.
+    Returns ``(s, corrected)``."""
+    slope = fit_power_slope(powers, window)
+    if alpha is None or samples is None or not (math.isfinite(alpha) and math.isfinite(slope)):
+        return slope, False
+    lo, hi = window
+    k = _modes(window)
+    corrected = False
+    adjusted = np.array(powers, dtype=float)
+    for _ in range(4):
+        if alpha <= 1.0 or slope <= 1.0 or slope >= S_MAX:
+            break
+        bias = power_bias(k, alpha, slope, samples)
+        if np.max(np.abs(bias)) > LIFT_MAX:
+            break
+        adjusted[lo - 1: hi] = powers[lo - 1: hi] / (1.0 + bias)
+        slope = fit_power_slope(adjusted, window)
+        corrected = True
+    return slope, corrected
+
+
 def capacity_fit(eigenvalues: np.ndarray, window: tuple[int, int],
                  samples: int | None = None) -> tuple[float, bool]:
     """``alpha``: minus the least-squares slope of ``log(lambda_k / (1 + b_k))`` on ``log k``.
@@ -154,8 +226,9 @@ def beta_from(alpha: float | np.ndarray, slope: float | np.ndarray) -> float | n
 
 
 def half_slopes(values: np.ndarray, window: tuple[int, int], kind: str,
-                samples: int | None = None) -> tuple[float, float]:
-    """The slope fitted on the lower and on the upper half (in log k) of the window.
+                samples: int | None = None, alpha: float | None = None) -> tuple[float, float]:
+    """The slope fitted on the lower and on the upper half (in log k) of the window, each
+    corrected for finite-sample bias when ``samples`` (and, for target powers, ``alpha``) are given.
 
     A straight power law has equal halves; their difference measures curvature.
     """
@@ -163,4 +236,4 @@ def half_slopes(values: np.ndarray, window: tuple[int, int], kind: str,
     mid = int(round(math.sqrt(lo * hi)))
     if kind == "capacity":
         return fit_capacity(values, (lo, mid), samples), fit_capacity(values, (mid, hi), samples)
-    return fit_power_slope(values, (lo, mid)), fit_power_slope(values, (mid, hi))
+    return power_fit(values, (lo, mid), alpha, samples)[0], power_fit(values, (mid, hi), alpha, samples)[0]
