@@ -11,8 +11,8 @@ from scalingtool.estimate.coverage import REGIME_TASKS, coverage, one_run
 def test_small_coverage(regime):
     """4 tasks per regime at P = 600 with 40 resamplings: no task is rejected, the regime is
     found every time, and at least half of the 8 intervals (alpha and beta) hold the truth.
-    A gross-failure check only: the full run (marked slow) measured 87-95% coverage, at or
-    just under the 90% target for alpha (see the README)."""
+    A gross-failure check only: the full runs (marked slow) measured 91-96% at P = 600 and
+    86-95% at P = 1000 (see the README)."""
     c = coverage(regime, runs=4, samples=600, replicates=40)
     assert c.rejected == 0
     assert c.regime_right == 4
@@ -25,13 +25,25 @@ def test_recovery_hard_task():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured coverage of the 95% intervals (seeds 1000-1099): alpha "
-                   "87/89/90, beta 90/95/93 (hard/easy/super-easy), 3 hard tasks rejected as no power "
-                   "law by the noise-floor window rule; target 90 for both everywhere")
 @pytest.mark.parametrize("regime", list(REGIME_TASKS))
 def test_full_coverage(regime):
-    """100 tasks per regime (python -m scalingtool.estimate.coverage 100 600 100 prints the
-    numbers). Target: 90% of the 95% intervals. Measured: see the README; the assertion is
-    the target, so this slow test fails where the estimator misses it."""
-    c = coverage(regime, runs=100, samples=600, replicates=100, workers=2)
+    """100 tasks per regime at P = 600 with the default 200 resamplings
+    (``python -m scalingtool.estimate.coverage 100 600 200 2`` prints the numbers). Target: 90%
+    of the 95% intervals. Measured (seeds 1000-1099): alpha 91/91/91, beta 96/94/95."""
+    c = coverage(regime, runs=100, samples=600, replicates=200, workers=2)
+    assert c.alpha_covered >= 90 and c.beta_covered >= 90
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("regime", [
+    "hard", "easy",
+    pytest.param("super-easy", marks=pytest.mark.xfail(
+        strict=True, reason="measured beta 86/100 at P = 1000: the resamplings spread 12% less than the "
+        "estimate (0.073 against 0.083), whichever number of modes is resampled")),
+])
+def test_full_coverage_at_p_1000(regime):
+    """The same at P = 1000 (``python -m scalingtool.estimate.coverage 100 1000 200 2``).
+    Measured: alpha 95/95/95, beta 92/92/86; the assertion is the target, so the super-easy
+    case fails where the bootstrap misses it."""
+    c = coverage(regime, runs=100, samples=1000, replicates=200, workers=2)
     assert c.alpha_covered >= 90 and c.beta_covered >= 90
