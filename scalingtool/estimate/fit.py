@@ -24,7 +24,6 @@ import math
 
 import numpy as np
 
-from .deps import require_scipy
 
 __all__ = ["sample_bias", "power_bias", "power_fit", "capacity_fit", "fit_capacity", "fit_power_slope", "beta_from", "half_slopes", "S_MAX"]
 
@@ -35,6 +34,9 @@ S_MAX = 40.0
 BIAS_NODES = 48
 #: largest relative finite-sample bias corrected (theory §6)
 LIFT_MAX = 0.25
+#: the self-consistent corrections stop once a pass moves the slope by less than this (each
+#: pass shrinks the change about twentyfold)
+FIXED_POINT_TOL = 1e-7
 
 
 def _modes(window: tuple[int, int]) -> np.ndarray:
@@ -158,8 +160,10 @@ def power_fit(powers: np.ndarray, window: tuple[int, int], alpha: float | None =
         if np.max(np.abs(bias)) > LIFT_MAX:
             break
         adjusted[lo - 1: hi] = powers[lo - 1: hi] / (1.0 + bias)
-        slope = fit_power_slope(adjusted, window)
+        previous, slope = slope, fit_power_slope(adjusted, window)
         corrected = True
+        if abs(slope - previous) < FIXED_POINT_TOL:
+            break
     return slope, corrected
 
 
@@ -201,23 +205,49 @@ def fit_capacity(eigenvalues: np.ndarray, window: tuple[int, int], samples: int 
 
 
 def fit_power_slope(powers: np.ndarray, window: tuple[int, int]) -> float:
-    """``s`` of ``p_k ~ k^-s`` by the ``chi^2_1`` likelihood over the window (module docstring)."""
-    scipy = require_scipy()
+    """``s`` of ``p_k ~ k^-s`` by the ``chi^2_1`` likelihood over the window (module docstring).
+
+    The profile ``n log mean(p_k e^(s x_k)) - s sum x_k`` (``x = log k`` centred) is convex in
+    ``s`` (a log-sum-exp), so damped Newton steps converge from any start; its derivative is
+    ``n (x-weighted mean) - sum x`` and its curvature ``n`` times the weighted variance of
+    ``x``, with weights ``p_k e^(s x_k)``.
+    """
     k = _modes(window)
     p = np.asarray(powers[window[0] - 1: window[1]], dtype=float)
     if p.shape[0] != k.shape[0] or not np.any(p > 0):
         return math.nan
-    logk = np.log(k)
-    logk0 = logk - logk.mean()  # centring keeps p k^s in range
+    x = np.log(k)
+    x -= x.mean()  # centring keeps p k^s in range; sum x = 0
     n = float(k.shape[0])
+    logp = np.log(np.where(p > 0, p, 1.0))
+    positive = p > 0
 
-    def objective(s: float) -> float:
-        d = np.mean(p * np.exp(s * logk0))
-        return n * math.log(d) - s * float(np.sum(logk0))
+    def objective(slope: float) -> tuple[float, float, float]:
+        z = np.where(positive, logp + slope * x, -np.inf)
+        top = float(np.max(z))
+        w = np.exp(z - top)
+        total = float(np.sum(w))
+        mean = float(np.dot(w, x)) / total
+        var = float(np.dot(w, (x - mean) ** 2)) / total
+        return n * (top + math.log(total / n)), n * mean, n * var
 
-    res = scipy.optimize.minimize_scalar(objective, bounds=(-S_MAX, S_MAX), method="bounded",
-                                         options={"xatol": 1e-6})
-    return float(res.x)
+    slope = 0.0
+    value, grad, curv = objective(slope)
+    for _ in range(100):
+        if abs(grad) <= 1e-12 * n:
+            break
+        step = -grad / curv if curv > 0 else -math.copysign(1.0, grad)
+        while True:  # damped: halve until the convex objective decreases
+            trial = min(max(slope + step, -S_MAX), S_MAX)
+            t_value, t_grad, t_curv = objective(trial)
+            if t_value <= value or abs(step) < 1e-14:
+                break
+            step /= 2.0
+        converged = abs(trial - slope) < 1e-11
+        slope, value, grad, curv = trial, t_value, t_grad, t_curv
+        if converged or abs(slope) >= S_MAX:
+            break
+    return float(slope)
 
 
 def beta_from(alpha: float | np.ndarray, slope: float | np.ndarray) -> float | np.ndarray:
