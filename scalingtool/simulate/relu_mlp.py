@@ -46,6 +46,7 @@ from ..errors import UsageError
 from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
 from ..spectral import MLP_SAMPLE_STREAM, MLP_STREAM, generators, stream_seed
+from .arcs import Arcs, DenseMask, on_circle
 from .arraylib import DEVICES, _import_torch
 from .circle_task import ALPHA_NOMINAL, fit_alpha, target_amplitudes
 from .inputs import choice, fit_window_steps, parse_seeds
@@ -161,28 +162,27 @@ class CircleMLP:
 
     def _shallow(self, W: list[Any], b: list[Any], a: Any, x: Any,
                  tangent: tuple[list[Any], list[Any], Any] | None = None) -> tuple[Any, Any, Any, Any]:
-        """One hidden layer through its activation pattern: ``(mask, u, g, dg)``.
+        """One hidden layer through its activation pattern: ``(pattern, u, g, dg)``.
 
         ReLU is positively homogeneous, ``relu(h) = m h`` with ``m = 1[h > 0]``, and
         ``h_n = c_n . u`` is linear in ``u = (1, x)`` with ``c_n = (b_n, W_n)``. So
-        ``g = sum_n a_n m_n (c_n . u) / N = u . (m^T-weighted sum of a_n c_n) / N``: one product
-        of the (S, B, N) mask with the (S, N, 3) coefficients ``a_n c_n``, and, given a tangent,
-        ``dg`` with ``da_n c_n + a_n dc_n`` in their place. The (S, B, N) arrays are the
-        pre-activation, turned into the mask in place, and nothing else (:meth:`trace` keeps
-        four), which makes the depth-1 step memory-light (theory §5).
+        ``g = sum_n a_n m_n (c_n . u) / N``: one product of the (S, B, N) mask with the (S, N, 3)
+        coefficients ``a_n c_n``, and, given a tangent, ``dg`` with ``da_n c_n + a_n dc_n`` in
+        their place. On the circle the mask is a set of arcs and the products are sweeps
+        (:class:`~.arcs.Arcs`, ``O((N + B) log)``); elsewhere it is formed
+        (:class:`~.arcs.DenseMask`). Either way no (S, B, N) activation is kept (theory §5).
         """
         torch = self.torch
-        with torch.no_grad():  # the pattern is piecewise constant: no gradient flows through it
-            mask = torch.baddbmm(b[0][:, None, :], x, W[0].transpose(1, 2)).gt_(0.0)  # 1.0 where h > 0
+        pattern = (Arcs if on_circle(torch, x) else DenseMask)(torch, W[0], b[0], x)
         u = torch.cat([torch.ones_like(x[..., :1]), x], dim=-1)
         coef = torch.cat([b[0][..., None], W[0]], dim=-1)
-        g = (torch.bmm(mask, a[..., None] * coef) * u).sum(-1) / self.width
+        g = (pattern.apply(a[..., None] * coef) * u).sum(-1) / self.width
         if tangent is None:
-            return mask, u, g, None
+            return pattern, u, g, None
         dW, db, da = tangent
         dcoef = torch.cat([(db[0] if db else torch.zeros_like(b[0]))[..., None], dW[0]], dim=-1)
-        dg = (torch.bmm(mask, da[..., None] * coef + a[..., None] * dcoef) * u).sum(-1) / self.width
-        return mask, u, g, dg
+        dg = (pattern.apply(da[..., None] * coef + a[..., None] * dcoef) * u).sum(-1) / self.width
+        return pattern, u, g, dg
 
     def initial(self, x: Any) -> Any:
         """``g(theta_0)`` on ``x`` (no gradient): the frozen copy the output is centred by."""
@@ -230,21 +230,20 @@ class CircleMLP:
 
     def _shallow_gradient(self, x: Any, y: Any, g0: Any | None = None) -> list[Any]:
         """:meth:`gradient` of one hidden layer through its activation pattern (:meth:`_shallow`):
-        with ``e = (f - y) / B`` and ``q_n = sum_i e_i m_in u_i`` (one product of the mask with
-        the (S, B, 3) ``e u``), ``dL/da_n = c_n . q_n / N``, ``dL/dW_n = a_n q_n[1:] / N``,
+        with ``e = (f - y) / B`` and ``q_n = sum_i e_i m_in u_i`` (one product of the pattern's
+        transpose with the (S, B, 3) ``e u``), ``dL/da_n = c_n . q_n / N``, ``dL/dW_n = a_n q_n[1:] / N``,
         ``dL/db_n = a_n q_n[0] / N``."""
         torch = self.torch
         with torch.no_grad():
             if self.gamma == 0:
                 W, b, a = self.W0, self.b0, self.a0
-                mask, u, _, f = self._shallow(W, b, a, x, (self.dW, self.db, self.da))
+                pattern, u, _, f = self._shallow(W, b, a, x, (self.dW, self.db, self.da))
             else:
                 W, b, a = self.current()
-                mask, u, g, _ = self._shallow(W, b, a, x)
+                pattern, u, g, _ = self._shallow(W, b, a, x)
                 f = (g - (self.initial(x) if g0 is None else g0)) / self.gamma
             err = (f - y) / x.shape[1]
-            # (e u)^T mask streams the mask by rows: 5x faster on the CPU than mask^T (e u)
-            q = torch.bmm((err[:, None, :] * u.transpose(1, 2)).contiguous(), mask).transpose(1, 2) / self.width
+            q = pattern.apply_t(err[..., None] * u) / self.width
             grad_a = (q[..., 0] * b[0] + (q[..., 1:] * W[0]).sum(-1))
             grad_W = a[..., None] * q[..., 1:]
             grad_b = a * q[..., 0]

@@ -274,3 +274,48 @@ def test_gamma0_four_stays_stable_online():
     assert max(top[-1]) > 5 * max(top[0]) and meta["substeps_max"] > 5
     assert r.lr * meta["sgd_factor"] * max(r.extra["kernel_top"][:, -1]) / meta["substeps_max"] <= 1.0 + 1e-9
     assert np.all(np.isfinite(r.loss)) and np.all(r.loss[:, -1] < 0.5 * r.loss[:, 0])
+
+
+@pytest.mark.parametrize("grid", [False, True])
+def test_arcs_equal_the_dense_mask(grid):
+    # The one-layer network's two products with its activation mask, m c and m^T v, by sweeps
+    # along the circle (arcs) against the formed (S, B, N) mask: the same sums in another order
+    # (float64 round-off of prefix sums over 300 units: 1e-11 absolute on O(10) values).
+    # Units active everywhere (b > |W|) and nowhere (b < -|W|) are included, and off the
+    # circle the network falls back to the mask.
+    import torch
+
+    from scalingtool.simulate.arcs import Arcs, DenseMask, on_circle
+
+    gen = torch.Generator().manual_seed(3)
+    S, B, N = 2, 96, 300
+    W = torch.randn(S, N, 2, generator=gen, dtype=torch.float64)
+    b = 1.5 * torch.randn(S, N, generator=gen, dtype=torch.float64)
+    assert bool((b > W.norm(dim=-1)).any()) and bool((b < -W.norm(dim=-1)).any())
+    if grid:
+        theta = (2 * math.pi * torch.arange(B, dtype=torch.float64) / B).expand(S, B)
+    else:
+        theta = 2 * math.pi * torch.rand(S, B, generator=gen, dtype=torch.float64)
+    x = torch.stack([torch.cos(theta), torch.sin(theta)], -1)
+    assert on_circle(torch, x) and not on_circle(torch, 1.01 * x)
+    dense, arcs = DenseMask(torch, W, b, x), Arcs(torch, W, b, x)
+    c = torch.randn(S, N, 3, generator=gen, dtype=torch.float64)
+    v = torch.randn(S, B, 3, generator=gen, dtype=torch.float64)
+    np.testing.assert_allclose(arcs.apply(c).numpy(), dense.apply(c).numpy(), atol=1e-11)
+    np.testing.assert_allclose(arcs.apply_t(v).numpy(), dense.apply_t(v).numpy(), atol=1e-11)
+
+
+def test_off_circle_inputs_use_the_mask_and_match_autograd():
+    # inputs off the unit circle take the formed mask; the hand gradient still matches autograd
+    import torch
+
+    net, _ = _net(1, 24, 0.7, seeds=(0, 1))
+    x = 1.3 * _grid_inputs(net, 20, 2)
+    y = torch.sin(3 * torch.arange(20, dtype=net.dtype)).expand(2, 20)
+    net.step(x, y, 0.3)
+    mine = net.gradient(x, y)
+    for leaf in net.leaves:
+        leaf.requires_grad_(True)
+    loss = 0.5 * ((net.output(x) - y) ** 2).mean(dim=1).sum()
+    for a, b in zip(mine, torch.autograd.grad(loss, net.leaves)):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-14)
