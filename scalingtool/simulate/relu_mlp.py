@@ -210,13 +210,7 @@ class CircleMLP:
         if self.depth == 1:
             return self._shallow_gradient(x, y, g0)
         with torch.no_grad():
-            if self.gamma == 0:
-                W, b, a = self.W0, self.b0, self.a0
-                hs, inputs, _, f = self.trace(W, b, a, x, (self.dW, self.db, self.da))
-            else:
-                W, b, a = self.current()
-                hs, inputs, g, _ = self.trace(W, b, a, x)
-                f = (g - (self.initial(x) if g0 is None else g0)) / self.gamma
+            W, b, a, (hs, inputs, _, _), f = self._evaluate(self.trace, x, g0)
             err = (f - y) / x.shape[1]
             grad_a = torch.bmm(err[:, None, :], inputs[-1])[:, 0, :] / self.width
             back = _relu_grad(torch, err[:, :, None] * (a[:, None, :] / self.width), hs[-1])
@@ -228,6 +222,19 @@ class CircleMLP:
                     back = _relu_grad(torch, torch.bmm(back, W[layer]), hs[layer - 1]) * scale
         return [grad_a, *grad_W, *(grad_b if self.bias else [])]
 
+    def _evaluate(self, run: Callable[..., tuple[Any, Any, Any, Any]], x: Any,
+                  g0: Any | None) -> tuple[list[Any], list[Any], Any, tuple[Any, Any, Any, Any], Any]:
+        """``(W, b, a, run's output, f)`` at the point the gradient is taken: ``theta_0`` with the
+        tangent ``delta`` when ``gamma = 0`` (``f = dg``), else ``theta_0 + gamma delta``
+        (``f = (g - g0) / gamma``). ``run`` is :meth:`trace` or :meth:`_shallow`."""
+        if self.gamma == 0:
+            W, b, a = self.W0, self.b0, self.a0
+            out = run(W, b, a, x, (self.dW, self.db, self.da))
+            return W, b, a, out, out[3]
+        W, b, a = self.current()
+        out = run(W, b, a, x)
+        return W, b, a, out, (out[2] - (self.initial(x) if g0 is None else g0)) / self.gamma
+
     def _shallow_gradient(self, x: Any, y: Any, g0: Any | None = None) -> list[Any]:
         """:meth:`gradient` of one hidden layer through its activation pattern (:meth:`_shallow`):
         with ``e = (f - y) / B`` and ``q_n = sum_i e_i m_in u_i`` (one product of the pattern's
@@ -235,13 +242,7 @@ class CircleMLP:
         ``dL/db_n = a_n q_n[0] / N``."""
         torch = self.torch
         with torch.no_grad():
-            if self.gamma == 0:
-                W, b, a = self.W0, self.b0, self.a0
-                pattern, u, _, f = self._shallow(W, b, a, x, (self.dW, self.db, self.da))
-            else:
-                W, b, a = self.current()
-                pattern, u, g, _ = self._shallow(W, b, a, x)
-                f = (g - (self.initial(x) if g0 is None else g0)) / self.gamma
+            W, b, a, (pattern, u, _, _), f = self._evaluate(self._shallow, x, g0)
             err = (f - y) / x.shape[1]
             q = pattern.apply_t(err[..., None] * u) / self.width
             grad_a = (q[..., 0] * b[0] + (q[..., 1:] * W[0]).sum(-1))
