@@ -151,6 +151,15 @@ def test_missing_scipy_names_the_extra(monkeypatch, cli, data):
                        "scalingtool[estimate]")
 
 
+def test_missing_threadpoolctl_names_the_extra(monkeypatch, cli, data):
+    import sys
+
+    folder, _, _ = data
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)
+    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy"),
+                           "--bootstrap", "5"), "threadpoolctl")
+
+
 def test_devices_are_refused_unread(cli, data):
     """/dev/zero reports size 0: refused as not a regular file, never handed to numpy."""
     folder, _, _ = data
