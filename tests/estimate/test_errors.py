@@ -151,12 +151,16 @@ def test_missing_scipy_names_the_extra(monkeypatch, cli, data):
                        "scalingtool[estimate]")
 
 
-def test_missing_threadpoolctl_names_the_extra(monkeypatch, cli, data):
+def test_missing_threadpoolctl_names_the_extra(monkeypatch, cli, tmp_path):
     import sys
 
-    folder, _, _ = data
+    from scalingtool.estimate.synthetic import gaussian_task
+
+    x, y = gaussian_task(2.0, 1.2, 600, 1200, seed=2)  # a power law: the bootstrap is reached
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", y)
     monkeypatch.setitem(sys.modules, "threadpoolctl", None)
-    assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y.npy"),
+    assert_usage_error(cli("estimate", "--features", str(tmp_path / "x.npy"), "--labels", str(tmp_path / "y.npy"),
                            "--bootstrap", "5"), "threadpoolctl")
 
 
