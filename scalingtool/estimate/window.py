@@ -128,6 +128,9 @@ def _model_end(powers: np.ndarray, floor: float, lo: int, end: int, hi: int) -> 
 def check_decade(window: tuple[int, int], what: str) -> None:
     """Refuse a window shorter than one decade (:class:`NoPowerLaw`)."""
     lo, hi = window
+    if hi < lo:
+        raise NoPowerLaw(f"the {what} window would end at k = {hi}, before it starts at k = {lo} (the spectrum "
+                         "drops to its floor at once: a low-rank kernel, or too few samples)")
     if hi < lo * 10 ** MIN_DECADES:
         raise NoPowerLaw(f"the {what} window k = {lo}..{hi} spans {math.log10(max(hi, 1) / lo):.2f} decades, "
                          "less than one (too few samples, or the spectrum drops to its floor too soon)")

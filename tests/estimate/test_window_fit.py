@@ -51,6 +51,9 @@ def test_no_decade_is_no_power_law():
     k = np.arange(1, 301, dtype=float)
     with pytest.raises(NoPowerLaw, match="less than one"):
         auto_windows(k ** -2.0, k ** -2.0, 300)  # P/10 = 30 < 10 * 5
+    rank3 = np.where(k <= 3, k ** -2.0, 0.0)  # a rank-3 kernel: at the round-off floor from k = 4
+    with pytest.raises(NoPowerLaw, match="would end at k = 3, before it starts at k = 5"):
+        auto_windows(rank3, rank3, 300)
 
 
 def test_curvature_is_detected():
