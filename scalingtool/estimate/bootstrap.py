@@ -76,8 +76,9 @@ def _replicate_spectrum(phi: np.ndarray, labels: np.ndarray, counts: np.ndarray,
     weight zero) as ``W^T W``, which NumPy computes as a symmetric rank-k update (``syrk``);
     ``numpy.linalg.eigh`` (LAPACK's divide-and-conquer ``dsyevd``) decomposes it. Both release
     the GIL, so replicates run side by side in threads (:func:`bootstrap`). Measured at
-    r = 800 on one thread: ``dsyevd`` with all vectors 0.11 s, ``dsyevr`` for the top half
-    without vectors 0.15 s.
+    r = 800 on one thread: ``dsyevd`` with all vectors 0.11-0.12 s, without vectors
+    (``eigvalsh``, for a capacity-only bootstrap) 0.05 s; scipy's ``dsyevr`` for the top half
+    without vectors 0.15 s, and scipy's LAPACK wrappers hold the GIL.
     """
     samples = phi.shape[0]
     drawn = counts > 0

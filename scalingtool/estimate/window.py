@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ScalingToolError, UsageError
+from .fit import fit_power_slope
 
 __all__ = ["NoPowerLaw", "Windows", "K_LO", "P_FRACTION", "NOISE_FACTOR", "CURVATURE_TOL", "CURVATURE_Z", "MIN_DECADES",
            "auto_windows", "parse_window", "noise_floor", "check_decade", "curvature"]
@@ -109,8 +110,6 @@ def _model_end(powers: np.ndarray, floor: float, lo: int, end: int, hi: int) -> 
     """The octave rule of :func:`_noise_end` applied to the power law fitted over ``lo..end``
     instead of the data (at most ``hi``): a smooth end. Ending at the data's own first low
     octave selects windows that stop on an upward fluctuation of ``p_k`` (theory §6)."""
-    from .fit import fit_power_slope
-
     if floor <= 0 or end < lo + 2:
         return end
     slope = fit_power_slope(powers, (lo, end))
