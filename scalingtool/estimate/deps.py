@@ -78,8 +78,8 @@ def _tridiagonal_top(matrix: np.ndarray, count: int) -> tuple[np.ndarray, np.nda
     eigenpairs of the tridiagonal ``T`` by divide and conquer (``dstevd``: 1.1-2.0 s at
     n = 4000, against 1.8-2.4 s for the top 1600 by ``dstemr``), and ``Q z`` for the top
     ``count`` only, by ``dormqr``: ``Q = diag(1, Q')``, with ``Q'`` the product of the
-    reflectors ``dsytrd`` leaves below the subdiagonal, stored as a QR factorisation of
-    ``A[1:, :-1]`` stores them. ``dsyevd`` back-transforms all n vectors instead."""
+    reflectors ``dsytrd`` leaves below the subdiagonal, in the layout a QR factorisation of
+    ``A[1:, :-1]`` would leave them. ``dsyevd`` back-transforms all n vectors instead."""
     scipy = require_scipy()
     lapack = scipy.linalg.lapack
     n = matrix.shape[0]
