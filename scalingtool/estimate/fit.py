@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -34,8 +35,8 @@ S_MAX = 40.0
 BIAS_NODES = 48
 #: largest relative finite-sample bias corrected (theory §6)
 LIFT_MAX = 0.25
-#: the self-consistent corrections stop once a pass moves the slope by less than this (each
-#: pass shrinks the change about twentyfold)
+#: the target powers' self-consistent correction stops once a pass moves the slope by less
+#: than this (each pass shrinks the change about twentyfold)
 FIXED_POINT_TOL = 1e-7
 
 
@@ -61,11 +62,17 @@ def sample_bias(modes: np.ndarray, alpha: float, samples: int) -> np.ndarray:
     expanded to third order in ``lambda_j / lambda_k`` (at most ``4^-alpha``) and summed as integrals
     from ``J + 1/2``.
     """
+    return _on_nodes(modes, lambda k: _exact_bias(k, alpha, samples))
+
+
+def _on_nodes(modes: np.ndarray, exact: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``exact`` at the modes, or, for more modes than ``BIAS_NODES``, at log-spaced integer
+    nodes and interpolated in ``log k`` (a first-order bias is smooth in k)."""
     k = np.asarray(modes, dtype=float)
     nodes = _bias_nodes(float(k.min()), float(k.max()))
-    if nodes.shape[0] < k.shape[0]:  # smooth in log k: evaluate at integer nodes, interpolate
-        return np.interp(np.log(k), np.log(nodes), _exact_bias(nodes, alpha, samples))
-    return _exact_bias(k, alpha, samples)
+    if nodes.shape[0] < k.shape[0]:
+        return np.interp(np.log(k), np.log(nodes), exact(nodes))
+    return exact(k)
 
 
 @functools.lru_cache(maxsize=256)
@@ -109,11 +116,7 @@ def power_bias(modes: np.ndarray, alpha: float, slope: float, samples: int) -> n
     the samples leaves on every mode. Summed exactly up to ``J = 4 max(k)``, beyond as integrals
     of the expansion to third order in ``r``.
     """
-    k = np.asarray(modes, dtype=float)
-    nodes = _bias_nodes(float(k.min()), float(k.max()))
-    if nodes.shape[0] < k.shape[0]:  # smooth in log k: evaluate at integer nodes, interpolate
-        return np.interp(np.log(k), np.log(nodes), _exact_power_bias(nodes, alpha, slope, samples))
-    return _exact_power_bias(k, alpha, slope, samples)
+    return _on_nodes(modes, lambda k: _exact_power_bias(k, alpha, slope, samples))
 
 
 def _exact_power_bias(k: np.ndarray, alpha: float, slope: float, samples: int) -> np.ndarray:
@@ -143,7 +146,8 @@ def power_fit(powers: np.ndarray, window: tuple[int, int], alpha: float | None =
               samples: int | None = None) -> tuple[float, bool]:
     """``s`` of :func:`fit_power_slope` on ``p_hat_k / (1 + B_k)``, ``B_k`` the finite-sample bias
     of the target powers (:func:`power_bias`, theory §6) at the fitted ``alpha`` and ``s``,
-    self-consistently (four passes). Without ``alpha`` and ``samples``, or where the bias
+    self-consistently (at most four passes, fewer once the slope moves by under
+    ``FIXED_POINT_TOL``). Without ``alpha`` and ``samples``, or where the bias
     exceeds ``LIFT_MAX`` or the law is outside ``alpha > 1``, ``s > 1``, the plain fit.
     Returns ``(s, corrected)``."""
     slope = fit_power_slope(powers, window)
@@ -219,8 +223,8 @@ def fit_power_slope(powers: np.ndarray, window: tuple[int, int]) -> float:
     x = np.log(k)
     x -= x.mean()  # centring keeps p k^s in range; sum x = 0
     n = float(k.shape[0])
-    logp = np.log(np.where(p > 0, p, 1.0))
     positive = p > 0
+    logp = np.log(np.where(positive, p, 1.0))
 
     def objective(slope: float) -> tuple[float, float, float]:
         z = np.where(positive, logp + slope * x, -np.inf)
