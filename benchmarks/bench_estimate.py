@@ -40,10 +40,10 @@ def bench_features(naive_replicates: int, replicates: int) -> None:
     k = feature_gram(x, 1e12)
     kernel = time.perf_counter() - start
     start = time.perf_counter()
-    spec = decompose(k.copy(), y, keep_modes(4000, None))
+    spec = decompose(k.copy(), y, *keep_modes(4000, None))
     decomposition = time.perf_counter() - start
     print(f"features P=4000 M=8000 set-up: kernel {kernel:.1f} s, decomposition "
-          f"(top {spec.phi.shape[1]} modes kept) {decomposition:.1f} s ({_load()})", flush=True)
+          f"(top {spec.size} modes kept, {spec.phi.shape[1]} with sample coordinates) {decomposition:.1f} s ({_load()})", flush=True)
     start = time.perf_counter()
     estimate_spectrum(spec, "bench", replicates=0)
     fit = time.perf_counter() - start

@@ -21,7 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import UsageError
-from .bootstrap import Replicates, bootstrap, interval, recentre, reflect
+from .bootstrap import RESAMPLE_FACTOR, Replicates, bootstrap, interval, recentre, reflect
 from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
 from .spectrum import Spectrum
 from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
@@ -210,8 +210,9 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
                     dynamics, spec, slope, draws)
 
 
-def keep_modes(samples: int, window: str | tuple[int, int] | None) -> int:
-    """Modes kept for resampling: ``KEEP_FACTOR`` times the window's upper end (at most P)."""
+def keep_modes(samples: int, window: str | tuple[int, int] | None) -> tuple[int, int]:
+    """Modes kept (``KEEP_FACTOR`` times the window's upper end) and modes resampled by the
+    bootstrap (``RESAMPLE_FACTOR`` times it), each at most P."""
     from .window import P_FRACTION
 
     hi = samples // P_FRACTION
@@ -219,7 +220,7 @@ def keep_modes(samples: int, window: str | tuple[int, int] | None) -> int:
         hi = max(hi, parse_window(window, samples)[1])
     elif isinstance(window, tuple):
         hi = max(hi, window[1])
-    return min(samples, KEEP_FACTOR * hi)
+    return min(samples, KEEP_FACTOR * hi), min(samples, RESAMPLE_FACTOR * hi)
 
 
 def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
@@ -241,7 +242,7 @@ def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
     if not psd_known:
         check_psd_fast(gram, source)
     y = labels if labels is not None else np.zeros(samples)
-    spec = decompose(gram, np.asarray(y, dtype=float), keep_modes(samples, window))
+    spec = decompose(gram, np.asarray(y, dtype=float), *keep_modes(samples, window))
     if labels is None:
         spec.powers = None
     return estimate_spectrum(spec, source, window, replicates, seed, dynamics, eps, progress, threads)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
-from .deps import eigh_top
+from .lapack import eigh_top
 
 __all__ = ["Spectrum", "decompose", "powers_from_arrays"]
 
@@ -39,21 +39,21 @@ class Spectrum:
         return int(self.eigenvalues.shape[0])
 
 
-def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None) -> Spectrum:
+def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None,
+              columns: int | None = None) -> Spectrum:
     """The spectrum of ``K / P`` and the target powers ``p_k`` of ``labels`` (theory §6).
 
-    ``keep`` modes (default all) are kept with their sample coordinates for resampling;
-    ``gram`` is overwritten to save memory.
+    ``keep`` modes (default all) are kept, and the sample coordinates of the top ``columns``
+    of them (default all kept) for resampling; ``gram`` is overwritten to save memory.
     """
     samples = gram.shape[0]
     gram /= samples
     trace = float(np.trace(gram))
-    values, vectors = eigh_top(gram, keep or samples)
-    proj = vectors.T @ labels
+    labels = np.asarray(labels, dtype=float)
+    values, vectors, proj = eigh_top(gram, keep or samples, columns, labels)
     powers = proj ** 2 / samples
-    phi = vectors * np.sqrt(np.clip(values, 0.0, None) * samples)[None, :]
-    return Spectrum(values, powers, samples, phi, np.asarray(labels, dtype=float),
-                    max(trace - float(np.sum(values)), 0.0))
+    phi = vectors * np.sqrt(np.clip(values[: vectors.shape[1]], 0.0, None) * samples)[None, :]
+    return Spectrum(values, powers, samples, phi, labels, max(trace - float(np.sum(values)), 0.0))
 
 
 def powers_from_arrays(eigenvalues: np.ndarray, powers: np.ndarray | None, samples: int | None) -> Spectrum:

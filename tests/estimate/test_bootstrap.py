@@ -97,18 +97,54 @@ def test_replicates_do_not_depend_on_the_threads():
 @pytest.mark.parametrize("size,count", [(200, 10), (200, 60), (200, 200), (1000, 100), (1000, 400)])
 def test_top_eigenpairs_by_every_solver(size, count):
     """``eigh_top`` takes the partial solver below EVD_FRACTION of the modes, the tridiagonal
-    route (dsytrd, dstemr, dormqr) for many modes of a large matrix and divide and conquer
-    otherwise: each gives numpy's eigenvalues (1e-10 relative) and eigenvectors up to sign
-    (overlap 1 within 1e-8)."""
-    from scalingtool.estimate.deps import EVD_FRACTION, TRIDIAGONAL_MIN, eigh_top
+    route (dsytrd, dstevd, dormqr) for many modes of a large matrix and divide and conquer
+    otherwise: each gives numpy's eigenvalues (1e-10 relative), eigenvectors of the top half up
+    to sign (overlap 1 within 1e-8) and the projections of a vector on all ``count`` modes
+    (1e-8 of the vector's norm, a round-off bound: |error| <= eps |y| / relative gap)."""
+    from scalingtool.estimate.lapack import EVD_FRACTION, TRIDIAGONAL_MIN, eigh_top
 
     rng = np.random.default_rng(2)
     x = rng.standard_normal((size, 2 * size)) * np.arange(1, 2 * size + 1) ** -0.75
     k = x @ x.T
+    y = rng.standard_normal(size)
     ref_values, ref_vectors = np.linalg.eigh(k)
-    values, vectors = eigh_top(k.copy(), count)
-    assert values.shape == (count,) and vectors.shape == (size, count)
+    ref_values, ref_vectors = ref_values[::-1][:count], ref_vectors[:, ::-1][:, :count]
+    columns = count // 2
+    values, vectors, proj = eigh_top(k.copy(), count, columns, y)
+    assert values.shape == (count,) and vectors.shape == (size, columns) and proj.shape == (count,)
     assert TRIDIAGONAL_MIN == 1000 and EVD_FRACTION == 0.25  # the cases above cover each route
-    np.testing.assert_allclose(values, ref_values[::-1][:count], rtol=1e-10)
-    overlap = np.abs(np.sum(vectors * ref_vectors[:, ::-1][:, :count], axis=0))
+    np.testing.assert_allclose(values, ref_values, rtol=1e-10)
+    overlap = np.abs(np.sum(vectors * ref_vectors[:, :columns], axis=0))
     np.testing.assert_allclose(overlap, 1.0, atol=1e-8)
+    np.testing.assert_allclose(np.abs(proj), np.abs(ref_vectors.T @ y), atol=1e-8 * np.linalg.norm(y))
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 300])
+def test_weights_along_a_vector_without_eigenvectors(size):
+    """``eigh_along`` (reflect the vector onto e_1, tridiagonalise, first components of the
+    tridiagonal eigenvectors) against numpy's eigh: eigenvalues within 1e-13 of the largest and
+    weights (v_k . b)^2 within 1e-13 of the largest weight (backward-stable round-off); a zero
+    vector has zero weights. Its LAPACK calls release the GIL: two threads give the same."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scalingtool.estimate.lapack import eigh_along
+
+    rng = np.random.default_rng(size)
+    a = rng.standard_normal((3 * size, size)) * np.arange(1, size + 1) ** -0.75
+    s = a.T @ a / size
+    b = rng.standard_normal(size) * np.arange(1, size + 1) ** -1.0
+    ref_values, ref_vectors = np.linalg.eigh(s)
+    values, weights = eigh_along(s.copy(), b)
+    scale = np.abs(ref_values).max()
+    np.testing.assert_allclose(values, ref_values, rtol=0, atol=1e-13 * scale)
+    ref_weights = (ref_vectors.T @ b) ** 2
+    np.testing.assert_allclose(weights, ref_weights, rtol=0, atol=1e-13 * ref_weights.max())
+    assert np.sum(weights) == pytest.approx(b @ b, rel=1e-12)
+    values0, weights0 = eigh_along(s.copy(), np.zeros(size))
+    np.testing.assert_allclose(values0, ref_values, rtol=0, atol=1e-13 * scale)
+    assert np.all(weights0 == 0)
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(lambda _: eigh_along(s.copy(), b), range(2)))
+    for v, w in both:
+        np.testing.assert_array_equal(v, values)
+        np.testing.assert_array_equal(w, weights)
