@@ -134,7 +134,7 @@ def tridiagonal_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a = np.ascontiguousarray(matrix)
     d, e, tau = np.empty(n), np.empty(max(n - 1, 1)), np.empty(max(n - 1, 1))
     info = ctypes.c_int(0)
-    lwork = _workspace("dsytrd", n)
+    lwork = _dsytrd_workspace(n)
     work = np.empty(lwork)
     _routine("dsytrd")(b"L", _int(n), _ptr(a), _int(n), _ptr(d), _ptr(e), _ptr(tau), _ptr(work), _int(lwork),
                        ctypes.byref(info))
@@ -149,11 +149,11 @@ def tridiagonal_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @functools.lru_cache(maxsize=None)
-def _workspace(name: str, n: int) -> int:
+def _dsytrd_workspace(n: int) -> int:
     """The optimal workspace of ``dsytrd`` for size ``n`` (a LAPACK workspace query)."""
     a, d, work = np.zeros((1, 1)), np.zeros(1), np.zeros(1)
     info = ctypes.c_int(0)
-    _routine(name)(b"L", _int(n), _ptr(a), _int(max(n, 1)), _ptr(d), _ptr(d), _ptr(d), _ptr(work), _int(-1),
+    _routine("dsytrd")(b"L", _int(n), _ptr(a), _int(max(n, 1)), _ptr(d), _ptr(d), _ptr(d), _ptr(work), _int(-1),
                    ctypes.byref(info))
     return max(int(work[0]), 1)
 
