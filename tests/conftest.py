@@ -1,5 +1,6 @@
 """Run the command line in-process and capture what it prints."""
 
+import signal
 from dataclasses import dataclass
 
 import pytest
@@ -36,3 +37,10 @@ def assert_usage_error(result: Run, *fragments: str) -> None:
     assert "Traceback" not in result.err and result.out == ""
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a child that a test interrupts: a shell's background job inherits SIGINT
+    ignored, and Python then keeps ignoring it; the child restores the default, as a terminal's
+    foreground process has it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

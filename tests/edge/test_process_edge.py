@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import default_sigint
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,12 +27,10 @@ def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 def test_ctrl_c_prints_one_line_and_exits_130():
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     # an mpmath solve to 1e30 takes tens of seconds: long enough to interrupt
-    # a shell's background job inherits SIGINT ignored, and Python then keeps ignoring it: the
-    # child restores the default, as a terminal's foreground process has it
     proc = subprocess.Popen([sys.executable, "-m", "scalingtool", "solve", "--alpha", "2", "--beta", "1/2",
                              "--gamma0", "1", "--precision", "mp:30", "--t-max", "1e30"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            preexec_fn=default_sigint)
     time.sleep(6)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)

@@ -20,6 +20,7 @@ distributed = pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")  # a dependency of distributed
 
 from scalingtool.run import run_recipe  # noqa: E402
+from tests.conftest import default_sigint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SWEEP = ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml"
@@ -126,7 +127,8 @@ def test_ctrl_c_keeps_finished_parts_and_leaves_no_worker(tmp_path):
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "scalingtool", "run", str(SWEEP), "--quick", "--workers", "2", "--out", str(out)],
-        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=default_sigint)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
