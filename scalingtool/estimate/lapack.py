@@ -110,7 +110,7 @@ def eigh_along(matrix: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.n
     """Eigenvalues (ascending) of a symmetric matrix and the weights ``(v_k . vector)^2`` of
     ``vector`` on their eigenvectors, without forming the eigenvectors (module docstring);
     ``matrix`` is overwritten. Releases the GIL in its LAPACK calls. At n = 800 on one core:
-    0.10 s, against 0.15 s for ``numpy.linalg.eigh`` with all vectors."""
+    0.07 s, against 0.11-0.15 s for ``numpy.linalg.eigh`` with all vectors."""
     norm = float(np.linalg.norm(vector))
     if norm == 0.0 or not np.isfinite(norm):
         values, _ = tridiagonal_eigh(matrix)
