@@ -139,7 +139,10 @@ def _rich_table(report: Report) -> str:
         table.add_row(*(cell(row.get(c)) for c in report.columns))
     console = Console(file=io.StringIO(), width=_width(), record=False,
                       force_terminal=_colour())
-    console.print(table)
+    if report.rows:
+        console.print(table)
+    elif report.title:  # an empty table says nothing its title does not
+        console.print(report.title, markup=False, highlight=False, soft_wrap=True)
     for note in report.notes:
         console.print(note, markup=False, highlight=False, soft_wrap=True)
     return console.file.getvalue()  # type: ignore[attr-defined]

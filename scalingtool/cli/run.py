@@ -51,12 +51,14 @@ def run_cmd(
     payload = {
         "schema": "scalingtool/run/v1", "recipe": result.recipe, "kind": result.kind,
         "folder": str(result.folder), "ok": ok, "computed": result.computed, "reused": result.reused,
-        "files": [str(p) for p in result.files], "notes": result.notes,
+        "files": [str(p) for p in result.files], "notes": result.notes, "summary": result.outcome.summary,
         "checks": [{**row, **{k: (exact(row[k]) if not isinstance(row[k], float) else row[k])
                               for k in ("predicted", "measured", "tolerance")}} for row in rows],
     }
     notes = [f"{len(result.computed)} parts computed, {len(result.reused)} reused; "
              f"files in {result.folder}", *result.notes]
+    if not rows:
+        notes.insert(0, "no checks: this recipe reports its results (the lines below and its CSV)")
     emit(Report(f"Recipe {result.recipe} ({result.kind})", _COLUMNS, rows, payload, notes), fmt)
     if not ok:
         raise typer.Exit(1)

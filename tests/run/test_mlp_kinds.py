@@ -1,5 +1,6 @@
 """The ReLU-MLP recipe kinds: mlp-study's schema and plan, mlp-circle's measured rich - lazy check."""
 
+import json
 from fractions import Fraction
 
 import pytest
@@ -126,8 +127,9 @@ def test_study_lines_come_from_the_estimate_and_keep_the_nominal_beside():
             "residual_rayleigh": []}
     bridge = {"alpha": 2.1, "alpha_ci": [2.0, 2.2], "beta": 0.4, "beta_ci": [0.3, 0.5], "lazy": 0.4,
               "lazy_ci": [0.3, 0.5], "rich": 0.57, "rich_ci": [0.46, 0.67]}
-    data = {"b1_2_d1_online_N32_g0": {**part, "mean": 0.56, "bridge": bridge},
-            "b1_2_d1_online_N32_g1": {**part, "mean": 0.5, "bridge": None}}  # stored before the bridge
+    data = {"b1_2_d1_online_N32_g0": {**part, "mean": 0.56, "exponents": [0.55, 0.57], "bridge": bridge},
+            "b1_2_d1_online_N32_g1": {**part, "mean": 0.5, "exponents": [0.5, 0.5],
+                                      "bridge": None}}  # stored before the bridge
     outcome = kind.finish(params, data)
     (check,) = outcome.checks
     # 0.56 is within 0.15 of the estimated 0.4? no (0.16): fail; of the nominal 0.5: it would pass
@@ -135,3 +137,53 @@ def test_study_lines_come_from_the_estimate_and_keep_the_nominal_beside():
     rows = {r["gamma0"]: r for r in outcome.rows}
     assert rows[1.0]["rich_est"] == "0.570 [0.460, 0.670]"  # the configuration's estimate, every gamma0
     assert rows[1.0]["rich_theory"] == Fraction(2, 3)  # the nominal line stays visible
+
+
+def test_study_reports_the_paired_difference_with_its_standard_error_in_words():
+    kind, params = _study(beta=["1/4"], depth=[3])
+    part = {"alpha": "2", "beta": "1/4", "lazy_theory": "1/4", "rich_theory": "2/5", "drift": 0.01,
+            "window": [83.2, 832.0], "rich_onset": None, "top": [1.0, 2.0], "residual_rayleigh": [],
+            "bridge": None}
+    lazy = [0.25, 0.26, 0.26]
+    rich = [0.35, 0.33, 0.37]
+    data = {"b1_4_d3_online_N32_g0": {**part, "exponents": lazy, "mean": sum(lazy) / 3, "spread": 0.006},
+            "b1_4_d3_online_N32_g1": {**part, "exponents": rich, "mean": sum(rich) / 3, "spread": 0.02}}
+    outcome = kind.finish(params, data)
+    row = next(r for r in outcome.rows if r["gamma0"] == 1.0)
+    # differences 0.10, 0.07, 0.11: mean 0.09333, sample sd 0.020817, s.e. = sd / sqrt(3) = 0.012019
+    assert row["minus_lazy"] == pytest.approx(0.093333, abs=1e-6)
+    assert row["minus_lazy_se"] == pytest.approx(0.0120185, abs=1e-6)
+    # these seeds are uncorrelated, so the unpaired error (spreads in quadrature) is 0.0120 too;
+    # the pairing shows when the seeds are matched differently: reversed, the differences change
+    flipped = {**data, "b1_4_d3_online_N32_g1": {**data["b1_4_d3_online_N32_g1"], "exponents": rich[::-1]}}
+    again = next(r for r in kind.finish(params, flipped).rows if r["gamma0"] == 1.0)
+    assert again["minus_lazy_se"] == pytest.approx(0.0145297, abs=1e-6)  # differences 0.12, 0.07, 0.09
+    lazy_line, rich_line = outcome.summary
+    assert lazy_line.startswith("b1_4_d3_online_N32 gamma0 = 0: exponent 0.257 +- 0.006")
+    assert "rich - lazy" not in lazy_line
+    assert "rich - lazy +0.093 +- 0.012 (paired over seeds)" in rich_line
+    assert "[83.2, 832]" in rich_line and "lines lazy 0.250, rich 0.400" in rich_line
+
+
+def test_paired_error_needs_a_lazy_part_and_two_seeds():
+    from scalingtool.run.kinds.mlp_study import paired_stderr
+
+    assert paired_stderr({"exponents": [0.3, 0.4]}, None) is None
+    assert paired_stderr({"exponents": [0.3]}, {"exponents": [0.2]}) is None
+    assert paired_stderr({"exponents": [0.3, 0.4]}, {"exponents": [0.2, 0.3]}) == pytest.approx(0.0)
+
+
+def test_a_study_without_checks_prints_its_results_not_an_empty_table(cli, tmp_path):
+    pytest.importorskip("torch")
+    recipe = tmp_path / "easy.toml"
+    recipe.write_text('name = "easy"\ntitle = "easy"\nkind = "mlp-study"\nlayer = "simulation"\n[params]\n'
+                      'beta = ["3/2"]\ngamma0 = [0, 1]\ndepth = [1]\nwidth = [16]\nseeds = 2\nsteps = 20\n'
+                      'modes = 8\nbatch = 16\nkernel_points = 64\n')
+    out = tmp_path / "out"
+    r = cli("run", str(recipe), "--out", str(out))
+    assert r.code == 0, r.err
+    assert "┏" not in r.out and "no checks: this recipe reports its results" in r.out
+    assert "b3_2_d1_online_N16 gamma0 = 1: exponent" in r.out and "(paired over seeds)" in r.out
+    document = json.loads(cli("run", str(recipe), "--out", str(out), "--format", "json").out)
+    assert document["checks"] == [] and len(document["summary"]) == 2
+    assert document["reused"] == ["b3_2_d1_online_N16_g0", "b3_2_d1_online_N16_g1"]

@@ -44,6 +44,10 @@ def test_recipe_runs_quick(name, tmp_path):
     _check_figure_contents(tmp_path)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["schema"] == "scalingtool/run-summary/v1"
+    assert summary["summary"] == result.outcome.summary
+    if result.kind == "mlp-study":  # one line per part, in words, among the notes printed
+        assert len(result.outcome.summary) == len(result.computed)
+        assert all(line in result.notes for line in result.outcome.summary)
 
 
 def _check_figure_contents(folder):

@@ -40,9 +40,13 @@ class Plan:
 
 @dataclass
 class Outcome:
+    """The run's table (``columns``, ``rows``: its CSV), its checks, and ``summary``: a few
+    lines that state the result in words (printed under the checks)."""
+
     columns: list[str]
     rows: list[dict[str, Any]]
     checks: list[Check] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from ..schema import (Exact, KindParams, Positive, StoredData, Tolerance, Values
                       whole)
 from . import Kind, Outcome, Part, Plan
 
-__all__ = ["KIND", "StudyParams", "StudyData", "late_exponents"]
+__all__ = ["KIND", "StudyParams", "StudyData", "late_exponents", "paired_stderr"]
 
 #: the checks' keys (not the runs'): changing them must not recompute a part
 _EXPECT = ("lazy_tolerance", "max_drift")
@@ -215,7 +215,8 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
             "rich_theory": Fraction(d["rich_theory"]), "alpha_est": _shown(bridge, "alpha"),
             "beta_est": _shown(bridge, "beta"), "lazy_est": _shown(bridge, "lazy"),
             "rich_est": _shown(bridge, "rich"), "measured": d["mean"], "spread": d["spread"],
-            "minus_lazy": None if base is None else d["mean"] - base["mean"], "drift": d["drift"],
+            "minus_lazy": None if base is None else d["mean"] - base["mean"],
+            "minus_lazy_se": paired_stderr(d, base), "drift": d["drift"],
             "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
             "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None,
             "residual_kernel": d["residual_rayleigh"][-1] if d.get("residual_rayleigh") else None})
@@ -235,8 +236,32 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
                                 "theory §4: the slope must not change between neighbouring windows"))
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
                "lazy_est", "rich_est", "measured", "spread",
-               "minus_lazy", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
-    return Outcome(columns, rows, checks)
+               "minus_lazy", "minus_lazy_se", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
+    return Outcome(columns, rows, checks, [_sentence(row) for row in rows])
+
+
+def paired_stderr(rich: dict[str, Any], lazy: dict[str, Any] | None) -> float | None:
+    """Standard error of ``rich - lazy``, the mean of the per-seed differences of the exponents
+    (the same seeds: the same initial network and target); None without a lazy part or with
+    fewer than two seeds."""
+    if lazy is None or len(rich["exponents"]) != len(lazy["exponents"]) or len(rich["exponents"]) < 2:
+        return None
+    diff = np.asarray(rich["exponents"], float) - np.asarray(lazy["exponents"], float)
+    return float(np.std(diff, ddof=1) / np.sqrt(diff.size))
+
+
+def _sentence(row: dict[str, Any]) -> str:
+    """One part's result in words: its exponent, its lead over lazy training, and the lines."""
+    text = (f"{row['config']} gamma0 = {row['gamma0']:g}: exponent {row['measured']:.3f} "
+            f"+- {row['spread']:.3f} over t in [{row['t_end'] / 10:.3g}, {row['t_end']:.3g}]")
+    if row["gamma0"] != 0 and row["minus_lazy"] is not None:
+        se = "" if row["minus_lazy_se"] is None else f" +- {row['minus_lazy_se']:.3f}"
+        text += f", rich - lazy {row['minus_lazy']:+.3f}{se} (paired over seeds)"
+    text += (f"; drift {row['drift']:+.3f}; lines lazy {float(row['lazy_theory']):.3f}, "
+             f"rich {float(row['rich_theory']):.3f}")
+    if row["lazy_est"] is not None:
+        text += f" (estimated task: lazy {row['lazy_est']}, rich {row['rich_est']})"
+    return text
 
 
 def _draw(params: StudyParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
