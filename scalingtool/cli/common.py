@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import contextmanager
 from enum import Enum
 from typing import Callable, Iterator
@@ -82,18 +83,50 @@ def stderr_console():
     return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
 
 
+#: seconds between two plain progress lines (and before the first: a quick command prints none)
+PLAIN_EVERY_S = 10.0
+
+
+def plain_progress(description: str, write: Callable[[str], object],
+                   clock: Callable[[], float] = time.monotonic) -> Callable[[int, int], None]:
+    """``update(done, total)`` writing a line such as ``run phase: 3/8 (37%), 1m05s`` through
+    ``write`` at most every :data:`PLAIN_EVERY_S` seconds, none in the first ones, and the
+    last (``done == total``) whenever an earlier line was written: progress for a log file."""
+    start = clock()
+    state = {"last": start, "shown": False}
+
+    def update(done: int, total: int) -> None:
+        now = clock()
+        finished = total > 0 and done >= total
+        if not (now - state["last"] >= PLAIN_EVERY_S or (finished and state["shown"])):
+            return
+        state["last"], state["shown"] = now, True
+        share = f" ({100 * done // total}%)" if total > 0 else ""
+        minutes, seconds = divmod(int(now - start), 60)
+        write(f"{description}: {done}/{total}{share}, {minutes}m{seconds:02d}s")
+
+    return update
+
+
 @contextmanager
 def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr (hidden when stderr is not a terminal).
+    """A rich progress bar on stderr; plain lines (:func:`plain_progress`) when stderr is not a
+    terminal, so that a log shows how far a long run has come.
 
     Yields ``update(done, total)``, the ``progress`` callback the library functions accept.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     console = stderr_console()
+    if not console.is_terminal:
+        def write(line: str) -> None:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+
+        yield plain_progress(description, write)
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
-                  disable=not console.is_terminal) as bar:
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
         task = bar.add_task(description, total=total)
 
         def update(done: int, total_: int) -> None:
