@@ -88,34 +88,36 @@ PLAIN_EVERY_S = 10.0
 
 
 def plain_progress(description: str, write: Callable[[str], object],
-                   clock: Callable[[], float] = time.monotonic) -> Callable[[int, int], None]:
+                   clock: Callable[[], float] = time.monotonic) -> Callable[[float, int], None]:
     """``update(done, total)`` writing a line such as ``run phase: 3/8 (37%), 1m05s`` through
     ``write`` at most every :data:`PLAIN_EVERY_S` seconds, none in the first ones, and the
-    last (``done == total``) whenever an earlier line was written: progress for a log file."""
+    last (``done == total``) whenever an earlier line was written: progress for a log file.
+    ``done`` may be fractional (a recipe's parts with the running part's share)."""
     start = clock()
     state = {"last": start, "shown": False}
 
-    def update(done: int, total: int) -> None:
+    def update(done: float, total: int) -> None:
         now = clock()
         finished = total > 0 and done >= total
         if not (now - state["last"] >= PLAIN_EVERY_S or (finished and state["shown"])):
             return
         state["last"], state["shown"] = now, True
-        share = f" ({100 * done // total}%)" if total > 0 else ""
+        share = f" ({int(100 * done / total)}%)" if total > 0 else ""
         minutes, seconds = divmod(int(now - start), 60)
-        write(f"{description}: {done}/{total}{share}, {minutes}m{seconds:02d}s")
+        write(f"{description}: {int(done)}/{total}{share}, {minutes}m{seconds:02d}s")
 
     return update
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[float, int], None]]:
     """A rich progress bar on stderr; plain lines (:func:`plain_progress`) when stderr is not a
     terminal, so that a log shows how far a long run has come.
 
     Yields ``update(done, total)``, the ``progress`` callback the library functions accept.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
 
     console = stderr_console()
     if not console.is_terminal:
@@ -125,11 +127,11 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Callabl
 
         yield plain_progress(description, write)
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
         task = bar.add_task(description, total=total)
 
-        def update(done: int, total_: int) -> None:
+        def update(done: float, total_: int) -> None:
             bar.update(task, completed=done, total=total_)
 
         yield update

@@ -25,7 +25,8 @@ from .store import BlockedPart, CorruptPart, Store, to_jsonable
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
 PLOT_EXTRA_MESSAGE = "figures need matplotlib: pip install 'scalingtool[plot]'"
-Progress = Callable[[int, int], None] | None
+#: ``progress(done, total)``: parts done (with the running part's share) of ``total``
+Progress = Callable[[float, int], None] | None
 
 
 @dataclass
@@ -68,10 +69,10 @@ def _plan(kind: Kind, params: KindParams, source: str) -> Plan:
     return plan
 
 
-def _compute(part: Part, source: str) -> dict[str, Any]:
+def _compute(part: Part, source: str, progress: Progress = None) -> dict[str, Any]:
     """A part's data; a library error names the recipe and the part it came from."""
     try:
-        return part.compute(None)
+        return part.compute(progress)
     except ScalingToolError as exc:
         raise type(exc)(f"{source}: part {part.id}: {exc}") from None
 
@@ -104,13 +105,31 @@ def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResul
         if progress:
             progress(len(data), len(parts))
 
+    # in this process a part also reports its own progress, as a fraction of a part
+    within = _within(progress, data, len(parts)) if progress and isinstance(executor, SequentialExecutor) else None
     try:
-        executor.map_parts([Task(p.id, partial(_compute, p, source), getattr(p.compute, "resources", None))
-                            for p in todo.values()], done)
+        executor.map_parts([Task(p.id, partial(_compute, p, source, within),
+                                 getattr(p.compute, "resources", None)) for p in todo.values()], done)
     finally:
         result.computed = [p.id for p in parts if p.id in todo and p.id in data]
         result.reused = [p.id for p in parts if p.id not in todo]
     return {p.id: data[p.id] for p in parts}
+
+
+def _within(progress: Callable[[float, int], None], data: dict[str, Any], parts: int) -> Callable[[int, int], None]:
+    """The progress callback of the part being computed: ``done`` parts plus the running part's
+    share ``step / steps`` (never moving back when the part starts another loop)."""
+    share = {"parts": -1, "value": 0.0}
+
+    def update(step: int, steps: int) -> None:
+        if steps <= 0:
+            return
+        if share["parts"] != len(data):
+            share["parts"], share["value"] = len(data), 0.0
+        share["value"] = max(share["value"], min(step / steps, 1.0))
+        progress(len(data) + share["value"], parts)
+
+    return update
 
 
 def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, KindParams, Plan]:

@@ -157,3 +157,27 @@ def test_run_command(cli, tmp_path):
     r = cli("run", "phase", "--quick", "--out", str(tmp_path), "-f", "json")
     doc = json.loads(r.out)
     assert r.code == 0 and doc["ok"] and doc["schema"] == "scalingtool/run/v1"
+
+
+def test_a_sequential_run_reports_the_running_parts_share():
+    from scalingtool.run.runner import _within
+
+    seen = []
+    data = {"a": {}}  # one part stored, two to go
+    update = _within(lambda done, total: seen.append((done, total)), data, 3)
+    update(5, 10)
+    update(2, 10)  # a second loop inside the same part starts again at 0: the share stays
+    update(10, 10)
+    data["b"] = {}  # the part is stored; the next one starts from its own zero
+    update(1, 4)
+    update(3, 0)  # a loop without a known length reports nothing
+    assert seen == [(1.5, 3), (1.5, 3), (2.0, 3), (2.25, 3)]
+
+
+def test_a_recipe_run_in_this_process_moves_its_progress_within_a_part(tmp_path):
+    seen = []
+    run_recipe("simulate-sweep", tmp_path, quick=True, figures=False,
+               progress=lambda done, total: seen.append((done, total)))
+    total = seen[-1][1]
+    assert seen[-1] == (total, total) and seen == sorted(seen)  # never moves back
+    assert any(done != int(done) for done, _ in seen)  # fractions of a part in between
