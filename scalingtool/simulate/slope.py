@@ -14,7 +14,7 @@ import numpy as np
 
 from ..measure import fit_slope
 
-__all__ = ["loglog_decay_fit", "decay_exponents"]
+__all__ = ["loglog_decay_fit", "decay_exponents", "crossing_time", "slope_at_loss"]
 
 
 def loglog_decay_fit(x: np.ndarray, y: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
@@ -36,3 +36,29 @@ def decay_exponents(x: np.ndarray, curves: np.ndarray, lo: float, hi: float) -> 
     """:func:`loglog_decay_fit` of every row of ``curves`` (one row per seed)."""
     fits = [loglog_decay_fit(x, row, lo, hi) for row in np.atleast_2d(curves)]
     return np.array([f[0] for f in fits]), np.array([f[1] for f in fits])
+
+
+def crossing_time(x: np.ndarray, y: np.ndarray, level: float) -> float:
+    """The first ``x`` at which the curve ``y`` comes down to ``level``, interpolated linearly in
+    ``log x, log y`` between the two samples around it (NaN when it never does)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    below = np.flatnonzero(y <= level)
+    if below.size == 0 or not level > 0:
+        return math.nan
+    i = int(below[0])
+    if i == 0 or not (x[i - 1] > 0 and y[i - 1] > level):
+        return float(x[i])
+    u = (math.log(y[i - 1]) - math.log(level)) / (math.log(y[i - 1]) - math.log(y[i]))
+    return float(math.exp(math.log(x[i - 1]) + u * (math.log(x[i]) - math.log(x[i - 1]))))
+
+
+def slope_at_loss(x: np.ndarray, y: np.ndarray, level: float) -> tuple[float, float]:
+    """``(x_c, p)``: where the curve first reaches ``level`` and its local exponent there, the
+    :func:`loglog_decay_fit` over ``[x_c / 2, 2 x_c]`` (cut at the curve's end). Two curves
+    that follow one law with a head start have equal ``p`` at equal loss (theory §4); a
+    steeper law shows as a larger ``p``."""
+    xc = crossing_time(x, y, level)
+    if math.isnan(xc):
+        return math.nan, math.nan
+    return xc, loglog_decay_fit(x, y, xc / 2.0, min(2.0 * xc, float(np.max(x))))[0]

@@ -35,7 +35,7 @@ from ..schema import (Exact, KindParams, Positive, StoredData, Tolerance, Values
                       whole)
 from . import Kind, Outcome, Part, Plan
 
-__all__ = ["KIND", "StudyParams", "StudyData", "late_exponents", "paired_stderr"]
+__all__ = ["KIND", "StudyParams", "StudyData", "late_exponents", "paired_stderr", "equal_loss"]
 
 #: the checks' keys (not the runs'): changing them must not recompute a part
 _EXPECT = ("lazy_tolerance", "max_drift")
@@ -216,7 +216,7 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
             "beta_est": _shown(bridge, "beta"), "lazy_est": _shown(bridge, "lazy"),
             "rich_est": _shown(bridge, "rich"), "measured": d["mean"], "spread": d["spread"],
             "minus_lazy": None if base is None else d["mean"] - base["mean"],
-            "minus_lazy_se": paired_stderr(d, base), "drift": d["drift"],
+            "minus_lazy_se": paired_stderr(d, base), **equal_loss(d, base), "drift": d["drift"],
             "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
             "kernel_growth": d["top"][-1] / d["top"][0] if d["top"] else None,
             "residual_kernel": d["residual_rayleigh"][-1] if d.get("residual_rayleigh") else None})
@@ -236,7 +236,7 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
                                 "theory §4: the slope must not change between neighbouring windows"))
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
                "lazy_est", "rich_est", "measured", "spread",
-               "minus_lazy", "minus_lazy_se", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
+               "minus_lazy", "minus_lazy_se", "shared_loss", "head_start", "slope_shared", "lazy_slope_shared", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
     return Outcome(columns, rows, checks, [_sentence(row) for row in rows])
 
 
@@ -250,6 +250,22 @@ def paired_stderr(rich: dict[str, Any], lazy: dict[str, Any] | None) -> float | 
     return float(np.std(diff, ddof=1) / np.sqrt(diff.size))
 
 
+def equal_loss(rich: dict[str, Any], lazy: dict[str, Any] | None) -> dict[str, float | None]:
+    """The two mean curves compared at equal loss rather than equal time: ``shared_loss``, the
+    lowest loss both reach (the larger final loss); ``head_start``, the lazy run's time to reach
+    it over the rich run's; and their local exponents there (:func:`slope_at_loss`). A head
+    start with equal slopes is the same law reached sooner; a steeper rich slope a new law."""
+    from ...simulate.slope import slope_at_loss
+
+    keys = ("shared_loss", "head_start", "slope_shared", "lazy_slope_shared")
+    if lazy is None or rich is lazy or not rich.get("loss") or not lazy.get("loss"):
+        return dict.fromkeys(keys)
+    level = max(float(rich["loss"][-1]), float(lazy["loss"][-1]))
+    t_rich, p_rich = slope_at_loss(np.asarray(rich["time"]), np.asarray(rich["loss"]), level)
+    t_lazy, p_lazy = slope_at_loss(np.asarray(lazy["time"]), np.asarray(lazy["loss"]), level)
+    return dict(zip(keys, (level, t_lazy / t_rich, p_rich, p_lazy)))
+
+
 def _sentence(row: dict[str, Any]) -> str:
     """One part's result in words: its exponent, its lead over lazy training, and the lines."""
     text = (f"{row['config']} gamma0 = {row['gamma0']:g}: exponent {row['measured']:.3f} "
@@ -257,6 +273,11 @@ def _sentence(row: dict[str, Any]) -> str:
     if row["gamma0"] != 0 and row["minus_lazy"] is not None:
         se = "" if row["minus_lazy_se"] is None else f" +- {row['minus_lazy_se']:.3f}"
         text += f", rich - lazy {row['minus_lazy']:+.3f}{se} (paired over seeds)"
+    if row["gamma0"] != 0 and row.get("shared_loss") is not None:
+        ahead = row["head_start"]
+        when = f"{ahead:.3g}x sooner" if ahead >= 1 else f"{1 / ahead:.3g}x later"
+        text += (f"; at the lowest loss both reach ({row['shared_loss']:.2e}) rich gets there {when} than lazy, "
+                 f"local slopes {row['slope_shared']:.2f} against lazy {row['lazy_slope_shared']:.2f}")
     text += (f"; drift {row['drift']:+.3f}; lines lazy {float(row['lazy_theory']):.3f}, "
              f"rich {float(row['rich_theory']):.3f}")
     if row["lazy_est"] is not None:

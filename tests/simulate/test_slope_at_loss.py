@@ -1,0 +1,54 @@
+"""Comparing two loss curves at equal loss: the crossing time and the local exponent there."""
+
+import math
+
+import numpy as np
+import pytest
+
+from scalingtool.simulate.slope import crossing_time, slope_at_loss
+
+T = np.logspace(0, 3, 61)  # 20 points a decade, as the simulators' log-spaced records
+
+
+def test_the_crossing_of_a_power_law_is_exact_between_samples():
+    # L = t^-1/2 reaches 0.1 at t = 100 exactly; 0.05 at t = 400 (between samples)
+    loss = T ** -0.5
+    assert crossing_time(T, loss, 0.1) == pytest.approx(100.0, rel=1e-12)
+    assert crossing_time(T, loss, 0.05) == pytest.approx(400.0, rel=1e-12)  # log-log linear interpolation
+    assert crossing_time(T, loss, 1.0) == 1.0  # already there at the first sample
+    assert math.isnan(crossing_time(T, loss, 1e-3))  # never reached
+
+
+def test_a_head_start_keeps_the_slope_and_a_steeper_law_shows():
+    lazy = 2.0 * T ** -0.5  # the same law, four times later to any loss (2 = 4^0.5)
+    ahead = T ** -0.5
+    level = 0.1
+    t_lazy, p_lazy = slope_at_loss(T, lazy, level)
+    t_rich, p_rich = slope_at_loss(T, ahead, level)
+    assert t_lazy / t_rich == pytest.approx(4.0, rel=1e-9)
+    assert p_lazy == pytest.approx(0.5, abs=1e-9) and p_rich == pytest.approx(0.5, abs=1e-9)
+    steeper = 2.0 * T ** -0.7
+    assert slope_at_loss(T, steeper, level)[1] == pytest.approx(0.7, abs=1e-9)
+
+
+def test_the_local_window_sees_a_bend_that_a_whole_fit_would_average():
+    # slope 1 before t = 30, then 1/4: at a loss reached after the bend the local slope is 1/4
+    loss = np.where(T < 30, 1.0 / T, (1.0 / 30) * (T / 30) ** -0.25)
+    level = (1.0 / 30) * (300 / 30) ** -0.25  # reached at t = 300
+    t, p = slope_at_loss(T, loss, level)
+    assert t == pytest.approx(300.0, rel=1e-9) and p == pytest.approx(0.25, abs=1e-9)
+
+
+def test_equal_loss_in_the_study_table():
+    from scalingtool.run.kinds.mlp_study import equal_loss
+
+    lazy = {"time": T.tolist(), "loss": (2.0 * T ** -0.5).tolist()}
+    rich = {"time": T.tolist(), "loss": (T ** -0.6).tolist()}
+    out = equal_loss(rich, lazy)
+    # lowest shared loss: the lazy end, 2 / sqrt(1000); rich reaches it at (2/sqrt(1000))^(-1/0.6)
+    level = 2.0 / math.sqrt(1000.0)
+    assert out["shared_loss"] == pytest.approx(level)
+    assert out["head_start"] == pytest.approx(1000.0 / level ** (-1 / 0.6), rel=1e-9)
+    assert out["slope_shared"] == pytest.approx(0.6, abs=1e-9)
+    assert out["lazy_slope_shared"] == pytest.approx(0.5, abs=1e-9)
+    assert equal_loss(rich, None) == dict.fromkeys(out)
