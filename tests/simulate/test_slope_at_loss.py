@@ -52,3 +52,11 @@ def test_equal_loss_in_the_study_table():
     assert out["slope_shared"] == pytest.approx(0.6, abs=1e-9)
     assert out["lazy_slope_shared"] == pytest.approx(0.5, abs=1e-9)
     assert equal_loss(rich, None) == dict.fromkeys(out)
+
+
+def test_equal_loss_is_left_empty_when_a_curve_gives_no_number():
+    from scalingtool.run.kinds.mlp_study import equal_loss
+
+    lazy = {"time": T.tolist(), "loss": (2.0 * T ** -0.5).tolist()}
+    broken = {"time": T.tolist(), "loss": [*(T[:-1] ** -0.6).tolist(), math.nan]}  # a non-finite end
+    assert set(equal_loss(broken, lazy).values()) == {None}

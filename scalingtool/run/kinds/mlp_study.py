@@ -263,7 +263,8 @@ def equal_loss(rich: dict[str, Any], lazy: dict[str, Any] | None) -> dict[str, f
     level = max(float(rich["loss"][-1]), float(lazy["loss"][-1]))
     t_rich, p_rich = slope_at_loss(np.asarray(rich["time"]), np.asarray(rich["loss"]), level)
     t_lazy, p_lazy = slope_at_loss(np.asarray(lazy["time"]), np.asarray(lazy["loss"]), level)
-    return dict(zip(keys, (level, t_lazy / t_rich, p_rich, p_lazy)))
+    values = (level, t_lazy / t_rich, p_rich, p_lazy)
+    return dict(zip(keys, values)) if all(np.isfinite(values)) else dict.fromkeys(keys)
 
 
 def _sentence(row: dict[str, Any]) -> str:
