@@ -47,7 +47,7 @@ def crossing_time(x: np.ndarray, y: np.ndarray, level: float) -> float:
     if below.size == 0 or not level > 0:
         return math.nan
     i = int(below[0])
-    if i == 0 or not (x[i - 1] > 0 and y[i - 1] > level):
+    if i == 0 or not (x[i - 1] > 0 and y[i - 1] > level and y[i] > 0):
         return float(x[i])
     u = (math.log(y[i - 1]) - math.log(level)) / (math.log(y[i - 1]) - math.log(y[i]))
     return float(math.exp(math.log(x[i - 1]) + u * (math.log(x[i]) - math.log(x[i - 1]))))

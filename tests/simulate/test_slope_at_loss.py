@@ -17,6 +17,7 @@ def test_the_crossing_of_a_power_law_is_exact_between_samples():
     assert crossing_time(T, loss, 0.05) == pytest.approx(400.0, rel=1e-12)  # log-log linear interpolation
     assert crossing_time(T, loss, 1.0) == 1.0  # already there at the first sample
     assert math.isnan(crossing_time(T, loss, 1e-3))  # never reached
+    assert crossing_time([1.0, 2.0, 4.0], [1.0, 0.5, 0.0], 0.1) == 4.0  # a zero loss: its own time
 
 
 def test_a_head_start_keeps_the_slope_and_a_steeper_law_shows():

@@ -236,7 +236,8 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
                                 "theory §4: the slope must not change between neighbouring windows"))
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
                "lazy_est", "rich_est", "measured", "spread",
-               "minus_lazy", "minus_lazy_se", "shared_loss", "head_start", "slope_shared", "lazy_slope_shared", "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
+               "minus_lazy", "minus_lazy_se", "shared_loss", "head_start", "slope_shared", "lazy_slope_shared",
+               "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
     return Outcome(columns, rows, checks, [_sentence(row) for row in rows])
 
 
