@@ -79,7 +79,7 @@ def ntk_seconds(torch, device: str, float64: bool) -> float:
 
 def study_pair(device: str, depth: int, beta: str, width: int, steps: int) -> dict:
     from scalingtool.simulate.relu_mlp import simulate_relu_mlp
-    from scalingtool.run.kinds.mlp_study import late_exponents
+    from scalingtool.run.kinds.mlp_study import late_exponents, paired_stderr
 
     out: dict = {"depth": depth, "beta": beta, "width": width, "steps": steps}
     for gamma0 in (0.0, 1.0):
@@ -92,9 +92,9 @@ def study_pair(device: str, depth: int, beta: str, width: int, steps: int) -> di
                                             "t_end": float(t[-1]), "loss_end": float(np.mean(r.loss[:, -1])),
                                             "substeps_max": r.metadata["substeps_max"],
                                             "seconds": time.perf_counter() - start}
-    diff = np.asarray(out["rich"]["late"]) - np.asarray(out["lazy"]["late"])
-    out["rich_minus_lazy"] = float(diff.mean())
-    out["rich_minus_lazy_se"] = float(diff.std(ddof=1) / math.sqrt(diff.size))
+    rich, lazy = ({"exponents": out[k]["late"]} for k in ("rich", "lazy"))
+    out["rich_minus_lazy"] = float(np.mean(rich["exponents"]) - np.mean(lazy["exponents"]))
+    out["rich_minus_lazy_se"] = paired_stderr(rich, lazy)
     return out
 
 
