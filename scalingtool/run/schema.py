@@ -165,7 +165,7 @@ class KindParams(Strict):
         """The validated values as JSON data (stored as ``config`` in ``run.json``)."""
         from .store import to_jsonable
 
-        return to_jsonable({name: getattr(self, name) for name in type(self).model_fields})
+        return to_jsonable({name: _plain(getattr(self, name)) for name in type(self).model_fields})
 
 
 class StoredData(BaseModel):

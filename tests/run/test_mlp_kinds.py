@@ -165,6 +165,59 @@ def test_study_reports_the_paired_difference_with_its_standard_error_in_words():
     assert "[83.2, 832]" in rich_line and "lines lazy 0.250, rich 0.400" in rich_line
 
 
+GAIN = {"beta": "1/4", "depth": 3, "width": 32, "gamma0": 1, "value": "0.09", "tolerance": 0.03}
+
+
+def _pair(lazy: list, rich: list, bridge=None) -> dict:
+    part = {"alpha": "2", "beta": "1/4", "lazy_theory": "1/4", "rich_theory": "2/5", "drift": 0.01,
+            "window": [83.2, 832.0], "rich_onset": None, "top": [1.0, 2.0], "residual_rayleigh": [],
+            "bridge": bridge, "spread": 0.01}
+    return {"b1_4_d3_online_N32_g0": {**part, "exponents": lazy, "mean": sum(lazy) / len(lazy)},
+            "b1_4_d3_online_N32_g1": {**part, "exponents": rich, "mean": sum(rich) / len(rich)}}
+
+
+def test_a_measured_gain_is_checked_with_the_prediction_beside_it_and_recomputes_nothing():
+    kind, plain = _study(beta=["1/4"], depth=[3])
+    _, params = _study(beta=["1/4"], depth=[3], gains=[GAIN])
+    assert [p.params for p in kind.plan(params).parts] == [p.params for p in kind.plan(plain).parts]
+    bridge = {"alpha": 2.0, "beta": 0.25, "lazy": 0.30, "rich": 0.46}
+    # differences 0.10, 0.07, 0.11: mean +0.0933, 0.0033 from the measured 0.09 (tolerance 0.03)
+    (check,) = kind.finish(params, _pair([0.25, 0.26, 0.26], [0.35, 0.33, 0.37], bridge)).checks
+    assert check.case == "b1_4_d3_online_N32_g1" and check.status == "pass"
+    assert check.predicted == pytest.approx(0.09) and check.measured == pytest.approx(0.093333, abs=1e-6)
+    assert "now +0.093 +- 0.012 (paired over seeds)" in check.note
+    assert "+0.160 for the estimated task (nominal +0.150)" in check.note  # 0.46 - 0.30; 2/5 - 1/4
+    # the lazy law in the rich run (difference 0): 0.09 away, three tolerances, fails
+    (lazy_law,) = kind.finish(params, _pair([0.25, 0.26, 0.26], [0.25, 0.26, 0.26])).checks
+    assert lazy_law.status == "fail" and "+0.150 for the nominal task" in lazy_law.note
+    # no lazy part stored for the configuration: fails, saying so
+    rich_only = {k: v for k, v in _pair([0.25], [0.35]).items() if k.endswith("_g1")}
+    (missing,) = kind.finish(params, rich_only).checks
+    assert missing.status == "fail" and missing.measured is None and "no lazy" in missing.note
+
+
+@pytest.mark.parametrize(("gain", "study", "fragment"), [
+    ({"depth": 1}, {}, "gains[0]: no rich configuration beta = 1/4, depth = 1"),
+    ({"gamma0": 0}, {}, "gains[0]: no rich configuration"),
+    ({"gamma0": 2}, {}, "gamma0 = 2 in the grid"),
+    ({"data": "grid"}, {}, "data = grid"),
+    ({}, {"gamma0": [1, 2]}, "gamma0 must include 0"),
+    ({"value": "5/2"}, {}, "value must lie in [-2, 2]"),
+    ({"value": "1e400"}, {}, "value"),
+    ({"tolerance": 0}, {}, "tolerance"),
+    ({"seeds": 3}, {}, "seeds"),  # not a key of a gain
+])
+def test_a_gain_outside_the_grid_or_out_of_range_is_refused_in_one_line(gain, study, fragment):
+    with pytest.raises(UsageError) as exc:
+        _study(**{"beta": ["1/4"], "depth": [3], **study, "gains": [{**GAIN, **gain}]})
+    assert fragment in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_configuration_may_carry_one_gain():
+    with pytest.raises(UsageError, match="only once"):
+        _study(beta=["1/4"], depth=[3], gains=[GAIN, {**GAIN, "value": "0.1"}])
+
+
 def test_paired_error_needs_a_lazy_part_and_two_seeds():
     from scalingtool.run.kinds.mlp_study import paired_stderr
 
@@ -187,3 +240,16 @@ def test_a_study_without_checks_prints_its_results_not_an_empty_table(cli, tmp_p
     document = json.loads(cli("run", str(recipe), "--out", str(out), "--format", "json").out)
     assert document["checks"] == [] and len(document["summary"]) == 2
     assert document["reused"] == ["b3_2_d1_online_N16_g0", "b3_2_d1_online_N16_g1"]
+
+
+def test_the_readme_gain_example_is_a_valid_gain():
+    import re
+    from pathlib import Path
+
+    from scalingtool.run.recipe import tomllib  # tomli before Python 3.11
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    (block,) = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[[params.gains]]" in b]
+    gains = tomllib.loads(block)["params"]["gains"]
+    _, params = _study(beta=["1/4"], depth=[4], width=[256], gains=gains)
+    assert params.gains[0].part() == "b1_4_d4_online_N256_g1" and params.gains[0].value == Fraction(39, 250)

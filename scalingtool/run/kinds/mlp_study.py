@@ -17,7 +17,9 @@ lines (``alpha`` from the kernel's Fourier spectrum, ``beta`` derived from the t
 decay) stay beside them, and are what a configuration falls back to when its kernel shows no
 power law over the fit window. Also: the rich onset time ``tau ~ gamma0^r`` before which a
 rich run still follows the lazy law. A study reports; its checks are the optional ``[params]`` keys
-``lazy_tolerance`` and ``max_drift``.
+``lazy_tolerance``, ``max_drift`` and ``gains`` (the rich - lazy difference each listed
+configuration was measured to have, with its tolerance: the study's measured truth, checked
+with the theory's prediction for the estimated task printed beside it).
 """
 
 from __future__ import annotations
@@ -27,20 +29,49 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ...params import check, parse_beta
 from ...verify.checks import judge
-from ..schema import (Exact, KindParams, Positive, StoredData, Tolerance, Values, numbers, positive, unique,
-                      whole)
+from ...errors import UsageError
+from ..schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, numbers,
+                      positive, unique, whole)
 from . import Kind, Outcome, Part, Plan
 
 __all__ = ["KIND", "StudyParams", "StudyData", "late_exponents", "paired_stderr", "equal_loss"]
 
 #: the checks' keys (not the runs'): changing them must not recompute a part
-_EXPECT = ("lazy_tolerance", "max_drift")
+_EXPECT = ("lazy_tolerance", "max_drift", "gains")
 #: the keys that span the grid of parts (each part gets one value of each)
 _GRID = ("beta", "gamma0", "depth", "data", "width")
+
+
+#: the largest |rich - lazy| a gain may state: exponents here lie in (0, 2)
+_GAIN_LIMIT = Fraction(2)
+
+
+class Gain(Strict):
+    """One configuration's measured ``rich - lazy`` time exponent difference (``value``, paired
+    over the study's seeds) and the tolerance a rerun must stay within (about twice its
+    standard error): ``{beta, depth, data, width, gamma0, value, tolerance}``."""
+
+    beta: Beta
+    depth: whole(1, 4)  # type: ignore[valid-type]
+    data: Literal["online", "grid"] = "online"
+    width: whole(8, 8192)  # type: ignore[valid-type]
+    gamma0: Gamma0
+    value: Exact
+    tolerance: Tolerance  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Any:
+        if abs(self.value) > _GAIN_LIMIT:
+            raise UsageError(f"value must lie in [-{_GAIN_LIMIT}, {_GAIN_LIMIT}], got {float(self.value):.3g}")
+        return self
+
+    def part(self) -> str:
+        """The id of the part this gain is measured on."""
+        return _part_id(str(self.beta), self.depth, self.data, self.width, float(self.gamma0))
 
 
 class StudyParams(KindParams):
@@ -64,6 +95,22 @@ class StudyParams(KindParams):
     lazy_tolerance: Tolerance | None = None  # type: ignore[valid-type]
     #: every part's drift of its late exponent at most this (None: no check)
     max_drift: positive(1) | None = None  # type: ignore[valid-type]
+    #: measured rich - lazy differences to check, one per listed configuration of the grid
+    gains: list[Gain] = Field(default_factory=list, max_length=64)
+
+    @model_validator(mode="after")
+    def _gains_in_grid(self) -> Any:
+        if self.gains and 0 not in self.gamma0:
+            raise UsageError("gains compare with the lazy network: gamma0 must include 0")
+        ids = {_part_id(*combo) for combo in _grid(self)}
+        for i, gain in enumerate(self.gains):
+            if gain.gamma0 == 0 or gain.part() not in ids:
+                raise UsageError(f"gains[{i}]: no rich configuration beta = {gain.beta}, depth = {gain.depth}, "
+                                 f"data = {gain.data}, width = {gain.width}, gamma0 = {float(gain.gamma0):g} "
+                                 f"in the grid")
+        if len({g.part() for g in self.gains}) != len(self.gains):
+            raise UsageError("gains: each configuration may appear only once")
+        return self
 
 
 class StudyData(StoredData):
@@ -104,10 +151,14 @@ class StudyData(StoredData):
 BRIDGE_REPLICATES = 50
 
 
+def _grid(params: StudyParams) -> list[tuple[str, int, str, int, float]]:
+    """The ``(beta, depth, data, width, gamma0)`` of every part, in the plan's order."""
+    return list(itertools.product([str(b) for b in params.beta], params.depth, params.data, params.width,
+                                  [float(g) for g in params.gamma0]))
+
+
 def _plan(params: StudyParams) -> Plan:
     config = params.config()
-    betas = [str(b) for b in params.beta]
-    gammas = [float(g) for g in params.gamma0]
     k_hi = max(4, min(32, params.kernel_points // 8))
     shared = {k: v for k, v in config.items() if k not in (*_GRID, *_EXPECT)}
     shared["alpha_range"] = [max(2, k_hi // 8), k_hi]
@@ -118,11 +169,13 @@ def _plan(params: StudyParams) -> Plan:
 
         def compute(progress: Any) -> dict[str, Any]:
             return _compute(spec, progress)
-        name = f"b{beta}_d{depth}_{data}_N{width}_g{g:g}".replace("/", "_")
-        return Part(name, spec, compute)
+        return Part(_part_id(beta, depth, data, width, g), spec, compute)
 
-    return Plan([part(*combo) for combo in itertools.product(
-        betas, params.depth, params.data, params.width, gammas)])
+    return Plan([part(*combo) for combo in _grid(params)])
+
+
+def _part_id(beta: str, depth: int, data: str, width: int, gamma0: float) -> str:
+    return f"b{beta}_d{depth}_{data}_N{width}_g{gamma0:g}".replace("/", "_")
 
 
 def late_exponents(time: np.ndarray, loss: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -234,11 +287,31 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
         if params.max_drift is not None:
             checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], float(params.max_drift),
                                 "theory §4: the slope must not change between neighbouring windows"))
+    rows_by_part = {f"{row['config']}_g{row['gamma0']:g}": row for row in rows}
+    checks += [_gain_check(gain, rows_by_part.get(gain.part()), bridges.get(_key(gain.part())))
+               for gain in params.gains]
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
                "lazy_est", "rich_est", "measured", "spread",
                "minus_lazy", "minus_lazy_se", "shared_loss", "head_start", "slope_shared", "lazy_slope_shared",
                "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
     return Outcome(columns, rows, checks, [_sentence(row) for row in rows])
+
+
+def _gain_check(gain: Gain, row: dict[str, Any] | None, bridge: dict[str, Any] | None) -> Any:
+    """The measured ``rich - lazy`` of one configuration against the value it was measured to
+    have, with the theory §3 prediction for its estimated task (and the nominal one) in the note."""
+    part = gain.part()
+    if row is None or row["minus_lazy"] is None:
+        return judge("mlp-study", part, "rich - lazy exponent (as measured)", gain.value, None,
+                     gain.tolerance, "no lazy and rich pair stored for this configuration")
+    se = "" if row["minus_lazy_se"] is None else f" +- {row['minus_lazy_se']:.3f} (paired over seeds)"
+    nominal = float(row["rich_theory"] - row["lazy_theory"])
+    if bridge is not None and bridge.get("rich") is not None:
+        said = f"theory §3 predicts {bridge['rich'] - bridge['lazy']:+.3f} for the estimated task (nominal {nominal:+.3f})"
+    else:
+        said = f"theory §3 predicts {nominal:+.3f} for the nominal task"
+    return judge("mlp-study", part, "rich - lazy exponent (as measured)", float(gain.value), row["minus_lazy"],
+                 float(gain.tolerance), f"the network's measured behaviour, now {row['minus_lazy']:+.3f}{se}; {said}")
 
 
 def paired_stderr(rich: dict[str, Any], lazy: dict[str, Any] | None) -> float | None:
