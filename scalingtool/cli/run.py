@@ -56,7 +56,7 @@ def run_cmd(
                               for k in ("predicted", "measured", "tolerance")}} for row in rows],
     }
     notes = [f"{len(result.computed)} parts computed, {len(result.reused)} reused; "
-             f"files in {result.folder}", *result.notes]
+             f"files in {result.folder}", *result.outcome.summary, *result.notes]
     if not rows:
         notes.insert(0, "no checks: this recipe reports its results (the lines below and its CSV)")
     emit(Report(f"Recipe {result.recipe} ({result.kind})", _COLUMNS, rows, payload, notes), fmt)

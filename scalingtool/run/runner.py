@@ -165,7 +165,6 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     data = _compute_parts(kind, plan.parts, store, result, recipe.source, executor or SequentialExecutor(),
                           progress)
     result.outcome = kind.finish(params, data)
-    result.notes += result.outcome.summary
     table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {
         "schema": "scalingtool/run-summary/v1", "recipe": recipe.name, "kind": recipe.kind,
