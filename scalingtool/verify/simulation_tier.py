@@ -5,7 +5,10 @@
 * the network under small-step gradient descent on the population loss follows the exact
   reduced dynamics (theory §2) of the *same* projection ``A`` within 1%, lazy and rich;
 * the lazy online-SGD loss, averaged over seeds on one ``A``, matches the exact
-  finite-width SGD recursion of theory §2 within its statistical error.
+  finite-width SGD recursion of theory §2 within its statistical error;
+* (full tier) a ReLU network with four hidden layers on the circle, trained by online SGD on
+  a hard target, gains the predicted margin in its time exponent from feature learning
+  (theory §5, §7.6); skipped without PyTorch.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 
 from ..theory import exponents
 from . import Part, TierPlan
-from .checks import Check, judge
+from .checks import SKIP, Check, judge
 
 __all__ = ["simulation_plan"]
 
@@ -139,14 +142,70 @@ def _sgd_check(quick: bool) -> Check:
                  "5 standard errors over the late steps")
 
 
+#: the ReLU network of the nonlinear row (theory §7.6: the depth at which the study measured the
+#: predicted gain), kept small enough for the full tier: width 128, t up to ~1.3e2
+_RELU = {"beta": "1/4", "depth": 4, "width": 128, "steps": 400, "modes": 128, "batch": 64,
+         "kernel_points": 256, "alpha_range": (4, 32), "max_substeps": 4096}
+_RELU_SEEDS = (0, 1, 2, 3, 4, 5)
+
+
+def _relu_run(seed: int, gamma0: float) -> tuple[float, float, float] | None:
+    """One seed's time exponent over the last decade of ``t``, with the capacity measured from
+    its initial kernel and the source derived from it; None without PyTorch."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        return None
+    from ..simulate.relu_mlp import simulate_relu_mlp
+    from ..simulate.slope import decay_exponents
+
+    run = simulate_relu_mlp(_RELU["beta"], gamma0, seeds=[seed], **{k: v for k, v in _RELU.items() if k != "beta"})
+    run = run.completed()
+    end = float(run.time[-1])
+    exponent = float(decay_exponents(np.asarray(run.time, float), run.loss, end / 10, end)[0][0])
+    return exponent, float(run.metadata["alpha_mean"]), float(run.metadata["beta_derived_mean"])
+
+
+def _relu_parts() -> list[Part]:
+    """One part per seed and training (rich 20-75 s each on one core, lazy ~2 s)."""
+    return [Part(f"relu depth={_RELU['depth']} seed={seed} {training}", partial(_relu_run, seed, gamma0), cost)
+            for seed in _RELU_SEEDS for training, gamma0, cost in (("rich", 1.0, 50.0), ("lazy", 0.0, 2.0))]
+
+
+def _relu_rows(measured: list[tuple[float, float, float] | None]) -> list[Check]:
+    """Rich minus lazy of the ReLU network, paired over seeds, against the theory §3 margin of
+    the task measured from its initial kernels (online SGD)."""
+    case = (f"ReLU depth={_RELU['depth']} N={_RELU['width']} beta={_RELU['beta']} (target) "
+            f"seeds={len(_RELU_SEEDS)}")
+    if any(m is None for m in measured):
+        return [Check("simulation", case, "rich - lazy time exponent", None, None, None, SKIP,
+                      "needs PyTorch: pip install 'scalingtool[torch]'")]
+    rich = np.array([m[0] for m in measured[0::2]])
+    lazy = np.array([m[0] for m in measured[1::2]])
+    alpha = F(float(np.mean([m[1] for m in measured[1::2]]))).limit_denominator(1000)
+    beta = F(float(np.mean([m[2] for m in measured[1::2]]))).limit_denominator(1000)
+    theory = exponents(alpha, beta, "sgd")
+    margin = float(theory.rich.time - theory.lazy.time)  # of a measured task: a number, not exact
+    diff = rich - lazy
+    se = float(np.std(diff, ddof=1) / np.sqrt(diff.size))
+    return [judge("simulation", case, "rich - lazy time exponent", margin, float(diff.mean()), margin / 2,
+                  f"online SGD, gamma0 = 1 against 0, exponents over the last decade of t = eta * steps "
+                  f"(steps {_RELU['steps'] // 10} to {_RELU['steps']}); "
+                  f"lazy {lazy.mean():.3f}, rich {rich.mean():.3f}, paired s.e. {se:.3f}; task alpha = "
+                  f"{float(alpha):.3f} (initial kernel), beta = {float(beta):.3f} (derived); tolerance half the "
+                  f"margin: passes when the gain is nearer the rich law than the lazy one (no gain)")]
+
+
 def simulation_plan(quick: bool = False) -> TierPlan:
     """The simulation tier (module docstring); ``quick`` keeps it under a minute on 2 cores."""
     margin = _margin_parts(quick)
-    parts = margin + [Part("follow", _follow_checks, 0.6), Part("sgd", partial(_sgd_checks, quick), 6.0)]
+    relu = [] if quick else _relu_parts()
+    parts = margin + relu + [Part("follow", _follow_checks, 0.6), Part("sgd", partial(_sgd_checks, quick), 6.0)]
 
     def assemble(results: list) -> list[Check]:
-        n = len(margin)
-        return _margin_rows(quick, results[:n]) + [row for rows in results[n:] for row in rows]
+        n, r = len(margin), len(margin) + len(relu)
+        rows = _margin_rows(quick, results[:n]) + (_relu_rows(results[n:r]) if relu else [])
+        return rows + [row for rows_ in results[r:] for row in rows_]
 
     return TierPlan(parts, assemble)
 
