@@ -31,9 +31,9 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ...params import check, parse_beta
-from ...verify.checks import judge
 from ...errors import UsageError
+from ...params import check, parse_beta
+from ...verify.checks import Check, judge
 from ..schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, numbers,
                       positive, unique, whole)
 from . import Kind, Outcome, Part, Plan
@@ -287,9 +287,8 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
         if params.max_drift is not None:
             checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], float(params.max_drift),
                                 "theory §4: the slope must not change between neighbouring windows"))
-    rows_by_part = {f"{row['config']}_g{row['gamma0']:g}": row for row in rows}
-    checks += [_gain_check(gain, rows_by_part.get(gain.part()), bridges.get(_key(gain.part())))
-               for gain in params.gains]
+    by_part = dict(zip(data, rows))
+    checks += [_gain_check(gain, by_part.get(gain.part()), bridges.get(_key(gain.part()))) for gain in params.gains]
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
                "lazy_est", "rich_est", "measured", "spread",
                "minus_lazy", "minus_lazy_se", "shared_loss", "head_start", "slope_shared", "lazy_slope_shared",
@@ -297,7 +296,7 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
     return Outcome(columns, rows, checks, [_sentence(row) for row in rows])
 
 
-def _gain_check(gain: Gain, row: dict[str, Any] | None, bridge: dict[str, Any] | None) -> Any:
+def _gain_check(gain: Gain, row: dict[str, Any] | None, bridge: dict[str, Any] | None) -> Check:
     """The measured ``rich - lazy`` of one configuration against the value it was measured to
     have, with the theory §3 prediction for its estimated task (and the nominal one) in the note."""
     part = gain.part()
