@@ -79,7 +79,7 @@ def ntk_seconds(torch, device: str, float64: bool) -> float:
 
 def study_pair(device: str, depth: int, beta: str, width: int, steps: int) -> dict:
     from scalingtool.simulate.relu_mlp import simulate_relu_mlp
-    from scalingtool.run.kinds.mlp_study import late_exponents, paired_stderr
+    from scalingtool.simulate.slope import late_exponents, paired_difference
 
     out: dict = {"depth": depth, "beta": beta, "width": width, "steps": steps}
     for gamma0 in (0.0, 1.0):
@@ -92,9 +92,7 @@ def study_pair(device: str, depth: int, beta: str, width: int, steps: int) -> di
                                             "t_end": float(t[-1]), "loss_end": float(np.mean(r.loss[:, -1])),
                                             "substeps_max": r.metadata["substeps_max"],
                                             "seconds": time.perf_counter() - start}
-    rich, lazy = ({"exponents": out[k]["late"]} for k in ("rich", "lazy"))
-    out["rich_minus_lazy"] = float(np.mean(rich["exponents"]) - np.mean(lazy["exponents"]))
-    out["rich_minus_lazy_se"] = paired_stderr(rich, lazy)
+    out["rich_minus_lazy"], out["rich_minus_lazy_se"] = paired_difference(out["rich"]["late"], out["lazy"]["late"])
     return out
 
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..measure import fit_slope
 
-__all__ = ["loglog_decay_fit", "decay_exponents", "crossing_time", "slope_at_loss"]
+__all__ = ["loglog_decay_fit", "decay_exponents", "late_exponents", "paired_difference", "crossing_time",
+           "slope_at_loss"]
 
 
 def loglog_decay_fit(x: np.ndarray, y: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
@@ -36,6 +37,22 @@ def decay_exponents(x: np.ndarray, curves: np.ndarray, lo: float, hi: float) -> 
     """:func:`loglog_decay_fit` of every row of ``curves`` (one row per seed)."""
     fits = [loglog_decay_fit(x, row, lo, hi) for row in np.atleast_2d(curves)]
     return np.array([f[0] for f in fits]), np.array([f[1] for f in fits])
+
+
+def late_exponents(time: np.ndarray, loss: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-seed exponents over the last decade ``[end/10, end]`` and over ``[end/10^1.5, end/10^0.5]``
+    (theory §4: a converged slope does not change between neighbouring windows)."""
+    late = decay_exponents(time, loss, end / 10.0, end)[0]
+    early = decay_exponents(time, loss, end / 10**1.5, end / 10**0.5)[0]
+    return late, early
+
+
+def paired_difference(first: np.ndarray, second: np.ndarray) -> tuple[float, float | None]:
+    """Mean of the per-seed differences ``first - second`` (the same seeds: the same initial
+    network and target) and its standard error (None under two seeds)."""
+    diff = np.asarray(first, dtype=float) - np.asarray(second, dtype=float)
+    se = float(np.std(diff, ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else None
+    return float(diff.mean()), se
 
 
 def crossing_time(x: np.ndarray, y: np.ndarray, level: float) -> float:

@@ -157,12 +157,12 @@ def _relu_run(seed: int, gamma0: float) -> tuple[float, float, float] | None:
     if importlib.util.find_spec("torch") is None:
         return None
     from ..simulate.relu_mlp import simulate_relu_mlp
-    from ..simulate.slope import decay_exponents
+    from ..simulate.slope import late_exponents
 
     run = simulate_relu_mlp(_RELU["beta"], gamma0, seeds=[seed], **{k: v for k, v in _RELU.items() if k != "beta"})
     run = run.completed()
-    end = float(run.time[-1])
-    exponent = float(decay_exponents(np.asarray(run.time, float), run.loss, end / 10, end)[0][0])
+    time = np.asarray(run.time, float)
+    exponent = float(late_exponents(time, run.loss, float(time[-1]))[0][0])
     return exponent, float(run.metadata["alpha_mean"]), float(run.metadata["beta_derived_mean"])
 
 
@@ -175,6 +175,8 @@ def _relu_parts() -> list[Part]:
 def _relu_rows(measured: list[tuple[float, float, float] | None]) -> list[Check]:
     """Rich minus lazy of the ReLU network, paired over seeds, against the theory §3 margin of
     the task measured from its initial kernels (online SGD)."""
+    from ..simulate.slope import paired_difference
+
     case = (f"ReLU depth={_RELU['depth']} N={_RELU['width']} beta={_RELU['beta']} (target) "
             f"seeds={len(_RELU_SEEDS)}")
     if any(m is None for m in measured):
@@ -186,9 +188,8 @@ def _relu_rows(measured: list[tuple[float, float, float] | None]) -> list[Check]
     beta = F(float(np.mean([m[2] for m in measured[1::2]]))).limit_denominator(1000)
     theory = exponents(alpha, beta, "sgd")
     margin = float(theory.rich.time - theory.lazy.time)  # of a measured task: a number, not exact
-    diff = rich - lazy
-    se = float(np.std(diff, ddof=1) / np.sqrt(diff.size))
-    return [judge("simulation", case, "rich - lazy time exponent", margin, float(diff.mean()), margin / 2,
+    gain, se = paired_difference(rich, lazy)
+    return [judge("simulation", case, "rich - lazy time exponent", margin, gain, margin / 2,
                   f"online SGD, gamma0 = 1 against 0, exponents over the last decade of t = eta * steps "
                   f"(steps {_RELU['steps'] // 10} to {_RELU['steps']}); "
                   f"lazy {lazy.mean():.3f}, rich {rich.mean():.3f}, paired s.e. {se:.3f}; task alpha = "

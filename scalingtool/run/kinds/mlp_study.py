@@ -38,7 +38,7 @@ from ..schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Str
                       positive, unique, whole)
 from . import Kind, Outcome, Part, Plan
 
-__all__ = ["KIND", "StudyParams", "StudyData", "late_exponents", "paired_stderr", "equal_loss"]
+__all__ = ["KIND", "StudyParams", "StudyData", "paired_stderr", "equal_loss"]
 
 #: the checks' keys (not the runs'): changing them must not recompute a part
 _EXPECT = ("lazy_tolerance", "max_drift", "gains")
@@ -178,18 +178,9 @@ def _part_id(beta: str, depth: int, data: str, width: int, gamma0: float) -> str
     return f"b{beta}_d{depth}_{data}_N{width}_g{gamma0:g}".replace("/", "_")
 
 
-def late_exponents(time: np.ndarray, loss: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per-seed exponents over the last decade ``[end/10, end]`` and over ``[end/10^1.5, end/10^0.5]``
-    (theory §4: a converged slope does not change between neighbouring windows)."""
-    from ...simulate.slope import decay_exponents
-
-    late = decay_exponents(time, loss, end / 10.0, end)[0]
-    early = decay_exponents(time, loss, end / 10**1.5, end / 10**0.5)[0]
-    return late, early
-
-
 def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
     from ...simulate.relu_mlp import simulate_relu_mlp
+    from ...simulate.slope import late_exponents
     from ...theory import exponents
 
     r = simulate_relu_mlp(spec["beta_run"], spec["gamma0_run"], depth=spec["depth_run"], width=spec["width_run"],
@@ -317,10 +308,11 @@ def paired_stderr(rich: dict[str, Any], lazy: dict[str, Any] | None) -> float | 
     """Standard error of ``rich - lazy``, the mean of the per-seed differences of the exponents
     (the same seeds: the same initial network and target); None without a lazy part or with
     fewer than two seeds."""
-    if lazy is None or len(rich["exponents"]) != len(lazy["exponents"]) or len(rich["exponents"]) < 2:
+    from ...simulate.slope import paired_difference
+
+    if lazy is None or len(rich["exponents"]) != len(lazy["exponents"]):
         return None
-    diff = np.asarray(rich["exponents"], float) - np.asarray(lazy["exponents"], float)
-    return float(np.std(diff, ddof=1) / np.sqrt(diff.size))
+    return paired_difference(rich["exponents"], lazy["exponents"])[1]
 
 
 def equal_loss(rich: dict[str, Any], lazy: dict[str, Any] | None) -> dict[str, float | None]:
