@@ -1,4 +1,5 @@
-"""Comparing two loss curves at equal loss: the crossing time and the local exponent there."""
+"""Exponents of loss curves (simulate/slope.py): the last-decade windows, the paired difference
+over seeds, and two curves compared at equal loss (the crossing time and the local exponent)."""
 
 import math
 
@@ -61,3 +62,24 @@ def test_equal_loss_is_left_empty_when_a_curve_gives_no_number():
     lazy = {"time": T.tolist(), "loss": (2.0 * T ** -0.5).tolist()}
     broken = {"time": T.tolist(), "loss": [*(T[:-1] ** -0.6).tolist(), math.nan]}  # a non-finite end
     assert set(equal_loss(broken, lazy).values()) == {None}
+
+
+def test_late_exponents_read_the_last_decade_and_the_one_half_a_decade_earlier():
+    from scalingtool.simulate.slope import late_exponents
+
+    t = np.logspace(0, 3, 97)
+    # t^-0.3 up to t = 100, then t^-0.5 (continuous): the last decade [100, 1000] sees 0.5,
+    # the earlier window [31.6, 316] straddles the bend, half a decade of each
+    bent = np.where(t <= 100, t**-0.3, 100**0.2 * t**-0.5)
+    late, early = late_exponents(t, np.vstack([t**-0.3, bent]), 1000.0)
+    assert late == pytest.approx([0.3, 0.5], abs=1e-12)
+    assert early[0] == pytest.approx(0.3, abs=1e-12) and 0.3 < early[1] < 0.5
+
+
+def test_paired_difference_is_the_mean_difference_with_its_standard_error():
+    from scalingtool.simulate.slope import paired_difference
+
+    # differences 0.10, 0.07, 0.11: mean 0.093333, sample sd 0.020817, s.e. sd / sqrt(3) = 0.012019
+    mean, se = paired_difference([0.35, 0.33, 0.37], [0.25, 0.26, 0.26])
+    assert mean == pytest.approx(0.0933333, abs=1e-7) and se == pytest.approx(0.0120185, abs=1e-7)
+    assert paired_difference([0.3], [0.2]) == (pytest.approx(0.1), None)
