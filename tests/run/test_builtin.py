@@ -13,6 +13,7 @@ from tests.conftest import assert_usage_error
 
 EXPECTED = {"data-curve", "estimate-digits", "frontier", "mlp-circle", "mlp-study", "mlp-study-data", "mlp-study-deep",
             "mlp-study-deep-data", "mlp-study-deep-hard", "mlp-study-deep-late", "mlp-study-depth",
+            "mlp-study-depth-late",
             "mlp-study-kernel", "mlp-study-late", "mlp-study-ntk", "mlp-study-width", "phase", "sgd-noise",
             "simulate-sweep", "time-curves", "width-curve"}
 
