@@ -14,8 +14,8 @@ import numpy as np
 
 from ..measure import fit_slope
 
-__all__ = ["loglog_decay_fit", "decay_exponents", "late_exponents", "paired_difference", "crossing_time",
-           "slope_at_loss"]
+__all__ = ["loglog_decay_fit", "decay_exponents", "late_exponents", "running_exponent", "paired_difference",
+           "crossing_time", "slope_at_loss"]
 
 
 def loglog_decay_fit(x: np.ndarray, y: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
@@ -45,6 +45,21 @@ def late_exponents(time: np.ndarray, loss: np.ndarray, end: float) -> tuple[np.n
     late = decay_exponents(time, loss, end / 10.0, end)[0]
     early = decay_exponents(time, loss, end / 10**1.5, end / 10**0.5)[0]
     return late, early
+
+
+def running_exponent(x: np.ndarray, y: np.ndarray, per_decade: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """The local exponent of one curve over the sliding one-decade window ``[t/10^0.5, t 10^0.5]``,
+    at ``per_decade`` log-spaced centres ``t`` whose windows lie inside the curve's positive
+    range: ``(centres, exponents)`` (theory §4: a power law's running exponent is flat; a
+    transient rises and falls)."""
+    x = np.asarray(x, dtype=float)
+    positive = x[x > 0]
+    if positive.size < 3 or positive.max() < 10 * positive.min():
+        return np.empty(0), np.empty(0)
+    lo, hi = math.log10(positive.min()) + 0.5, math.log10(positive.max()) - 0.5
+    centres = np.logspace(lo, hi, max(2, int(round((hi - lo) * per_decade)) + 1))
+    exponents = np.array([loglog_decay_fit(x, y, c / 10**0.5, c * 10**0.5)[0] for c in centres])
+    return centres, exponents
 
 
 def paired_difference(first: np.ndarray, second: np.ndarray) -> tuple[float, float | None]:

@@ -76,8 +76,10 @@ def _check_figure_contents(folder):
             groups = {p.rsplit("_g", 1)[0] for p in run["parts"]}
             # per group: the errorbar line and the two theory lines; a loss curve per part
             assert lines[0] >= 3 * len(groups) and lines[1] == len(run["parts"])
-            # then the richest run's kernel eigenvalues and the kernel along its residual
-            assert len(lines) == 6 and lines[2] >= 2 and lines[3] >= 1 and lines[4] >= 2 and lines[5] >= 1
+            # then the richest run's kernel eigenvalues and the kernel along its residual, and
+            # the running exponent of every part
+            assert len(lines) == 7 and lines[2] >= 2 and lines[3] >= 1 and lines[4] >= 2 and lines[5] >= 1
+            assert lines[6] == len(run["parts"])
         elif kind == "simulate-sweep":  # the map (no lines), then one margin curve per rich gamma0 + theory
             assert lines == [0, len(run["config"]["gamma0"])]
         else:  # curve families: each curve with its predicted power law

@@ -83,3 +83,18 @@ def test_paired_difference_is_the_mean_difference_with_its_standard_error():
     mean, se = paired_difference([0.35, 0.33, 0.37], [0.25, 0.26, 0.26])
     assert mean == pytest.approx(0.0933333, abs=1e-7) and se == pytest.approx(0.0120185, abs=1e-7)
     assert paired_difference([0.3], [0.2]) == (pytest.approx(0.1), None)
+
+
+def test_the_running_exponent_is_flat_on_a_power_law_and_follows_a_bend():
+    from scalingtool.simulate.slope import running_exponent
+
+    t = np.logspace(0, 3, 97)
+    centres, flat = running_exponent(t, t**-0.4)
+    # windows [c/sqrt(10), c sqrt(10)] inside [1, 1000]: centres from 10^0.5 to 10^2.5, 4 a decade
+    assert centres[0] == pytest.approx(10**0.5) and centres[-1] == pytest.approx(10**2.5) and len(centres) == 9
+    assert flat == pytest.approx(0.4, abs=1e-12)
+    bent = np.where(t <= 30, t**-0.3, 30**0.2 * t**-0.5)  # 0.3, then 0.5 from t = 30
+    _, local = running_exponent(t, bent)
+    assert local[0] == pytest.approx(0.3, abs=1e-12) and local[-1] == pytest.approx(0.5, abs=1e-12)
+    assert np.all(np.diff(local) >= -1e-12)  # rises through the bend, never falls
+    assert running_exponent(t[:5], t[:5] ** -0.4)[0].size == 0  # under a decade: no window fits

@@ -352,13 +352,15 @@ def _sentence(row: dict[str, Any]) -> str:
 
 
 def _draw(params: StudyParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
-    figure, axes = plt.subplots(2, 3, figsize=(19, 10))
+    figure, axes = plt.subplots(2, 4, figsize=(25, 10))
     _draw_exponents(axes[0][0], data)
     _draw_losses(axes[0][1], data)
     _draw_spectra(axes[1][0], data)
     _draw_bands(axes[1][1], data)
     _draw_eigenvalues(axes[0][2], data)
     _draw_residual_kernel(axes[1][2], data)
+    axes[0][3].set_axis_off()  # the running exponent sits under it, beside the other time panels
+    _draw_running(axes[1][3], data)
     figure.suptitle(f"ReLU MLP on the circle ({params.param}): time exponent vs gamma0 (theory §5)")
     figure.subplots_adjust(hspace=0.3, wspace=0.25, top=0.93)  # fixed: tight_layout costs seconds
     return figure
@@ -410,6 +412,20 @@ def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
     ax.set_xlabel("t = eta * steps")
     ax.set_ylabel("test loss (mean over seeds)")
     ax.set_title("loss curves (thicker: larger gamma0)")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def _draw_running(ax: Any, data: dict[str, dict[str, Any]]) -> None:
+    from ...simulate.slope import running_exponent
+
+    for i, (key, runs) in enumerate(_groups(data).items()):
+        for g, d in runs:
+            centres, local = running_exponent(np.asarray(d["time"], float), np.asarray(d["loss"], float))
+            ax.semilogx(centres, local, "o-" if g else "o:", ms=3, color=f"C{i % 10}",
+                        lw=1.0 + 0.4 * (g > 0), label=f"{key} g{g:g}")
+    ax.set_xlabel("t (window centre)")
+    ax.set_ylabel("local exponent over [t/10^0.5, t 10^0.5] (mean curve)")
+    ax.set_title("running exponent: flat for a power law (dotted: lazy)", fontsize=9)
     ax.legend(fontsize=6, ncol=2)
 
 
