@@ -14,11 +14,12 @@ carry over (capacity about 2, ``beta_hat = 2 beta / alpha_hat`` for a target bui
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["circle_ntk_task", "CircleEstimate", "measure_circle_networks", "bridge_window", "circle_task_summary",
+__all__ = ["predicted_gain", "circle_ntk_task", "CircleEstimate", "measure_circle_networks", "bridge_window", "circle_task_summary",
            "shown"]
 
 
@@ -107,6 +108,15 @@ def circle_task_summary(beta: float, seeds: Sequence[int], *, depth: int, width:
         return {"failed": ["the estimate needs scipy: pip install 'scalingtool[estimate]'"]}
     return measure_circle_networks(beta, seeds, depth=depth, width=width, modes=modes, k_range=k_range,
                                    dynamics=dynamics, samples=samples, replicates=replicates).summary()
+
+
+def predicted_gain(summary: dict[str, Any] | None, nominal: Fraction) -> tuple[Fraction | float, str]:
+    """The theory §3 rich - lazy time exponent of the task estimated in ``summary`` (``nominal``,
+    that of the nominal task, when it was not estimated), with a sentence naming both."""
+    if summary and summary.get("lazy") is not None and summary.get("rich") is not None:
+        margin = summary["rich"] - summary["lazy"]
+        return margin, f"theory §3 predicts {margin:+.3f} for the estimated task (nominal {float(nominal):+.3f})"
+    return nominal, f"theory §3 predicts {float(nominal):+.3f} for the nominal task"
 
 
 def shown(summary: dict[str, Any] | None, name: str) -> str | None:

@@ -65,7 +65,7 @@ def _plan(params: MlpParams) -> Plan:
 
 
 def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:
-    from ...estimate.circle import shown
+    from ...estimate.circle import predicted_gain, shown
 
     rows, checks = [], []
     for part_id, d in data.items():
@@ -85,12 +85,7 @@ def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:
     if lazy and rich and Fraction(lazy[0]["beta"]) < 1:
         best = max(d["mean"] for d in rich)
         nominal = Fraction(rich[0]["predicted"]) - Fraction(lazy[0]["predicted"])
-        bridge = lazy[0].get("bridge") or {}
-        if bridge.get("lazy") is not None and bridge.get("rich") is not None:
-            margin = bridge["rich"] - bridge["lazy"]
-            said = f"theory §3 predicts {margin:+.3f} for the estimated task (nominal {float(nominal):+.3f})"
-        else:
-            margin, said = nominal, f"theory §3 predicts {float(nominal):+.3f}"
+        margin, said = predicted_gain(lazy[0].get("bridge"), nominal)
         if params.rich_minus_lazy is None:
             checks.append(judge("mlp", "hard target", "rich - lazy exponent (> 0 expected)", margin,
                                 best - lazy[0]["mean"], float(margin),

@@ -290,16 +290,14 @@ def _finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
 def _gain_check(gain: Gain, row: dict[str, Any] | None, bridge: dict[str, Any] | None) -> Check:
     """The measured ``rich - lazy`` of one configuration against the value it was measured to
     have, with the theory §3 prediction for its estimated task (and the nominal one) in the note."""
+    from ...estimate.circle import predicted_gain
+
     part = gain.part()
     if row is None or row["minus_lazy"] is None:
         return judge("mlp-study", part, "rich - lazy exponent (as measured)", gain.value, None,
                      gain.tolerance, "no lazy and rich pair stored for this configuration")
     se = "" if row["minus_lazy_se"] is None else f" +- {row['minus_lazy_se']:.3f} (paired over seeds)"
-    nominal = float(row["rich_theory"] - row["lazy_theory"])
-    if bridge is not None and bridge.get("rich") is not None:
-        said = f"theory §3 predicts {bridge['rich'] - bridge['lazy']:+.3f} for the estimated task (nominal {nominal:+.3f})"
-    else:
-        said = f"theory §3 predicts {nominal:+.3f} for the nominal task"
+    said = predicted_gain(bridge, row["rich_theory"] - row["lazy_theory"])[1]
     return judge("mlp-study", part, "rich - lazy exponent (as measured)", float(gain.value), row["minus_lazy"],
                  float(gain.tolerance), f"the network's measured behaviour, now {row['minus_lazy']:+.3f}{se}; {said}")
 
