@@ -195,15 +195,29 @@ LIMITS: dict[str, Limit] = {
     "t_power": Limit(_F(0), _F(100), low_open=True, meaning="compute convention C = N^p t^q: q"),
     "lr_over_batch": Limit(_F(0), _F(10) ** 30, low_open=True, meaning="SGD noise scale eta/Bsz"),
     "digits": Limit(_F(16), _F(1000), integer=True, meaning="mpmath working digits"),
+    # the simulators (theory §1, §5)
+    "M": Limit(_F(1), _F(2**22), integer=True, meaning="feature modes of the linear network's task"),
+    "safety": Limit(_F(0), _F(1), low_open=True, meaning="fraction of the stable step the default rate takes"),
+    "record_per_decade": Limit(_F(2), _F(1000), integer=True, meaning="recorded steps per decade"),
+    "modes": Limit(_F(1), _F(2**14), integer=True, meaning="highest frequency K of the circle target"),
+    "points": Limit(_F(4), _F(2**20), integer=True, meaning="training angles of full-batch GD on the circle"),
+    "test_points": Limit(_F(4), _F(2**20), integer=True, meaning="test angles (at least 4 modes)"),
+    "kernel_points": Limit(_F(16), _F(2**14), integer=True, meaning="angles of the kernel measurements"),
+    "kernel_per_decade": Limit(_F(1), _F(100), integer=True, meaning="kernel measurements per decade"),
+    "alpha_range": Limit(_F(1), _F(2**13), integer=True, meaning="k range of the capacity fit"),
+    "max_substeps": Limit(_F(1), _F(10) ** 6, integer=True, meaning="most stable sub-steps of one unit of time"),
+    "check_every": Limit(_F(1), _F(10) ** 6, integer=True, meaning="units of time between kernel re-estimates"),
 }
 
 
-def check(name: str, value: str | int | float | Fraction) -> Fraction | int:
+def check(name: str, value: str | int | float | Fraction, label: str | None = None) -> Fraction | int:
     """``value`` validated against ``LIMITS[name]``: an exact Fraction, or an int for counts.
 
-    The error names ``name`` and the allowed range (one line, :class:`UsageError`).
+    The error names ``label`` (default ``name``: the quantity under another name, such as a
+    grid of ``points``) and the allowed range (one line, :class:`UsageError`).
     """
     limit = LIMITS[name]
+    name = label or name
     number = parse_number(value, name)
     if limit.integer and number.denominator != 1:
         raise UsageError(f"{name}: expected a whole number, got {_fmt(number)}", field=name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Optional
 
 import typer
@@ -40,11 +41,43 @@ class DataPath(str, Enum):
     explicit = "explicit"
 
 
-def _gammas(text: str) -> list[float]:
+def _gammas(text: str) -> list[Fraction]:
     parts = [p for p in text.split(",") if p.strip()]
     if not parts or len(parts) > 6:
         raise UsageError("--gamma0: expected 1 to 6 comma-separated values, e.g. 0,2")
-    return [float(check("gamma0", p.strip())) for p in parts]
+    return [check("gamma0", p.strip()) for p in parts]
+
+
+def _config(model: Model, task: Any, **flags: Any) -> Any:
+    """The model's config from the flags (each checked once, by the config); flags left
+    out keep the model's defaults."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    if model is Model.linear:
+        from ..config import LinearRun
+
+        keep = ("width", "steps", "batch", "data", "lr", "seeds", "backend", "device", "path")
+        return LinearRun.from_user(alpha=task.alpha, beta=task.beta, **{k: given[k] for k in keep if k in given})
+    if model is Model.mlp_circle:
+        from ..simulate.mlp_circle import mlp_circle_config
+
+        keep = ("width", "steps", "lr", "seeds", "device")
+        return mlp_circle_config(task.beta, 0, **{k: given[k] for k in keep if k in given})
+    from ..config import ReluMLPRun
+
+    shape = {"data": "online"} if "data" not in given else {"data": "grid", "points": given["data"]}
+    keep = ("width", "steps", "batch", "lr", "seeds", "depth", "param", "device")
+    return ReluMLPRun.from_user(beta=task.beta, **shape, **{k: given[k] for k in keep if k in given})
+
+
+def _train(model: Model, config: Any, progress: Any) -> Any:
+    if model is Model.linear:
+        from ..simulate.arraylib import get_arraylib
+        from ..simulate.linear import run_linear
+
+        return run_linear(config, get_arraylib(config.backend, config.device), progress)
+    from ..simulate.relu_mlp import run_relu_mlp
+
+    return run_relu_mlp(config, progress)
 
 
 def simulate_cmd(
@@ -70,51 +103,35 @@ def simulate_cmd(
 
     Example: scalingtool simulate --alpha 2 --beta 1/2 --gamma0 0,2 --seeds 3
     """
+    from dataclasses import replace
+
     from ..files import check_output_path
     from ..params import Task
-    from ..simulate import simulate_linear
-    from ..simulate.mlp_circle import simulate_mlp_circle
-    from ..simulate.relu_mlp import simulate_relu_mlp
     from ..simulate.predict import predicted_exponent
     from ..simulate.result import write_runs
 
-    with as_options():
-        task = Task.parse(alpha, beta)  # the MLP measures its own alpha (theory §5)
-        gammas = _gammas(gamma0)
-        sizes = {"width": None if width is None else check("width", width),
-                 "steps": None if steps is None else check("steps", steps)}
-        sizes = {k: v for k, v in sizes.items() if v is not None}
-        batch_n = None if batch is None else check("batch", batch)
-        data_n = None if data is None else check("data", data)
-        lr_q = None if lr is None else float(check("lr", lr))
-        seeds_n = check("seeds", seeds)
-        depth_n = check("depth", depth)
-    if out is not None:
-        check_output_path(out, "--out")
     if model is Model.mlp_circle and (batch is not None or data is not None):
         raise UsageError("--model mlp-circle trains full-batch on its grid: drop --batch and --data "
                          "(or use --model relu-mlp)")
-    if model is not Model.relu_mlp and (depth_n != 1 or param is not Param.mup):
+    if model is not Model.relu_mlp and (depth != "1" or param is not Param.mup):
         raise UsageError("--depth and --param belong to --model relu-mlp")
     if model is Model.relu_mlp and batch is not None and data is not None:
         raise UsageError("--model relu-mlp trains online (--batch) or on fixed angles (--data), not both")
+    with as_options():
+        task = Task.parse(alpha, beta)  # the MLP measures its own alpha (theory §5)
+        gammas = _gammas(gamma0)
+        config = _config(model, task, width=width, steps=steps, batch=batch, data=data, lr=lr,
+                         seeds=seeds, depth=depth, param=param.value, backend=backend.value,
+                         device=device.value, path=path.value)
+    if out is not None:
+        check_output_path(out, "--out")
     online = model is Model.relu_mlp and data is None
-    dynamics = "sgd" if (batch_n is not None or online) else "gd"
+    dynamics = "sgd" if (batch is not None or online) else "gd"
     results: list[tuple[float, Any]] = []
     for g in gammas:
         with progress_bar(f"{model.value} gamma0={g}") as update:
-            if model is Model.linear:
-                result = simulate_linear(task.alpha, task.beta, g, batch=batch_n, data=data_n, lr=lr_q,
-                                         seeds=seeds_n, backend=backend.value, device=device.value,
-                                         path=path.value, progress=update, **sizes)
-            elif model is Model.mlp_circle:
-                result = simulate_mlp_circle(task.beta, g, lr=lr_q, seeds=seeds_n, device=device.value,
-                                             progress=update, **sizes)
-            else:
-                shape = {"data": "online", "batch": batch_n or 64} if online else {"data": "grid", "points": data_n}
-                result = simulate_relu_mlp(task.beta, g, depth=depth_n, param=param.value, lr=lr_q, seeds=seeds_n,
-                                           device=device.value, progress=update, **shape, **sizes)
-        results.append((g, result))
+            result = _train(model, replace(config, gamma0=g), update)
+        results.append((float(g), result))
         if result.interrupted:  # Ctrl-C: keep what was computed, start no further run
             break
     rows, runs = [], []

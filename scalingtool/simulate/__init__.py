@@ -13,7 +13,8 @@ spread, metadata; ``to_rows()`` for CSV, ``to_dict()`` for JSON).
 
 from __future__ import annotations
 
-from .arraylib import BACKENDS, DEVICES, get_arraylib
+from ..config import BACKENDS, DEVICES
+from .arraylib import get_arraylib
 from .linear import DEFAULT_STEPS, DEFAULT_WIDTH, RICH_GAMMA0, simulate_linear
 from .mlp_circle import simulate_mlp_circle
 from .result import SimulationResult

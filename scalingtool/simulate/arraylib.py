@@ -27,16 +27,13 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..config import BACKENDS, DEVICES, RNG_SOURCES
 from ..errors import UsageError
 from ..spectral.streams import generators, stream_seed
 
-__all__ = ["ArrayLib", "NumpyLib", "TorchLib", "get_arraylib", "BACKENDS", "DEVICES", "RNG_SOURCES",
+__all__ = ["ArrayLib", "NumpyLib", "TorchLib", "get_arraylib",
            "TORCH_MISSING"]
 
-#: the names of the array libraries (the ``backend`` option)
-BACKENDS = ("numpy", "torch")
-DEVICES = ("auto", "cpu", "cuda")
-RNG_SOURCES = ("numpy", "native")
 TORCH_MISSING = "the torch backend needs PyTorch: pip install 'scalingtool[torch]'"
 
 Array = Any  # numpy.ndarray or torch.Tensor

@@ -44,42 +44,32 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import UsageError
-from ..params import check, parse_alpha, parse_beta, parse_int, parse_positive
+from ..config import DEFAULT_FIT, LinearRun, fit_window_steps
 from ..resources import require_memory
 from ..spectral import DATA_STREAM, NOISE_STREAM
-from .arraylib import RNG_SOURCES, ArrayLib, get_arraylib
-from .inputs import DEFAULT_FIT, choice, fit_window_steps, parse_seeds
+from .arraylib import ArrayLib, get_arraylib
 from .loop import BlowUpGuard, run_loop
 from .network import DatasetSignal, LinearNetwork, OnlineSignal, PopulationSignal
 from .projection import build_projection, Projection
-from .result import MEASURES, SimulationResult, log_spaced_steps
-from .samplers import PATHS, make_sampler
-from .stepsize import DEFAULT_SAFETY, LR_RULES, default_lr, lazy_stable_lr
-from .task import TAIL_MODES, PowerLawTask, choose_modes
+from .result import SimulationResult, log_spaced_steps
+from .samplers import make_sampler
+from .stepsize import default_lr, lazy_stable_lr
+from .task import PowerLawTask, choose_modes
 
-__all__ = ["simulate_linear", "RICH_GAMMA0", "DEFAULT_WIDTH", "DEFAULT_STEPS", "DEFAULT_FIT"]
+__all__ = ["simulate_linear", "run_linear", "RICH_GAMMA0", "DEFAULT_WIDTH", "DEFAULT_STEPS", "DEFAULT_FIT"]
 
 #: recommended feature-learning strength for rich runs (module docstring)
 RICH_GAMMA0 = 2.0
-DEFAULT_WIDTH = 1024
-DEFAULT_STEPS = 3000
-#: at most this many bytes for A (explicit path) or a fixed data set, all seeds together
-_MAX_MODES = 2**22
+DEFAULT_WIDTH = LinearRun.width
+DEFAULT_STEPS = LinearRun.steps
 
 
 def _check_memory(nbytes: float, what: str) -> None:
     require_memory(nbytes, what, "seeds, M or width, or use path='fast'")
-
-
-def _mode_name(batch: int | None, data: int | None) -> str:
-    if data is not None:
-        return "full-batch-gd"
-    return "online-sgd" if batch is not None else "population-gd"
 
 
 def _build_signal(mode: str, proj: Projection, task: PowerLawTask, lib: ArrayLib, path: str,
@@ -108,23 +98,17 @@ def _concat(lib: ArrayLib, arrays: list[Any], axis: int) -> Any:
 
 
 def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
-                    gamma0: float | Fraction | str, width: int = DEFAULT_WIDTH,
-                    steps: int = DEFAULT_STEPS, batch: int | None = None, data: int | None = None,
-                    lr: float | None = None, seeds: int | Sequence[int] = 1,
-                    backend: str | ArrayLib = "numpy", device: str = "auto", path: str = "fast",
-                    M: int | None = None, tail: str = "auto",
-                    progress: Callable[[int, int], object] | None = None,
-                    fit_window: tuple[float, float] | None = None, measure: str = "excess",
-                    rng: str | None = None, share_projection: bool = False,
-                    lr_rule: str = "predicted", safety: float = DEFAULT_SAFETY,
-                    record_per_decade: int = 16) -> SimulationResult:
+                    gamma0: float | Fraction | str, *, progress: Callable[[int, int], object] | None = None,
+                    **options: Any) -> SimulationResult:
     """Train the projected linear network of theory §1 for every seed and measure its time exponent.
 
-    Parameters
-    ----------
-    alpha, beta : capacity ``> 1`` and source ``> 0`` (Fraction, float or text such as ``"3/2"``).
+    The Python edge of :func:`run_linear`: ``alpha``, ``beta``, ``gamma0`` and ``options`` are
+    the fields of :class:`~scalingtool.config.LinearRun` (Fraction, float or text such as
+    ``"3/2"``), checked once by ``LinearRun.from_user``:
+
+    alpha, beta : capacity ``> 1`` and source ``> 0``.
     gamma0 : feature-learning strength ``>= 0``; 0 is the exact lazy model (B frozen).
-    width : N (1..16384). steps : number of (S)GD steps.
+    width : N. steps : number of (S)GD steps.
     batch : online SGD with this batch size; ``data`` : full-batch GD on P fixed points;
         neither: GD on the population loss (default; exact gradients ``b - Sigma u``).
     lr : step ``eta`` (rates ``eta N`` for a, ``eta gamma0^2`` for B); None: the default rule
@@ -135,7 +119,6 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     path : ``"fast"`` (sample ``(h, y)`` in R^(N+1)) or ``"explicit"`` (``psi`` in R^M).
     M, tail : number of feature modes (None: chosen from the width floor) and the tail
         treatment, ``"auto"`` | ``"truncated"`` | ``"gaussian"`` (:mod:`~scalingtool.simulate.task`).
-    progress : ``progress(done, total)`` called while training.
     fit_window : ``(first step, last step)`` of the exponent fit; default ``[steps/30, steps]``.
     measure : fit ``"excess"`` = ``loss - L_inf(N)`` (default; population GD and SGD) or ``"loss"``.
     rng : ``"numpy"`` (same draws on every backend) or ``"native"``; default numpy for NumPy,
@@ -143,44 +126,37 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     share_projection : every member uses the ``A`` of the first seed (only the SGD noise and
         data differ), e.g. to average SGD noise over one network.
     record_per_decade : recorded steps per decade.
+    progress : ``progress(done, total)`` called while training.
+    """
+    config = LinearRun.from_user(alpha=alpha, beta=beta, gamma0=gamma0, **options)
+    return run_linear(config, get_arraylib(config.backend, config.device), progress)
 
-    Raises :class:`~scalingtool.errors.UsageError` for bad input and
+
+def run_linear(config: LinearRun, lib: ArrayLib,
+               progress: Callable[[int, int], object] | None = None) -> SimulationResult:
+    """Train the network ``config`` describes on ``lib`` and fit its time exponent per seed.
+
+    Raises :class:`~scalingtool.errors.UsageError` when the run would not fit in memory and
     :class:`~scalingtool.errors.NumericalError` when training diverges (with ``s`` at the
     blow-up). Ctrl-C returns what was computed so far with ``interrupted=True``.
     """
     started = time.perf_counter()
-    alpha_q, beta_q = parse_alpha(alpha), parse_beta(beta)
-    gamma0_f = float(check("gamma0", gamma0))
-    width = check("width", width)
-    steps = check("steps", steps)
-    if batch is not None:
-        batch = check("batch", batch)
-    if data is not None:
-        data = check("data", data)
-        if batch is not None:
-            raise UsageError("batch and data are exclusive: batch = online SGD, data = full-batch GD on P points")
-    lr_f = None if lr is None else float(check("lr", lr))
-    seed_list = parse_seeds(seeds)
-    path = choice(path, PATHS, "path")
-    measure = choice(measure, MEASURES, "measure")
-    rng = choice(rng, RNG_SOURCES, "rng") if rng is not None else None
-    if M is not None:
-        M = parse_int(M, "M", 1, _MAX_MODES)
-    choice(tail, TAIL_MODES, "tail")
-    safety = float(parse_positive(safety, "safety", Fraction(1)))
-    lr_rule = choice(lr_rule, LR_RULES, "lr_rule")
-    record_per_decade = parse_int(record_per_decade, "record_per_decade", 2, 1000)
-    window = fit_window_steps(fit_window, steps)
-    lib = get_arraylib(backend, device)
-    rng = rng or ("numpy" if lib.name == "numpy" else "native")
-    mode = _mode_name(batch, data)
+    c = config
+    alpha_q, beta_q, gamma0_f, width, steps, batch, data = (
+        c.alpha, c.beta, float(c.gamma0), c.width, c.steps, c.batch, c.data)
+    lr_f = None if c.lr is None else float(c.lr)
+    seed_list, path, measure, safety, lr_rule = c.seeds, c.path, c.measure, float(c.safety), c.lr_rule
+    share_projection = c.share_projection
+    window = fit_window_steps(c.fit_window, steps)
+    rng = c.rng or ("numpy" if lib.name == "numpy" else "native")
+    mode = c.mode
     members = len(seed_list)
     explicit = path == "explicit" and mode != "population-gd"
 
     # each member holds Sigma, its eigenvectors and a few N x N work arrays while drawing A
     require_memory(8.0 * 4 * members * width * width, f"{members} projections of width {width}",
                    "width or seeds")
-    task = choose_modes(float(alpha_q), float(beta_q), width, M, tail)
+    task = choose_modes(float(alpha_q), float(beta_q), width, c.M, c.tail)
     if explicit:
         _check_memory(8.0 * members * width * task.modes * (2 if lib.name == "torch" else 1),
                       "the explicit path's A")
@@ -202,7 +178,7 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
         quad = (u * ((sigma_b @ u[..., None])[..., 0] - 2.0 * b_b)).sum(-1)
         return {"loss": 0.5 * (yy + lib.to_numpy(quad)), "s": lib.to_numpy(net.feature_growth())}
 
-    record_steps = log_spaced_steps(steps, record_per_decade)
+    record_steps = log_spaced_steps(steps, c.record_per_decade)
     guard = BlowUpGuard(eta, advice=f" (default rule: lr = {eta_default:.3g}, predicted s at the end {s_end:.3g})")
     with np.errstate(over="ignore", invalid="ignore"):
         rec = run_loop(lambda: net.step(signal), observe, steps, record_steps, guard, progress=progress)

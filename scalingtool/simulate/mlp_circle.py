@@ -14,28 +14,39 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
-from ..params import parse_int
+from ..config import ReluMLPRun, parse_pair
+from ..errors import UsageError
+from ..params import LIMITS, check
 from .result import SimulationResult
 
-__all__ = ["simulate_mlp_circle"]
+__all__ = ["simulate_mlp_circle", "mlp_circle_config"]
 
 
-def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction | str, width: int = 512,
-                        steps: int = 4000, modes: int = 128, grid: int = 512, lr: float | None = None,
-                        seeds: int | Sequence[int] = 3, alpha_range: tuple[int, int] = (8, 64),
+def mlp_circle_config(beta: float | Fraction | str, gamma0: float | Fraction | str, width: int = 512,
+                      steps: int = 4000, modes: int = 128, grid: int = 512, lr: float | None = None,
+                      seeds: int | Sequence[int] = 3, alpha_range: tuple[int, int] = (8, 64),
+                      **options: Any) -> ReluMLPRun:
+    """The :class:`~scalingtool.config.ReluMLPRun` of the two-layer check: ``depth=1``,
+    ``param="mup"``, ``data="grid"`` on ``grid >= 4 K`` angles (every target mode resolved on the
+    training grid), the kernel measured on ``8 k_hi`` angles."""
+    grid, k_hi = check("points", grid, "grid"), parse_pair(alpha_range)[1]
+    config = ReluMLPRun.from_user(beta=beta, gamma0=gamma0, depth=1, param="mup", data="grid", points=grid,
+                                  width=width, steps=steps, modes=modes, lr=lr, seeds=seeds,
+                                  kernel_points=8 * k_hi, alpha_range=alpha_range, **options)
+    if grid < 4 * config.modes:
+        raise UsageError(f"grid = {grid} is out of range: expected a whole number from "
+                         f"{4 * config.modes} (4 x modes) to {LIMITS['points'].high}", field="grid")
+    return config
+
+
+def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction | str, *,
                         progress: Callable[[int, int], object] | None = None, **options: Any) -> SimulationResult:
-    """:func:`~.relu_mlp.simulate_relu_mlp` with ``depth=1``, ``param="mup"``, ``data="grid"``
-    on ``grid >= 4 K`` angles (every target mode resolved on the training grid).
-
-    ``options`` go to :func:`~.relu_mlp.simulate_relu_mlp` (``safety``, ``max_substeps``,
-    ``check_every``, ``fit_window``, ``device``, ...). Returns its :class:`SimulationResult`
-    (``kind="relu-mlp"``; ``extra["train"]`` is the training loss).
+    """Train the two-layer check (:func:`mlp_circle_config`; ``options`` are its arguments and
+    the other fields of :class:`~scalingtool.config.ReluMLPRun`: ``safety``, ``max_substeps``,
+    ``check_every``, ``fit_window``, ``device``, ...). Returns the
+    :func:`~.relu_mlp.run_relu_mlp` result (``kind="relu-mlp"``; ``extra["train"]`` is the
+    training loss).
     """
-    from .relu_mlp import simulate_relu_mlp
+    from .relu_mlp import run_relu_mlp
 
-    modes = parse_int(modes, "modes", 1, 2**14)
-    grid = parse_int(grid, "grid", 4 * modes, 2**20)
-    k_hi = parse_int(alpha_range[1], "alpha_range", 1, 4096)
-    return simulate_relu_mlp(beta, gamma0, depth=1, param="mup", data="grid", points=grid, width=width,
-                             steps=steps, modes=modes, lr=lr, seeds=seeds, kernel_points=8 * k_hi,
-                             alpha_range=alpha_range, progress=progress, **options)
+    return run_relu_mlp(mlp_circle_config(beta, gamma0, **options), progress)

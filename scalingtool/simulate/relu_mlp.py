@@ -42,25 +42,19 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..config import ReluMLPRun, fit_window_steps
 from ..errors import UsageError
-from ..params import check, parse_beta, parse_int, parse_positive
 from ..resources import require_memory
 from ..spectral import MLP_SAMPLE_STREAM, MLP_STREAM, generators, stream_seed
 from .arcs import Arcs, DenseMask, on_circle
-from .arraylib import DEVICES, _import_torch
+from .arraylib import _import_torch
 from .circle_task import ALPHA_NOMINAL, fit_alpha, target_amplitudes
-from .inputs import choice, fit_window_steps, parse_seeds
 from .kernel_spectrum import band_fractions, fourier_diagonal, octave_bands, target_alignment
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .substeps import SubstepClock
 
-__all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "initial_kernel", "effective_gamma", "PARAMETRISATIONS",
-           "DATA_MODES", "DTYPES"]
-
-PARAMETRISATIONS = ("mup", "ntk")
-DATA_MODES = ("online", "grid")
-DTYPES = ("float64", "float32")
+__all__ = ["simulate_relu_mlp", "run_relu_mlp", "CircleMLP", "draw_initial", "initial_kernel", "effective_gamma"]
 
 
 def effective_gamma(param: str, gamma0: float, width: int) -> float:
@@ -329,8 +323,6 @@ class _Target:
 
 
 def _resolve_device(torch: Any, device: str) -> str:
-    if device not in DEVICES:
-        raise UsageError(f"device = {device!r} is not supported: expected one of {', '.join(DEVICES)}")
     cuda = bool(torch.cuda.is_available())
     if device == "cuda" and not cuda:
         raise UsageError("device = 'cuda' was requested but no CUDA device is available: use 'cpu' or 'auto'")
@@ -348,19 +340,13 @@ def _check_memory(members: int, depth: int, width: int, batch: int, probe: int, 
                    "seeds, width, depth, batch or the kernel grid")
 
 
-def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | str, *, depth: int = 1,
-                      width: int = 512, param: str = "mup", data: str = "online", batch: int = 64,
-                      points: int = 512, steps: int = 2000, modes: int = 64, test_points: int | None = None,
-                      bias: bool = True, lr: float | None = None, seeds: int | Sequence[int] = 3,
-                      safety: float = 0.5, max_substeps: int = 256, check_every: int = 4,
-                      kernel_points: int = 256, kernel_per_decade: int = 2, alpha_range: tuple[int, int] = (4, 32),
-                      fit_window: tuple[float, float] | None = None, record_per_decade: int = 16,
-                      device: str = "cpu", dtype: str = "float64",
-                      progress: Callable[[int, int], object] | None = None) -> SimulationResult:
+def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | str, *,
+                      progress: Callable[[int, int], object] | None = None, **options: Any) -> SimulationResult:
     """Train the ReLU MLP of theory §5 on the power-law target built for ``beta`` (module docstring).
 
-    Parameters
-    ----------
+    The Python edge of :func:`run_relu_mlp`: ``beta``, ``gamma0`` and ``options`` are the fields
+    of :class:`~scalingtool.config.ReluMLPRun`, checked once by ``ReluMLPRun.from_user``:
+
     beta : source exponent the target is built for (``c_k^2 = k^-(2 beta + 1)``, alpha0 = 2).
     gamma0 : feature-learning strength ``>= 0`` (0: the exact linearisation).
     depth, width : hidden layers (1-4) and units per layer. param : ``"mup"`` or ``"ntk"``.
@@ -375,6 +361,12 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
         at ``kernel_per_decade`` log-spaced steps. alpha_range : ``k`` range of the capacity fit
         (keep ``k_hi <= kernel_points / 8``: the ReLU kinks alias near the Nyquist frequency).
     device : ``"cpu"``, ``"cuda"`` or ``"auto"``. dtype : ``"float64"`` or ``"float32"``.
+    """
+    return run_relu_mlp(ReluMLPRun.from_user(beta=beta, gamma0=gamma0, **options), progress)
+
+
+def run_relu_mlp(config: ReluMLPRun, progress: Callable[[int, int], object] | None = None) -> SimulationResult:
+    """Train the network ``config`` describes (the module docstring has the maths).
 
     Returns a :class:`SimulationResult` (``kind="relu-mlp"``): ``loss`` is the test loss,
     ``extra["kernel_top"]`` the kernel's largest eigenvalue at the last estimate; the kernel
@@ -384,29 +376,17 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
     """
     started = time.perf_counter()
     torch = _import_torch()
-    beta_q = parse_beta(beta)
-    gamma0_f = float(check("gamma0", gamma0))
-    depth = check("depth", depth)
-    width = check("width", width)
-    param = choice(param, PARAMETRISATIONS, "param")
-    data = choice(data, DATA_MODES, "data")
-    dtype = choice(dtype, DTYPES, "dtype")
-    steps = check("steps", steps)
-    modes = parse_int(modes, "modes", 1, 2**14)
-    batch = parse_int(batch, "batch", 1, 2**20)
-    points = parse_int(points, "points", 4, 2**20)
-    test_points = parse_int(8 * modes if test_points is None else test_points, "test_points", 4 * modes, 2**20)
-    kernel_points = parse_int(kernel_points, "kernel_points", 16, 2**14)
-    k_lo, k_hi = (parse_int(v, "alpha_range", 1, kernel_points // 2) for v in alpha_range)
-    if not k_lo + 2 <= k_hi:
-        raise UsageError(f"alpha_range = {tuple(alpha_range)} is out of range: expected k_lo + 2 <= k_hi")
-    lr_f = None if lr is None else float(check("lr", lr))
-    safety = float(parse_positive(safety, "safety", Fraction(1)))
-    max_substeps = parse_int(max_substeps, "max_substeps", 1, 10**6)
-    check_every = parse_int(check_every, "check_every", 1, 10**6)
-    seed_list = parse_seeds(seeds)
+    c = config
+    beta_q, gamma0_f, depth, width, param, data, dtype = (
+        c.beta, float(c.gamma0), c.depth, c.width, c.param, c.data, c.dtype)
+    steps, modes, batch, points, test_points = c.steps, c.modes, c.batch, c.points, c.test_grid
+    kernel_points, (k_lo, k_hi), bias, device = c.kernel_points, c.alpha_range, c.bias, c.device
+    lr_f = None if c.lr is None else float(c.lr)
+    safety, max_substeps, check_every = float(c.safety), c.max_substeps, c.check_every
+    kernel_per_decade, record_per_decade = c.kernel_per_decade, c.record_per_decade
+    seed_list = c.seeds
     members = len(seed_list)
-    window = fit_window_steps(fit_window, steps)
+    window = fit_window_steps(c.fit_window, steps)
     dev = _resolve_device(torch, device)
     per_step = batch if data == "online" else points
     _check_memory(members, depth, width, max(per_step, test_points), kernel_points, dtype)
@@ -491,7 +471,7 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
 
     guard = BlowUpGuard(eta, label="kernel lambda_max", key="kernel_top",
                         advice=f" (default rule: lr = {eta_default:.3g})")
-    record_steps = log_spaced_steps(steps, parse_int(record_per_decade, "record_per_decade", 2, 1000))
+    record_steps = log_spaced_steps(steps, record_per_decade)
     record_steps = np.union1d(record_steps, sorted(kernel_steps))
     rec = run_loop(clock, observe, steps, record_steps, guard, check_every=max(64, check_every), progress=progress)
     curves = rec.curves()

@@ -22,12 +22,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..config import MEASURES
 from ..errors import UsageError
 from .slope import decay_exponents
 
-__all__ = ["SimulationResult", "MEASURES", "log_spaced_steps"]
+__all__ = ["SimulationResult", "log_spaced_steps"]
 
-MEASURES = ("excess", "loss")
 
 
 def log_spaced_steps(steps: int, per_decade: int) -> np.ndarray:

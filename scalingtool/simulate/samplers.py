@@ -25,9 +25,8 @@ from .arraylib import ArrayLib
 from .projection import Projection
 from .task import PowerLawTask
 
-__all__ = ["FastSampler", "ExplicitSampler", "make_sampler", "PATHS", "joint_factor"]
+__all__ = ["FastSampler", "ExplicitSampler", "make_sampler", "joint_factor"]
 
-PATHS = ("fast", "explicit")
 Draw = Callable[[tuple[int, ...]], Any]
 
 

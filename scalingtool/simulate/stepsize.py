@@ -33,14 +33,14 @@ import math
 
 import numpy as np
 
+from ..config import LR_RULES
 from ..errors import UsageError
 from ..reduced.sgd import bisect_stable_step
 
 __all__ = ["lazy_stable_lr", "sgd_stable_lr", "s_from_norm", "learned_norm", "predict_s_end",
-           "default_lr", "LR_RULES", "DEFAULT_SAFETY"]
+           "default_lr", "DEFAULT_SAFETY"]
 
-LR_RULES = ("predicted", "bound")
-DEFAULT_SAFETY = 0.5
+DEFAULT_SAFETY = 0.5  # the default of LinearRun.safety and ReluMLPRun.safety
 
 
 def s_from_norm(gamma0: float, norm2: np.ndarray | float) -> np.ndarray | float:

@@ -26,16 +26,16 @@ from typing import Any
 
 import numpy as np
 
+from ..config import TAIL_MODES
 from ..errors import UsageError
 from ..reduced.equivalent import width_loss
 from ..reduced.modes import Spectrum
 from ..reduced.precision import get_precision
 from ..spectral import hurwitz_tail, power_law_modes, power_law_tails
 
-__all__ = ["PowerLawTask", "TAIL_MODES", "TAIL_TOLERANCE", "M_MAX_AUTO", "choose_modes",
+__all__ = ["PowerLawTask", "TAIL_TOLERANCE", "M_MAX_AUTO", "choose_modes",
            "width_floor_estimate"]
 
-TAIL_MODES = ("auto", "truncated", "gaussian")
 #: "far below": the tail power must be under this fraction of the width floor (else add it as a Gaussian)
 TAIL_TOLERANCE = 1e-2
 #: largest M chosen automatically (memory of the explicit path and the cost N^2 M of building Sigma)

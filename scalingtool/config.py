@@ -1,0 +1,295 @@
+"""One frozen, typed config per simulated model, built once at the edge (theory §1, §5).
+
+A config is a frozen dataclass whose every field names how it is validated: a key of the one
+table of limits (:data:`scalingtool.params.LIMITS`), a list of choices, or one of a few
+shapes (seeds, a fit window, a pair of mode numbers). ``Config.from_user(**values)`` is the
+one constructor for values that came from a person (command-line flags, recipe tables,
+Python callers): it checks every field and the rules between fields, and raises a one-line
+:class:`~scalingtool.errors.UsageError` naming the field. The simulators take the config and
+trust it; nothing below this module parses text or re-checks a range.
+
+:func:`field_schema` gives the JSON Schema of each field from the same definitions, so the
+generated reference and the recipe schema read what the validation enforces.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+import numbers
+from typing import Any, Sequence
+
+from .errors import UsageError
+from .params import LIMITS, check
+
+__all__ = [
+    "LinearRun", "ReluMLPRun", "from_user", "field_schema", "parse_seeds", "parse_pair", "fit_window_steps",
+    "choice",
+    "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES", "LR_RULES",
+    "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT",
+]
+
+BACKENDS = ("numpy", "torch")
+DEVICES = ("auto", "cpu", "cuda")
+RNG_SOURCES = ("numpy", "native")
+PATHS = ("fast", "explicit")
+MEASURES = ("excess", "loss")
+TAIL_MODES = ("auto", "truncated", "gaussian")
+LR_RULES = ("predicted", "bound")
+PARAMETRISATIONS = ("mup", "ntk")
+DATA_MODES = ("online", "grid")
+DTYPES = ("float64", "float32")
+
+#: default fit window as fractions of the run: the last 1.5 decades
+DEFAULT_FIT = (1.0 / 30.0, 1.0)
+
+
+# ---------------------------------------------------------------- field kinds
+
+def _limit(name: str, default: Any, *, optional: bool = False) -> Any:
+    """A field validated by ``check(name, value)`` against :data:`LIMITS` (``None`` allowed
+    when ``optional``)."""
+    return field(default=default, metadata={"limit": name, "optional": optional})
+
+
+def _choice(options: tuple[str, ...], default: str | None, *, optional: bool = False) -> Any:
+    return field(default=default, metadata={"choices": options, "optional": optional})
+
+
+def _shape(parse: str, default: Any) -> Any:
+    return field(default=default, metadata={"shape": parse})
+
+
+def _flag(default: bool) -> Any:
+    return field(default=default, metadata={"shape": "flag"})
+
+
+def choice(value: Any, allowed: Sequence[str], name: str) -> str:
+    """``value`` if it is one of ``allowed``, else a :class:`UsageError` listing them."""
+    if not isinstance(value, str) or value not in allowed:
+        raise UsageError(f"{name} = {value!r} is not supported: expected one of {', '.join(allowed)}")
+    return value
+
+
+def parse_seeds(seeds: Any) -> tuple[int, ...]:
+    """A count ``n`` (a number or its text) -> seeds ``0..n-1``; a sequence -> those seeds
+    (distinct, each within ``LIMITS["seed"]``)."""
+    if isinstance(seeds, (str, numbers.Integral)) and not isinstance(seeds, bool):
+        return tuple(range(check("seeds", seeds if isinstance(seeds, str) else int(seeds))))
+    try:
+        values = tuple(check("seed", s) for s in seeds)
+    except TypeError:
+        raise UsageError(f"seeds = {seeds!r} is not supported: expected a count or a list of integers") from None
+    if not values or len(set(values)) != len(values):
+        raise UsageError(f"seeds = {list(values)} is out of range: expected a non-empty list of distinct seeds")
+    return values
+
+
+def _window(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise UsageError(f"fit_window = {value!r} is not supported: expected (first step, last step)") from None
+    if not (0 < lo < hi and math.isfinite(hi)):
+        raise UsageError(f"fit_window = {value!r} is out of range: expected 0 < first step < last step")
+    return lo, hi
+
+
+def fit_window_steps(fit_window: tuple[float, float] | None, steps: int) -> tuple[float, float]:
+    """The fit window in steps: the given (validated) one or :data:`DEFAULT_FIT` of the run."""
+    if fit_window is None:
+        return (DEFAULT_FIT[0] * steps, DEFAULT_FIT[1] * steps)
+    return fit_window
+
+
+def parse_pair(value: Any) -> tuple[int, int]:
+    """``(k_lo, k_hi)``: two whole numbers (each within ``LIMITS["alpha_range"]``)."""
+    if isinstance(value, (str, bytes)):
+        raise UsageError(f"alpha_range = {value[:40]!r} is not supported: expected (k_lo, k_hi)", field="alpha_range")
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        raise UsageError(f"alpha_range = {value!r} is not supported: expected (k_lo, k_hi)", field="alpha_range") from None
+    return check("alpha_range", lo), check("alpha_range", hi)
+
+
+def _flag_value(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise UsageError(f"{name} = {value!r} is not supported: expected true or false", field=name)
+    return value
+
+
+_SHAPES = {"seeds": lambda v, n: parse_seeds(v), "window": lambda v, n: _window(v),
+           "pair": lambda v, n: parse_pair(v), "flag": _flag_value}
+
+
+def _field_value(spec: dataclasses.Field, value: Any) -> Any:
+    meta = spec.metadata
+    if value is None and meta.get("optional"):
+        return None
+    if "limit" in meta:
+        return check(meta["limit"], value)
+    if "choices" in meta:
+        return choice(value, meta["choices"], spec.name)
+    return _SHAPES[meta["shape"]](value, spec.name)
+
+
+def from_user(cls: type, values: dict[str, Any]) -> Any:
+    """``cls`` built from user values: every given field validated by its definition (the
+    defaults are trusted), then ``cls.rules`` between fields."""
+    specs = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(specs))
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
+    checked = {name: _field_value(specs[name], value) for name, value in values.items()}
+    config = cls(**checked)
+    config.rules()
+    return config
+
+
+def field_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema of ``cls``'s fields, read from the same definitions as the validation."""
+    properties: dict[str, Any] = {}
+    for spec in dataclasses.fields(cls):
+        meta = spec.metadata
+        if "limit" in meta:
+            limit = LIMITS[meta["limit"]]
+            entry: dict[str, Any] = {"type": "integer" if limit.integer else "number",
+                                     "description": limit.meaning}
+            entry["exclusiveMinimum" if limit.low_open else "minimum"] = _json_number(limit.low)
+            entry["maximum"] = _json_number(limit.high)
+        elif "choices" in meta:
+            entry = {"enum": list(meta["choices"])}
+        else:
+            entry = {"flag": {"type": "boolean"}, "seeds": {"description": "a count n (seeds 0..n-1) or a list of seeds"},
+                     "window": {"description": "(first step, last step) of the exponent fit"},
+                     "pair": {"description": "(k_lo, k_hi) of the capacity fit"}}[meta["shape"]]
+        if meta.get("optional"):
+            entry = {"anyOf": [entry, {"type": "null"}]}
+        default = spec.default
+        if default is not dataclasses.MISSING:
+            entry["default"] = _json_number(default) if isinstance(default, Fraction) else (
+                list(default) if isinstance(default, tuple) else default)
+        properties[spec.name] = entry
+    required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
+    return {"title": cls.__name__, "type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}
+
+
+def _json_number(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+class _Config:
+    """What every config shares: :meth:`from_user` and the rules between its fields."""
+
+    @classmethod
+    def from_user(cls, **values: Any) -> Any:
+        """The config from user values (text, numbers, Fractions), each checked once."""
+        return from_user(cls, values)
+
+    def rules(self) -> None:
+        """Checks between fields (none by default)."""
+
+
+# ---------------------------------------------------------------- the linear network
+
+@dataclass(frozen=True)
+class LinearRun(_Config):
+    """The projected two-layer linear network of theory §1, trained by (S)GD.
+
+    ``batch``: online SGD with this batch; ``data``: full-batch GD on P fixed points; neither:
+    GD on the population loss. ``lr=None``: the default step rule (``lr_rule``, ``safety``).
+    ``M=None``: the number of feature modes chosen from the width floor (``tail``).
+    """
+
+    alpha: Fraction = _limit("alpha", Fraction(2))
+    beta: Fraction = _limit("beta", Fraction(1, 2))
+    gamma0: Fraction = _limit("gamma0", Fraction(0))
+    width: int = _limit("width", 1024)
+    steps: int = _limit("steps", 3000)
+    batch: int | None = _limit("batch", None, optional=True)
+    data: int | None = _limit("data", None, optional=True)
+    lr: Fraction | None = _limit("lr", None, optional=True)
+    seeds: tuple[int, ...] = _shape("seeds", (0,))
+    backend: str = _choice(BACKENDS, "numpy")
+    device: str = _choice(DEVICES, "auto")
+    path: str = _choice(PATHS, "fast")
+    M: int | None = _limit("M", None, optional=True)
+    tail: str = _choice(TAIL_MODES, "auto")
+    fit_window: tuple[float, float] | None = _shape("window", None)
+    measure: str = _choice(MEASURES, "excess")
+    rng: str | None = _choice(RNG_SOURCES, None, optional=True)
+    share_projection: bool = _flag(False)
+    lr_rule: str = _choice(LR_RULES, "predicted")
+    safety: Fraction = _limit("safety", Fraction(1, 2))
+    record_per_decade: int = _limit("record_per_decade", 16)
+
+    def rules(self) -> None:
+        if self.batch is not None and self.data is not None:
+            raise UsageError("batch and data are exclusive: batch = online SGD, data = full-batch GD on P points")
+
+    @property
+    def mode(self) -> str:
+        """``"population-gd"``, ``"online-sgd"`` or ``"full-batch-gd"``."""
+        if self.data is not None:
+            return "full-batch-gd"
+        return "online-sgd" if self.batch is not None else "population-gd"
+
+
+# ---------------------------------------------------------------- the ReLU MLP
+
+@dataclass(frozen=True)
+class ReluMLPRun(_Config):
+    """The ReLU MLP of depth 1-4 on the circle (theory §5), lazy (``gamma0 = 0``) or rich.
+
+    ``data="online"``: ``batch`` fresh angles a step; ``"grid"``: full-batch GD on ``points``
+    angles. ``test_points=None``: ``8 modes``. ``lr=None``: ``safety`` times the stable step of
+    the initial kernel on ``kernel_points`` angles.
+    """
+
+    beta: Fraction = _limit("beta", Fraction(1, 2))
+    gamma0: Fraction = _limit("gamma0", Fraction(0))
+    depth: int = _limit("depth", 1)
+    width: int = _limit("width", 512)
+    param: str = _choice(PARAMETRISATIONS, "mup")
+    data: str = _choice(DATA_MODES, "online")
+    batch: int = _limit("batch", 64)
+    points: int = _limit("points", 512)
+    steps: int = _limit("steps", 2000)
+    modes: int = _limit("modes", 64)
+    test_points: int | None = _limit("test_points", None, optional=True)
+    bias: bool = _flag(True)
+    lr: Fraction | None = _limit("lr", None, optional=True)
+    seeds: tuple[int, ...] = _shape("seeds", (0, 1, 2))
+    safety: Fraction = _limit("safety", Fraction(1, 2))
+    max_substeps: int = _limit("max_substeps", 256)
+    check_every: int = _limit("check_every", 4)
+    kernel_points: int = _limit("kernel_points", 256)
+    kernel_per_decade: int = _limit("kernel_per_decade", 2)
+    alpha_range: tuple[int, int] = _shape("pair", (4, 32))
+    fit_window: tuple[float, float] | None = _shape("window", None)
+    record_per_decade: int = _limit("record_per_decade", 16)
+    device: str = _choice(DEVICES, "cpu")
+    dtype: str = _choice(DTYPES, "float64")
+
+    def rules(self) -> None:
+        if self.test_points is not None and self.test_points < 4 * self.modes:
+            raise UsageError(f"test_points = {self.test_points} is out of range: expected a whole number "
+                             f"from {4 * self.modes} (4 x modes) to {LIMITS['test_points'].high}", field="test_points")
+        k_lo, k_hi = self.alpha_range
+        if max(k_lo, k_hi) > self.kernel_points // 2:
+            raise UsageError(f"alpha_range = {self.alpha_range} is out of range: expected k <= kernel_points / 2 "
+                             f"= {self.kernel_points // 2}", field="alpha_range")
+        if not k_lo + 2 <= k_hi:
+            raise UsageError(f"alpha_range = {self.alpha_range} is out of range: expected k_lo + 2 <= k_hi",
+                             field="alpha_range")
+
+    @property
+    def test_grid(self) -> int:
+        """The test grid: ``test_points``, or ``8 modes`` by default."""
+        return 8 * self.modes if self.test_points is None else self.test_points
