@@ -76,8 +76,8 @@ def choice(value: Any, allowed: Sequence[str], name: str) -> str:
 def parse_seeds(seeds: Any) -> tuple[int, ...]:
     """A count ``n`` (a number or its text) -> seeds ``0..n-1``; a sequence -> those seeds
     (distinct, each within ``LIMITS["seed"]``)."""
-    if isinstance(seeds, (str, numbers.Integral)) and not isinstance(seeds, bool):
-        return tuple(range(check("seeds", seeds if isinstance(seeds, str) else int(seeds))))
+    if isinstance(seeds, (str, numbers.Number)) and not isinstance(seeds, bool):
+        return tuple(range(check("seeds", seeds)))
     try:
         values = tuple(check("seed", s) for s in seeds)
     except TypeError:

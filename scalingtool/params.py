@@ -110,9 +110,14 @@ def _check_range(value: Fraction, name: str, low: Fraction | None, high: Fractio
 
 
 def _fmt(value: Fraction) -> str:
-    if max(abs(value.numerator), value.denominator) >= 10**12:
-        return f"{float(value):.6g}"
-    return str(value.numerator) if value.denominator == 1 else f"{value} (= {float(value):.6g})"
+    """``value`` as a message shows it: a whole number exactly (at most ``_MAX_DIGITS`` digits), a
+    ratio with its decimal value beside it; never only a rounding, which could land on a bound."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    if max(abs(value.numerator), value.denominator) < 10**12:
+        return f"{value} (= {float(value):.6g})"
+    approx = repr(float(value))
+    return approx if Fraction(approx) == value else str(value)
 
 
 def parse_alpha(text: str | int | float | Fraction, name: str = "alpha") -> Fraction:

@@ -24,10 +24,10 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
 
 from ..errors import UsageError
 from ..files import read_user_text
-from ..params import check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
+from ..params import LIMITS, check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
 
 __all__ = [
-    "ECHO", "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "Alpha", "Beta", "KindParams", "StoredData",
+    "ECHO", "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "limited", "Alpha", "Beta", "KindParams", "StoredData",
     "RecipeFile", "RunFile", "PartFile", "checked", "numbers", "unique", "whole", "shown",
     "short_path", "validate", "validate_params", "read_json",
 ]
@@ -80,6 +80,12 @@ def positive(high: Fraction | int | str) -> Any:
     """An exact number in ``(0, high]``."""
     top = Fraction(high)
     return Annotated[Fraction, checked(lambda v, n: parse_positive(v, n, top))]
+
+
+def limited(name: str) -> Any:
+    """A quantity of the one table of limits (``LIMITS[name]``), named by its key in messages:
+    the range a recipe accepts is the range of the command line and of the Python API."""
+    return Annotated[int if LIMITS[name].integer else Fraction, checked(lambda v, key: check(name, v, key))]
 
 
 Alpha = Annotated[Fraction, checked(parse_alpha)]  #: capacity, theory §1
@@ -501,12 +507,12 @@ class MlpParams(KindParams):
     """``mlp-circle`` (theory §5): the ReLU network, one part per ``gamma0`` (at most 6)."""
 
     beta: Beta
-    gamma0: numbers(lambda v, n: check("gamma0", v), 6)  # type: ignore[valid-type]
-    width: whole(8, 4096) = 256  # type: ignore[valid-type]
-    steps: whole(10, 10**6) = 2000  # type: ignore[valid-type]
-    seeds: whole(1, 32) = 2  # type: ignore[valid-type]
-    modes: whole(4, 1024) = 128  # type: ignore[valid-type]
-    grid: whole(16, 8192) = 512  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: check("gamma0", v, n), 6)  # type: ignore[valid-type]
+    width: limited("width") = 256  # type: ignore[valid-type]
+    steps: limited("steps") = 2000  # type: ignore[valid-type]
+    seeds: limited("seeds") = 2  # type: ignore[valid-type]
+    modes: limited("modes") = 128  # type: ignore[valid-type]
+    grid: Annotated[int, checked(lambda v, key: check("points", v, key))] = 512  # type: ignore[valid-type]
     tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
     #: the rich - lazy exponent difference this network was measured to have (None: check the
     #: theory's margin instead) and the tolerance on it (about twice its standard error over seeds)

@@ -142,7 +142,7 @@ RECIPES = [
     ("mlp-gamma0-log-from-0", swap(toml("mlp-circle", "simulation", MLP), "[0, 1]", '{ min = 0, max = 1, spacing = "log" }'),
      ["key 'gamma0'", "min > 0"]),
     ("mlp-grid-below-4-modes", swap(toml("mlp-circle", "simulation", MLP), "grid = 64", "grid = 16"), ["[params]", "4 x modes"]),
-    ("mlp-seeds-zero", toml("mlp-circle", "simulation", MLP + "\nseeds = 0"), ["key 'seeds'", "1 to 32"]),
+    ("mlp-seeds-zero", toml("mlp-circle", "simulation", MLP + "\nseeds = 0"), ["key 'seeds'", "seeds = 0 is out of range: expected a whole number from 1 to 10000"]),
     ("mlp-tolerance-negative", toml("mlp-circle", "simulation", MLP + "\ntolerance = -0.1"), ["key 'tolerance'"]),
     ("mlp-width-text", swap(toml("mlp-circle", "simulation", MLP), "width = 16", 'width = "big"'), ["key 'width'", "expected a number"]),
 ]

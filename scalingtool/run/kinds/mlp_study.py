@@ -31,11 +31,12 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from ...config import DATA_MODES, DTYPES, PARAMETRISATIONS
 from ...errors import UsageError
 from ...params import check, parse_beta
 from ...verify.checks import Check, judge
-from ..schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, numbers,
-                      positive, unique, whole)
+from ..schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, limited,
+                      numbers, positive, unique)
 from . import Kind, Outcome, Part, Plan
 
 __all__ = ["KIND", "StudyParams", "StudyData", "paired_stderr", "equal_loss"]
@@ -56,9 +57,9 @@ class Gain(Strict):
     standard error): ``{beta, depth, data, width, gamma0, value, tolerance}``."""
 
     beta: Beta
-    depth: whole(1, 4)  # type: ignore[valid-type]
-    data: Literal["online", "grid"] = "online"
-    width: whole(8, 8192)  # type: ignore[valid-type]
+    depth: limited("depth")  # type: ignore[valid-type]
+    data: Literal[DATA_MODES] = "online"  # type: ignore[valid-type]
+    width: limited("width")  # type: ignore[valid-type]
     gamma0: Gamma0
     value: Exact
     tolerance: Tolerance  # type: ignore[valid-type]
@@ -78,19 +79,19 @@ class StudyParams(KindParams):
     """``mlp-study`` (theory §5): one part per ``(beta, depth, data, width, gamma0)``."""
 
     beta: numbers(parse_beta, 6)  # type: ignore[valid-type]
-    gamma0: numbers(lambda v, n: check("gamma0", v), 12)  # type: ignore[valid-type]
-    depth: unique(whole(1, 4), 4) = [1]  # type: ignore[valid-type]
-    data: unique(Literal["online", "grid"], 2) = ["online"]  # type: ignore[valid-type]
-    width: unique(whole(8, 8192), 8) = [512]  # type: ignore[valid-type]
-    param: Literal["mup", "ntk"] = "mup"
-    seeds: whole(1, 32) = 3  # type: ignore[valid-type]
-    steps: whole(10, 10**7) = 2000  # type: ignore[valid-type]
-    modes: whole(4, 1024) = 64  # type: ignore[valid-type]
-    batch: whole(1, 8192) = 64  # type: ignore[valid-type]
-    points: whole(16, 8192) = 256  # type: ignore[valid-type]
-    kernel_points: whole(32, 4096) = 256  # type: ignore[valid-type]
-    max_substeps: whole(1, 10**5) = 256  # type: ignore[valid-type]
-    dtype: Literal["float64", "float32"] = "float64"
+    gamma0: numbers(lambda v, n: check("gamma0", v, n), 12)  # type: ignore[valid-type]
+    depth: unique(limited("depth"), 4) = [1]  # type: ignore[valid-type]
+    data: unique(Literal[DATA_MODES], 2) = ["online"]  # type: ignore[valid-type]
+    width: unique(limited("width"), 8) = [512]  # type: ignore[valid-type]
+    param: Literal[PARAMETRISATIONS] = "mup"  # type: ignore[valid-type]
+    seeds: limited("seeds") = 3  # type: ignore[valid-type]
+    steps: limited("steps") = 2000  # type: ignore[valid-type]
+    modes: limited("modes") = 64  # type: ignore[valid-type]
+    batch: limited("batch") = 64  # type: ignore[valid-type]
+    points: limited("points") = 256  # type: ignore[valid-type]
+    kernel_points: limited("kernel_points") = 256  # type: ignore[valid-type]
+    max_substeps: limited("max_substeps") = 256  # type: ignore[valid-type]
+    dtype: Literal[DTYPES] = "float64"  # type: ignore[valid-type]
     #: every lazy exponent of a hard target within this of the lazy theory line (None: no check)
     lazy_tolerance: Tolerance | None = None  # type: ignore[valid-type]
     #: every part's drift of its late exponent at most this (None: no check)

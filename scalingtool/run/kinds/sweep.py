@@ -27,7 +27,7 @@ from pydantic import model_validator
 from ...errors import UsageError
 from ...params import check
 from ...verify.checks import judge
-from ..schema import Alpha, Beta, KindParams, StoredData, Tolerance, Values, numbers, unique, whole
+from ..schema import Alpha, Beta, KindParams, StoredData, Tolerance, Values, limited, numbers, unique
 from . import Kind, Outcome, Part, Plan
 
 _RICH_GAMMA0 = 2.0  # simulate.RICH_GAMMA0, not imported here: planning must stay light
@@ -38,10 +38,10 @@ class SweepParams(KindParams):
 
     alpha: Alpha = "2"  # type: ignore[assignment]
     beta: Beta = "1/2"  # type: ignore[assignment]
-    widths: unique(whole(2, 16384), 16)  # type: ignore[valid-type]
-    gamma0: numbers(lambda v, n: check("gamma0", v), 16)  # type: ignore[valid-type]
-    seeds: whole(1, 1000) = 2  # type: ignore[valid-type]
-    steps: whole(100, 10**7) = 1000  # type: ignore[valid-type]
+    widths: unique(limited("width"), 16)  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: check("gamma0", v, n), 16)  # type: ignore[valid-type]
+    seeds: limited("seeds") = 2  # type: ignore[valid-type]
+    steps: limited("steps") = 1000  # type: ignore[valid-type]
     device: Literal["cpu", "cuda"] = "cpu"
     tolerance: Tolerance = "0.05"  # type: ignore[valid-type]
 
