@@ -1,12 +1,12 @@
-"""One frozen, typed config per simulated model, built once at the edge (theory §1, §5).
+"""How a config's fields are declared and validated: the machinery every model config shares.
 
 A config is a frozen dataclass whose every field names how it is validated: a key of the one
 table of limits (:data:`scalingtool.params.LIMITS`), a list of choices, or one of a few
 shapes (seeds, a fit window, a pair of mode numbers). ``Config.from_user(**values)`` is the
 one constructor for values that came from a person (command-line flags, recipe tables,
 Python callers): it checks every field and the rules between fields, and raises a one-line
-:class:`~scalingtool.errors.UsageError` naming the field. The simulators take the config and
-trust it; nothing below this module parses text or re-checks a range.
+:class:`~scalingtool.errors.UsageError` naming the field. The layers below take the config and
+trust it: none of them parses text or re-checks a range.
 
 :func:`field_schema` gives the JSON Schema of each field from the same definitions, so the
 generated reference and the recipe schema read what the validation enforces.
@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
-from fractions import Fraction
 import numbers
+from dataclasses import field
+from fractions import Fraction
 from typing import Any, Sequence
 
-from .errors import UsageError
-from .params import LIMITS, check
+from ..errors import UsageError
+from ..params import LIMITS, check
 
 __all__ = [
-    "LinearRun", "ReluMLPRun", "from_user", "field_schema", "parse_seeds", "parse_pair", "fit_window_steps",
-    "choice",
-    "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES", "LR_RULES",
+    "Config", "limit", "choices", "shape", "flag", "from_user", "field_schema", "parse_seeds", "parse_pair",
+    "fit_window_steps", "choice", "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES", "LR_RULES",
     "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT",
 ]
 
@@ -48,21 +47,21 @@ DEFAULT_FIT = (1.0 / 30.0, 1.0)
 
 # ---------------------------------------------------------------- field kinds
 
-def _limit(name: str, default: Any, *, optional: bool = False) -> Any:
+def limit(name: str, default: Any, *, optional: bool = False) -> Any:
     """A field validated by ``check(name, value)`` against :data:`LIMITS` (``None`` allowed
     when ``optional``)."""
     return field(default=default, metadata={"limit": name, "optional": optional})
 
 
-def _choice(options: tuple[str, ...], default: str | None, *, optional: bool = False) -> Any:
+def choices(options: tuple[str, ...], default: str | None, *, optional: bool = False) -> Any:
     return field(default=default, metadata={"choices": options, "optional": optional})
 
 
-def _shape(parse: str, default: Any) -> Any:
+def shape(parse: str, default: Any) -> Any:
     return field(default=default, metadata={"shape": parse})
 
 
-def _flag(default: bool) -> Any:
+def flag(default: bool) -> Any:
     return field(default=default, metadata={"shape": "flag"})
 
 
@@ -157,11 +156,11 @@ def field_schema(cls: type) -> dict[str, Any]:
     for spec in dataclasses.fields(cls):
         meta = spec.metadata
         if "limit" in meta:
-            limit = LIMITS[meta["limit"]]
-            entry: dict[str, Any] = {"type": "integer" if limit.integer else "number",
-                                     "description": limit.meaning}
-            entry["exclusiveMinimum" if limit.low_open else "minimum"] = _json_number(limit.low)
-            entry["maximum"] = _json_number(limit.high)
+            bound = LIMITS[meta["limit"]]
+            entry: dict[str, Any] = {"type": "integer" if bound.integer else "number",
+                                     "description": bound.meaning}
+            entry["exclusiveMinimum" if bound.low_open else "minimum"] = _json_number(bound.low)
+            entry["maximum"] = _json_number(bound.high)
         elif "choices" in meta:
             entry = {"enum": list(meta["choices"])}
         else:
@@ -184,7 +183,7 @@ def _json_number(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else float(value)
 
 
-class _Config:
+class Config:
     """What every config shares: :meth:`from_user` and the rules between its fields."""
 
     @classmethod
@@ -196,100 +195,3 @@ class _Config:
         """Checks between fields (none by default)."""
 
 
-# ---------------------------------------------------------------- the linear network
-
-@dataclass(frozen=True)
-class LinearRun(_Config):
-    """The projected two-layer linear network of theory §1, trained by (S)GD.
-
-    ``batch``: online SGD with this batch; ``data``: full-batch GD on P fixed points; neither:
-    GD on the population loss. ``lr=None``: the default step rule (``lr_rule``, ``safety``).
-    ``M=None``: the number of feature modes chosen from the width floor (``tail``).
-    """
-
-    alpha: Fraction = _limit("alpha", Fraction(2))
-    beta: Fraction = _limit("beta", Fraction(1, 2))
-    gamma0: Fraction = _limit("gamma0", Fraction(0))
-    width: int = _limit("width", 1024)
-    steps: int = _limit("steps", 3000)
-    batch: int | None = _limit("batch", None, optional=True)
-    data: int | None = _limit("data", None, optional=True)
-    lr: Fraction | None = _limit("lr", None, optional=True)
-    seeds: tuple[int, ...] = _shape("seeds", (0,))
-    backend: str = _choice(BACKENDS, "numpy")
-    device: str = _choice(DEVICES, "auto")
-    path: str = _choice(PATHS, "fast")
-    M: int | None = _limit("M", None, optional=True)
-    tail: str = _choice(TAIL_MODES, "auto")
-    fit_window: tuple[float, float] | None = _shape("window", None)
-    measure: str = _choice(MEASURES, "excess")
-    rng: str | None = _choice(RNG_SOURCES, None, optional=True)
-    share_projection: bool = _flag(False)
-    lr_rule: str = _choice(LR_RULES, "predicted")
-    safety: Fraction = _limit("safety", Fraction(1, 2))
-    record_per_decade: int = _limit("record_per_decade", 16)
-
-    def rules(self) -> None:
-        if self.batch is not None and self.data is not None:
-            raise UsageError("batch and data are exclusive: batch = online SGD, data = full-batch GD on P points")
-
-    @property
-    def mode(self) -> str:
-        """``"population-gd"``, ``"online-sgd"`` or ``"full-batch-gd"``."""
-        if self.data is not None:
-            return "full-batch-gd"
-        return "online-sgd" if self.batch is not None else "population-gd"
-
-
-# ---------------------------------------------------------------- the ReLU MLP
-
-@dataclass(frozen=True)
-class ReluMLPRun(_Config):
-    """The ReLU MLP of depth 1-4 on the circle (theory §5), lazy (``gamma0 = 0``) or rich.
-
-    ``data="online"``: ``batch`` fresh angles a step; ``"grid"``: full-batch GD on ``points``
-    angles. ``test_points=None``: ``8 modes``. ``lr=None``: ``safety`` times the stable step of
-    the initial kernel on ``kernel_points`` angles.
-    """
-
-    beta: Fraction = _limit("beta", Fraction(1, 2))
-    gamma0: Fraction = _limit("gamma0", Fraction(0))
-    depth: int = _limit("depth", 1)
-    width: int = _limit("width", 512)
-    param: str = _choice(PARAMETRISATIONS, "mup")
-    data: str = _choice(DATA_MODES, "online")
-    batch: int = _limit("batch", 64)
-    points: int = _limit("points", 512)
-    steps: int = _limit("steps", 2000)
-    modes: int = _limit("modes", 64)
-    test_points: int | None = _limit("test_points", None, optional=True)
-    bias: bool = _flag(True)
-    lr: Fraction | None = _limit("lr", None, optional=True)
-    seeds: tuple[int, ...] = _shape("seeds", (0, 1, 2))
-    safety: Fraction = _limit("safety", Fraction(1, 2))
-    max_substeps: int = _limit("max_substeps", 256)
-    check_every: int = _limit("check_every", 4)
-    kernel_points: int = _limit("kernel_points", 256)
-    kernel_per_decade: int = _limit("kernel_per_decade", 2)
-    alpha_range: tuple[int, int] = _shape("pair", (4, 32))
-    fit_window: tuple[float, float] | None = _shape("window", None)
-    record_per_decade: int = _limit("record_per_decade", 16)
-    device: str = _choice(DEVICES, "cpu")
-    dtype: str = _choice(DTYPES, "float64")
-
-    def rules(self) -> None:
-        if self.test_points is not None and self.test_points < 4 * self.modes:
-            raise UsageError(f"test_points = {self.test_points} is out of range: expected a whole number "
-                             f"from {4 * self.modes} (4 x modes) to {LIMITS['test_points'].high}", field="test_points")
-        k_lo, k_hi = self.alpha_range
-        if max(k_lo, k_hi) > self.kernel_points // 2:
-            raise UsageError(f"alpha_range = {self.alpha_range} is out of range: expected k <= kernel_points / 2 "
-                             f"= {self.kernel_points // 2}", field="alpha_range")
-        if not k_lo + 2 <= k_hi:
-            raise UsageError(f"alpha_range = {self.alpha_range} is out of range: expected k_lo + 2 <= k_hi",
-                             field="alpha_range")
-
-    @property
-    def test_grid(self) -> int:
-        """The test grid: ``test_points``, or ``8 modes`` by default."""
-        return 8 * self.modes if self.test_points is None else self.test_points
