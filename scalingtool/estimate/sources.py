@@ -18,7 +18,8 @@ import numpy as np
 
 from ..errors import UsageError
 from ..files import check_user_file
-from ..resources import physical_bytes
+from ..readers import npy_header, read_npy
+from ..resources import physical_bytes, require_memory
 
 __all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
            "load_gram", "load_labels", "load_vector", "check_memory", "default_max_memory",
@@ -43,10 +44,14 @@ def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
     p = _path(path, what)
     try:
         if p.suffix.lower() == ".npy":
-            arr = np.load(p, allow_pickle=False)
+            arr = read_npy(p, what)
         else:
+            # text holds at most one number per two bytes, each eight bytes once read
+            require_memory(4.0 * p.stat().st_size, f"the {what} in {p}", f"the size of {p}")
             delimiter = "," if p.suffix.lower() == ".csv" else None
             arr = np.loadtxt(p, delimiter=delimiter, dtype=float, ndmin=1)
+    except UsageError:
+        raise
     except PermissionError:
         raise UsageError(f"{p}: cannot read (permission denied)") from None
     except (ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
@@ -108,11 +113,8 @@ def load_gram(path: str | os.PathLike[str], max_memory: float) -> np.ndarray:
     """A P x P Gram matrix (float64), checked square and symmetric (PSD is checked on its spectrum)."""
     p = _path(path, "Gram")
     if p.suffix.lower() == ".npy":  # read the header only, to check the size before loading
-        try:  # a memory map reads the header only
-            shape = np.load(p, mmap_mode="r", allow_pickle=False).shape
-        except (ValueError, OSError, EOFError):
-            shape = None
-        if shape and len(shape) == 2 and shape[0] == shape[1]:
+        shape = _npy_shape(p)
+        if len(shape) == 2 and shape[0] == shape[1]:
             check_memory(gram_bytes(shape[0]), max_memory, f"a {shape[0]} x {shape[0]} Gram matrix")
     k = load_array(p, "Gram")
     if k.ndim != 2 or k.shape[0] != k.shape[1]:
@@ -122,6 +124,15 @@ def load_gram(path: str | os.PathLike[str], max_memory: float) -> np.ndarray:
     k = k.astype(np.float64)
     check_gram(k, str(path))
     return k
+
+
+def _npy_shape(p: Path) -> tuple[int, ...]:
+    """The shape a ``.npy`` file's header declares (checked against the file's bytes)."""
+    try:
+        with open(p, "rb") as handle:
+            return npy_header(p, handle)[0]
+    except OSError as exc:
+        raise UsageError(f"{p}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
 
 
 def check_gram(k: np.ndarray, name: str) -> None:

@@ -21,19 +21,14 @@ kind's expected outcome is its checks, with tolerances in ``[params]``.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..files import read_user_text
+from ..readers import parse_toml
 from .schema import RECIPE_MAX_BYTES, RecipeFile, short_path, validate
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["Recipe", "load_recipe", "parse_recipe"]
 
@@ -58,12 +53,7 @@ def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
     source = short_path(source)
     if len(text) > RECIPE_MAX_BYTES:
         raise UsageError(f"{source}: recipe too large ({len(text)} characters; at most {RECIPE_MAX_BYTES})")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{source}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise UsageError(f"{source}: not valid TOML: nested too deeply") from None
+    doc = parse_toml(text, source)
     top = validate(RecipeFile, doc, source)
     return Recipe(source, top.name, top.title, top.layer, top.kind, top.description,
                   top.params, top.quick, top.expect)

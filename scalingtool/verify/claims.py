@@ -24,7 +24,6 @@ and the key; echoed values are cut to :data:`ECHO` characters.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -36,11 +35,7 @@ from ..errors import UsageError
 from ..files import read_user_text
 from ..expr import evaluate, parse_expr_text
 from ..params import parse_alpha, parse_beta
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from ..readers import parse_toml
 
 __all__ = ["QUANTITIES", "TASK_QUANTITIES", "REGIMES", "TERMS", "NEVER", "MAX_BYTES", "MAX_CLAIMS",
            "ECHO", "Claim", "ClaimSchema", "load_claims", "parse_claims", "short", "cut"]
@@ -241,12 +236,7 @@ def _claim(raw: Any, source: str, index: int) -> Claim:
 
 def parse_claims(text: str, source: str = "<claims>") -> list[Claim]:
     """Claims from TOML text; ``source`` names the file in error messages."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{source}: not valid TOML: {cut(str(exc), 120)}") from None
-    except RecursionError:
-        raise UsageError(f"{source}: not valid TOML: nested too deeply") from None
+    doc = parse_toml(text, source)
     try:
         top = ClaimsFileSchema.model_validate(doc)
     except ValidationError as exc:
