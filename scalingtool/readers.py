@@ -101,12 +101,12 @@ def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
     try:
         version = npy.read_magic(handle)
     except ValueError:
-        raise UsageError(f"{path}: not a .npy file (an .npz archive or text saved as .npy?)") from None
+        raise UsageError(f"{path}: cannot read: not a .npy file (an .npz archive or text saved as .npy?)") from None
     try:
         reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
         shape, fortran, dtype = reader(handle)
     except Exception as exc:  # numpy raises ValueError, SyntaxError or tokenize errors on a bad header
-        raise UsageError(f"{path}: not a readable .npy file ({_first_line(exc, 120)})") from None
+        raise UsageError(f"{path}: cannot read: not a readable .npy file ({_first_line(exc, 120)})") from None
     if dtype.hasobject or dtype.kind not in "fiub":
         raise UsageError(f"{path}: expected numbers, found an array of {dtype}")
     if any(int(n) < 0 for n in shape):
