@@ -15,7 +15,13 @@ def test_linear_lazy_vs_rich_small(cli, tmp_path):
     assert r.code == 0 and doc["schema"] == "scalingtool/simulate/v1"
     lazy, rich = doc["runs"]
     assert (lazy["training"], rich["training"]) == ("lazy", "rich")
-    # N = 256, 1000 steps: measured 0.520 and 0.684 (spread ~0.015); we ask for ~0.05
+    # N = 256, 1000 steps, seeds 0-1: measured 0.503 (seeds 0.477, 0.530) and 0.663 (0.632,
+    # 0.694). +-0.05 keeps the two laws apart (1/2 and 2/3 are 0.167 apart: a lazy network
+    # cannot pass as rich or the reverse). It cannot tell 2/3 from the first-order time change
+    # tau ~ t^(1 + (1 - beta)/2), chi = 5/8: the 2-seed mean scatters by ~0.03 (per-seed sd
+    # ~0.04 at this size), more than half their gap 0.042. The rich law itself is pinned where it
+    # can be: the solver within 2e-3 (tests/cli/test_solve_command.py), and the reduced tier
+    # within 5e-3 (tests/verify/test_reduced_tier.py).
     assert abs(lazy["summary"]["exponent_mean"] - 0.5) < 0.05
     assert abs(rich["summary"]["exponent_mean"] - 2 / 3) < 0.05
     rows = list(csv.DictReader(out.open()))

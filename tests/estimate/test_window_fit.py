@@ -1,6 +1,7 @@
 """The window rule and the fits (theory §6), on spectra with known answers."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -84,8 +85,11 @@ def test_spectrum_source_with_parametric_interval():
 
 def test_parse_window():
     assert parse_window("5:100", 1000) == (5, 100)
-    for bad in ("5-100", "100:5", "0:10", "5:2000", "a:b"):
-        with pytest.raises(Exception):
+    from scalingtool.errors import UsageError
+
+    for bad, fragment in (("5-100", "K1:K2"), ("100:5", "1 <= K1 < K2 <= 1000"), ("0:10", "1 <= K1"),
+                          ("5:2000", "K2 <= 1000"), ("a:b", "whole numbers")):
+        with pytest.raises(UsageError, match=re.escape(fragment)):
             parse_window(bad, 1000)
 
 

@@ -51,10 +51,12 @@ def test_one_relu_part_trains_one_seed_and_measures_its_task(monkeypatch):
     small = {**simulation_tier._RELU, "width": 16, "steps": 40, "modes": 32, "batch": 16}
     monkeypatch.setattr(simulation_tier, "_RELU", small)
     exponent, alpha, beta = simulation_tier._relu_run(3, 0.0)
-    # a lazy network learning a decaying target: a positive exponent; the initial kernel's
+    # a lazy network learning a decaying target (beta ~ 1/4): its exponent lies nearer the lazy
+    # law beta = 1/4 than both a plateau (0) and the rich law 2 beta/(1 + beta) = 2/5 (theory §3),
+    # i.e. within (1/8, 13/40); measured 0.193 (40 steps: still below 1/4). The initial kernel's
     # capacity near the ReLU's 2 (theory §5; measured 1.97 here), the derived source near the
     # target's built 1/4 (0.253), each within 10% and 20%
-    assert 0 < exponent < 2 and 1.8 < alpha < 2.2 and 0.2 < beta < 0.3
+    assert 0.125 < exponent < 0.325 and 1.8 < alpha < 2.2 and 0.2 < beta < 0.3
 
 
 def test_without_pytorch_a_relu_part_returns_nothing(monkeypatch):
