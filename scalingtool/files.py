@@ -25,6 +25,9 @@ __all__ = ["atomic_open", "check_output_path", "check_user_file", "read_user_byt
 
 #: Largest file :func:`read_user_text` reads (recipes, claims and stored results are small).
 MAX_READ_BYTES = 16 * 2**20
+#: the longest file or folder name (bytes) of common file systems; the temporary name of an
+#: atomic write adds about 20 bytes to at most 100 of the name
+NAME_MAX = 255
 
 
 def _show(path: str | os.PathLike[str]) -> str:
@@ -41,17 +44,25 @@ def _umask() -> int:
 def check_output_path(path: str | os.PathLike[str], what: str = "output file") -> Path:
     """``path`` as a :class:`Path` if a file can be written there, else a :class:`UsageError`.
 
-    Refused: an empty name, an existing folder, a missing parent folder. Checked before any
-    work is done, so that a long computation is not lost to a typo in the output name.
+    Refused: an empty name, a name longer than the file system takes, an existing folder, a
+    missing parent folder. Checked before any work is done, so that a long computation is not
+    lost to a typo in the output name.
     """
     if not str(path).strip():
         raise UsageError(f"{what}: expected a file name, got an empty string")
     target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"cannot write {_show(target)}: it is a folder (name a file inside it)")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {_show(target)}: folder {_show(folder)} does not exist")
+    longest = max((len(os.fsencode(part)) for part in target.parts), default=0)
+    if longest > NAME_MAX:
+        raise UsageError(f"{what}: cannot write {_show(target)}: a name in it has {longest} bytes "
+                         f"(at most {NAME_MAX})")
+    try:
+        if target.is_dir():
+            raise UsageError(f"cannot write {_show(target)}: it is a folder (name a file inside it)")
+        folder = target.parent if str(target.parent) else Path(".")
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {_show(target)}: folder {_show(folder)} does not exist")
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot write {_show(target)} ({exc.strerror or exc.__class__.__name__})") from None
     return target
 
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from .errors import UsageError
 
-__all__ = ["FORMATS", "Report", "exact", "cell", "csv_text", "render"]
+__all__ = ["FORMATS", "Report", "exact", "cell", "csv_text", "render", "terminal_width", "MAX_WIDTH"]
 
 FORMATS = ("table", "json", "csv", "latex")
 
@@ -137,7 +137,7 @@ def _rich_table(report: Report) -> str:
         table.add_column(column)
     for row in report.rows:
         table.add_row(*(cell(row.get(c)) for c in report.columns))
-    console = Console(file=io.StringIO(), width=_width(), record=False,
+    console = Console(file=io.StringIO(), width=terminal_width(), record=False,
                       force_terminal=_colour())
     if report.rows:
         console.print(table)
@@ -148,10 +148,25 @@ def _rich_table(report: Report) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-def _width() -> int:
+#: the widest table rendered: past this a width is a mistake (``COLUMNS=99999999`` would pad a
+#: three-row table to hundreds of megabytes)
+MAX_WIDTH = 1000
+
+
+def terminal_width(fallback: int = 120, minimum: int = 80) -> int:
+    """The terminal's width, else ``COLUMNS``, else ``fallback``; at least ``minimum`` and at most
+    :data:`MAX_WIDTH`, whatever ``COLUMNS`` holds (text, a negative or a 20-digit number)."""
+    import os
     import shutil
 
-    return max(80, shutil.get_terminal_size((120, 24)).columns)
+    text = os.environ.get("COLUMNS", "").strip()
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
+        text = ""  # unusable: fall back as if unset
+    try:
+        columns = int(text) if text else shutil.get_terminal_size((fallback, 24)).columns
+    except (ValueError, OverflowError):
+        columns = fallback
+    return min(MAX_WIDTH, max(minimum, columns))
 
 
 def _colour() -> bool | None:

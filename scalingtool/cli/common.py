@@ -11,10 +11,11 @@ from typing import Callable, Iterator
 
 import typer
 
+from ..errors import ScalingToolError
 from ..files import write_text_atomic
 from ..formats import Report, render
 
-__all__ = ["Format", "TableFormat", "format_option", "emit", "progress_bar", "stderr_console",
+__all__ = ["Format", "TableFormat", "format_option", "emit", "write_stdout", "progress_bar", "stderr_console",
            "as_options"]
 
 
@@ -72,8 +73,33 @@ def emit(report: Report, fmt: str | Enum, out: str | None = None) -> None:
     if out:
         write_text_atomic(out, text)
     else:
+        write_stdout(text)
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output. A full or closed output is one line and exit 1
+    (a reader that stopped reading, a closed pipe, is left to the caller: exit 0, quietly)."""
+    try:
         sys.stdout.write(text)
         sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+        _discard_stdout()
+        reason = getattr(exc, "strerror", None) or "it is closed"
+        raise ScalingToolError(f"cannot write the output to standard output ({reason})") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush finds nothing
+    to write and prints no second error."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
 
 
 def stderr_console():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import typer
@@ -16,8 +15,9 @@ def docs_cmd(section: Optional[str] = typer.Argument(
     """
     from ..docs import theory_section, theory_text
 
-    sys.stdout.write(theory_text() if section is None else theory_section(section))
-    sys.stdout.flush()
+    from .common import write_stdout
+
+    write_stdout(theory_text() if section is None else theory_section(section))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,8 @@ from typing import Any, Optional
 import typer
 
 from ..errors import UsageError
+from ..files import check_output_path
+from ..params import check
 from .common import TableFormat, emit, format_option, progress_bar
 
 
@@ -77,10 +79,17 @@ def estimate_cmd(
     which = _sources(features=features, gram=gram, spectrum=spectrum, model=model, loss_curve=loss_curve)
     if bootstrap < 0 or bootstrap > 100000:
         raise UsageError(f"--bootstrap: expected 0 to 100000, got {bootstrap}")
+    check("seed", seed, "--seed")
+    if samples is not None:
+        check("data", samples, "--samples")
     if labels is not None and which not in ("features", "gram"):
         raise UsageError("--labels goes with --features or --gram")
     if target_power is not None and which != "spectrum":
         raise UsageError("--target-power goes with --spectrum")
+    if plot is not None:
+        if which == "loss_curve":
+            raise UsageError("--plot draws a spectrum estimate; a loss curve is fitted without a figure")
+        check_output_path(plot, "--plot")
     limit = _memory(max_memory)
     try:
         if which == "loss_curve":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 
 import typer
 
 from ..formats import Report
-from .common import TableFormat, emit, format_option
+from .common import TableFormat, emit, format_option, write_stdout
 from .run import complete_recipe
 
 _COLUMNS = ["name", "layer", "title"]
@@ -46,8 +45,7 @@ def show_cmd(name: str = typer.Argument(..., help="A built-in recipe name, e.g. 
     """
     from ..run.builtin import read
 
-    sys.stdout.write(read(name))
-    sys.stdout.flush()
+    write_stdout(read(name))
 
 
 def register(app: typer.Typer) -> None:

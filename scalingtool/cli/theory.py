@@ -11,7 +11,7 @@ import typer
 from ..formats import Report, exact
 from ..params import check, parse_alpha, parse_beta, parse_int
 from ..theory.scales import crossover_scales
-from .common import Format, as_options, emit, format_option, progress_bar
+from .common import Format, as_options, emit, format_option, progress_bar, write_stdout
 
 
 class TrainingChoice(str, Enum):
@@ -197,8 +197,6 @@ def derive_cmd(
     Example: scalingtool derive --format latex
     """
     import json
-    import sys
-
     from ..theory import derive
 
     results = derive(dynamics.value)
@@ -206,17 +204,16 @@ def derive_cmd(
         payload = {"schema": "scalingtool/derive/v1", "dynamics": dynamics.value,
                    "results": [{"key": d.key, "description": d.description, "text": d.text,
                                 "latex": d.latex} for d in results]}
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        write_stdout(json.dumps(payload, indent=2) + "\n")
     elif fmt is DeriveFormat.latex:
         lines = [f"% scalingtool derive --dynamics {dynamics.value}"]
         for d in results:
             lines.append(f"% {d.key}: {d.description}")
             lines.append(f"{d.latex}\n")
-        sys.stdout.write("\n".join(lines))
+        write_stdout("\n".join(lines))
     else:
         width = max(len(d.key) for d in results)
-        for d in results:
-            sys.stdout.write(f"{d.key:<{width}}  {d.text}\n{'':<{width}}  # {d.description}\n")
+        write_stdout("".join(f"{d.key:<{width}}  {d.text}\n{'':<{width}}  # {d.description}\n" for d in results))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,9 +12,10 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from ..errors import UsageError
-from ..formats import Report, exact
+from ..files import check_output_path
+from ..formats import Report, exact, terminal_width
 from .cluster import open_executor, scheduler_option, workers_option
-from .common import TableFormat, emit, format_option, stderr_console
+from .common import TableFormat, emit, format_option, stderr_console, write_stdout
 
 _COLUMNS = ["tier", "case", "quantity", "kind", "predicted", "measured", "tolerance", "status", "note",
             "source"]
@@ -25,18 +26,6 @@ def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, Fraction):
         return exact(value)
     return value if isinstance(value, str) else float(value)
-
-
-def _width(console_is_terminal: bool) -> int:
-    """The terminal's width; otherwise ``COLUMNS`` if set, else 80 (a CI log)."""
-    if console_is_terminal:
-        import shutil
-
-        return max(60, shutil.get_terminal_size((80, 24)).columns)
-    try:
-        return max(60, int(os.environ.get("COLUMNS", "80")))
-    except ValueError:
-        return 80
 
 
 def _block_table(title: str, checks: list, claims: bool, width: int, colour: bool) -> str:
@@ -152,14 +141,12 @@ def verify_cmd(
         raise UsageError(f"--tier: {exc}") from None
     if exact_only and not paths:
         raise UsageError("--exact-only applies to claims: give a claims file (--claims FILE)")
-    if junit_xml:
-        folder = os.path.dirname(junit_xml) or "."
-        if not os.path.isdir(folder):
-            raise UsageError(f"--junit-xml: folder {folder[:200]!r} does not exist")
+    if junit_xml is not None:
+        check_output_path(junit_xml, "--junit-xml")
     with open_executor(workers, scheduler) as executor, _progress() as progress:
         result = verify(tiers, quick=quick, claims=paths, exact_only=exact_only, progress=progress,
                         executor=executor)
-    if junit_xml:
+    if junit_xml is not None:
         from ..junit import write_junit
 
         write_junit(junit_xml, junit_suites(result.checks))
@@ -174,7 +161,7 @@ def verify_cmd(
     if fmt.value == "table":
         is_tty = sys.stdout.isatty()
         colour = is_tty and not os.environ.get("NO_COLOR")
-        sys.stdout.write(_table_text(result, verbose, _width(is_tty), colour))
+        write_stdout(_table_text(result, verbose, terminal_width(80, 60), colour))
         sys.stdout.flush()
     else:
         emit(Report("Verification", _COLUMNS, rows, payload), fmt)

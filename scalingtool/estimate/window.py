@@ -73,8 +73,9 @@ class Windows:
 def parse_window(text: str, size: int) -> tuple[int, int]:
     """``"K1:K2"`` -> ``(K1, K2)`` with ``1 <= K1 < K2 <= size``."""
     parts = text.split(":")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise UsageError(f"window: expected auto or K1:K2 with whole numbers, e.g. 5:100, got {text!r}")
+    if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UsageError(f"window: expected auto or K1:K2 with whole numbers, e.g. 5:100, got {shown!r}")
     lo, hi = int(parts[0]), int(parts[1])
     if not 1 <= lo < hi <= size:
         raise UsageError(f"window: expected 1 <= K1 < K2 <= {size} (the modes available), got {lo}:{hi}")

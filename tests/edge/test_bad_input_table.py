@@ -144,3 +144,50 @@ def test_files_read_are_regular_and_capped(cli, tmp_path, path):
     path = {"DIR": str(tmp_path), "MISSING": str(tmp_path / "none.toml")}.get(path, path)
     assert_usage_error(cli("run", path, "--out", str(tmp_path / "o")))
     assert_usage_error(cli("verify", "--claims", path))
+
+
+LONG_NAME = "x" * 300  # over the 255 bytes a file system takes for one name
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["estimate", "--spectrum", "SPEC", "--samples", "-5"], "--samples = -5 is out of range"),
+    (["estimate", "--spectrum", "SPEC", "--seed", "-1"], "--seed = -1 is out of range"),
+    (["estimate", "--spectrum", "SPEC", "--window", "\u00b2:100"], "K1:K2 with whole numbers"),
+    (["estimate", "--spectrum", "SPEC", "--plot", f"{LONG_NAME}.png"], "bytes (at most 255)"),
+    (["estimate", "--loss-curve", "SPEC", "--plot", "c.png"], "--plot draws a spectrum estimate"),
+    (["verify", "--quick", "--tier", "theory", "--junit-xml", ""], "--junit-xml: expected a file name"),
+    (["verify", "--quick", "--tier", "theory", "--junit-xml", f"{LONG_NAME}.xml"], "bytes (at most 255)"),
+    (["solve", "--alpha", "2", "--beta", "1/2", "--out", f"{LONG_NAME}.csv"], "bytes (at most 255)"),
+], ids=["samples", "seed", "window-superscript", "plot-long", "plot-loss-curve", "junit-empty", "junit-long",
+        "out-long"])
+def test_options_that_reached_a_traceback_are_one_line(cli, tmp_path, argv, fragment):
+    spectrum = tmp_path / "spec.txt"
+    spectrum.write_text("\n".join(str(k ** -1.5) for k in range(1, 401)))
+    result = cli(*[str(spectrum) if a == "SPEC" else a for a in argv])
+    assert_usage_error(result, fragment)
+    assert list(p.name for p in tmp_path.iterdir()) == ["spec.txt"]  # nothing written
+
+
+@pytest.mark.parametrize("columns", ["99999999999999999999", "99999999", "-5", "wide"])
+def test_any_columns_value_gives_a_table_of_sane_width(cli, monkeypatch, columns):
+    from scalingtool.formats import MAX_WIDTH
+
+    monkeypatch.setenv("COLUMNS", columns)
+    result = cli("exponents", "--alpha", "2", "--beta", "1/2")
+    assert result.code == 0
+    assert max(len(line) for line in result.out.splitlines()) <= MAX_WIDTH
+
+
+@pytest.mark.parametrize("argv", [["docs"], ["exponents", "--alpha", "2", "--beta", "1/2", "-f", "json"],
+                                  ["derive"], ["verify", "--quick", "--tier", "theory", "-f", "json"]],
+                         ids=["docs", "exponents-json", "derive", "verify-json"])
+def test_a_full_output_is_one_line_and_exit_1(argv):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "scalingtool", *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("verify: ")]  # progress
+    assert errors == ["scalingtool: error: cannot write the output to standard output (No space left on device)"]
