@@ -17,10 +17,11 @@ from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
 from . import builtin
 from .executor import Executor, SequentialExecutor, Task
+from .jsonable import to_jsonable
 from .kinds import Kind, Outcome, Part, Plan, get_kind
 from .recipe import Recipe, parse_recipe
 from .schema import KindParams, short_path, validate, validate_params
-from .store import BlockedPart, CorruptPart, Store, to_jsonable
+from .store import BlockedPart, CorruptPart, Store
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
