@@ -11,7 +11,7 @@ measurement each, not stored, with a rough cost in seconds) and how their result
 rows. The parts of every requested tier are computed together, longest first, by one
 executor (:mod:`scalingtool.work.executor`: one after another here, or on a Dask cluster),
 so a cluster's workers stay busy across tiers; the rows come out in the tiers' own order
-whatever the order of computation.
+whatever the order of computation. The claims go through the same executor, one part each.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
     ``exact_only`` skips the claims' numeric checks; ``quick`` takes the small tier grids
     and skips the claims' frontier measurements. Every file is read and validated before
     anything is computed, so a malformed file costs nothing. ``executor`` computes the
-    tiers' parts (default: one after another, here).
+    claims' and the tiers' parts (default: one after another, here).
     """
     from .claims import load_claims
 
@@ -141,7 +141,8 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
             if progress:
                 progress("claims", done, total, rows)
 
-        result.checks += check_claims(parsed, exact_only=exact_only, quick=quick, progress=claim_step)
+        result.checks += check_claims(parsed, exact_only=exact_only, quick=quick, progress=claim_step,
+                                      executor=executor)
     plans = {name: _load(TIERS[name])(quick=quick) for name in tiers}
 
     def tier_step(name: str, done: int, total: int) -> None:

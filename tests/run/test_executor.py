@@ -164,8 +164,8 @@ def test_local_cluster_stores_what_a_sequential_run_stores(local, tmp_path):
 
 
 def test_the_same_parts_give_the_same_results_here_and_on_a_local_cluster(local, tmp_path):
-    """One Part type, one executor: a recipe's parts and a verify tier's parts give identical
-    results one after another here and on the cluster."""
+    """One Part type, one executor: a recipe's parts and verify's parts (a tier's and the claims')
+    give identical results one after another here and on the cluster."""
     from scalingtool.run.kinds import get_kind
     from scalingtool.run.recipe import load_recipe
     from scalingtool.run.schema import validate_params
@@ -179,8 +179,11 @@ def test_the_same_parts_give_the_same_results_here_and_on_a_local_cluster(local,
     local.map_parts(parts, there.__setitem__)
     assert len(here) == len(parts) and here == there
 
-    seq = verify(["theory"], quick=True)
-    par = verify(["theory"], quick=True, executor=local)
+    claims = tmp_path / "one.claims.toml"
+    claims.write_text('[[claim]]\nname = "lazy hard time"\nalpha = 2\nbeta = 0.5\ntraining = "lazy"\n'
+                      'dynamics = "gd"\nquantity = "time"\nvalue = "beta"\n')
+    seq = verify(["theory"], quick=True, claims=[claims], exact_only=True)
+    par = verify(["theory"], quick=True, claims=[claims], exact_only=True, executor=local)
     assert seq.ok and len(seq.checks) > 10
     assert [c.row() for c in par.checks] == [c.row() for c in seq.checks]
 
