@@ -7,7 +7,7 @@ Side by side in one run, on this machine:
   the cluster's start-up (the cost a one-off command pays; a cluster reached with
   ``--scheduler`` is already up);
 * the round trip per part: trivial parts sent one at a time (the overhead a part must dwarf
-  to be worth distributing) and grouped (:data:`scalingtool.run.executor.MIN_TASK_SECONDS`);
+  to be worth distributing) and grouped (:data:`scalingtool.work.executor.MIN_TASK_SECONDS`);
 * ``--verify``: ``verify`` with every tier (each tier's parts, longest first, on one
   executor), sequential vs the cluster;
 * ``--sweep``: seconds per part of the simulation sweep (``the built-in recipe simulate-sweep``)
@@ -58,16 +58,17 @@ def bench_recipe(executor, recipe: Path, quick: bool) -> tuple[float, float]:
 
 def bench_overhead(executor, count: int) -> tuple[float, float, int]:
     """Seconds per trivial part sent one at a time, and grouped (with the number of groups)."""
-    from scalingtool.run import executor as module
+    from scalingtool.work import Part
+    from scalingtool.work import executor as module
 
     saved = module.MIN_TASK_SECONDS
-    tasks = [(str(i), partial(pow, i, 2)) for i in range(count)]
+    parts = [Part.of(str(i), partial(pow, i, 2)) for i in range(count)]
     try:
         module.MIN_TASK_SECONDS = 0.0  # no grouping
-        single, _ = timed(executor.map_parts, tasks, lambda name, value: None)
+        single, _ = timed(executor.map_parts, parts, lambda key, value: None)
     finally:
         module.MIN_TASK_SECONDS = saved
-    grouped, _ = timed(executor.map_parts, tasks, lambda name, value: None)
+    grouped, _ = timed(executor.map_parts, parts, lambda key, value: None)
     return single / count, grouped / count, executor.groups_sent
 
 
@@ -114,10 +115,10 @@ def bench_sweep(widths: list[int], steps_timed: int) -> None:
         per_width[width] = setup + steps * per_step
         print(f"  N = {width:5d}: set-up {setup:7.2f} s, {per_step * 1e3:8.3f} ms/step -> "
               f"{per_width[width]:9.0f} s per part at {steps} steps  ({load()})", flush=True)
-    runs = len(plan.parts) // len(params.widths)
+    runs = len(plan) // len(params.widths)
     measured = [w for w in params.widths if w in per_width]
     total = sum(per_width[w] * runs for w in measured)
-    print(f"  full grid: {len(plan.parts)} parts ({runs} per width); the {len(measured)} widths measured "
+    print(f"  full grid: {len(plan)} parts ({runs} per width); the {len(measured)} widths measured "
           f"here cost {total / 3600:.1f} core-hours, i.e. {total / 3600 / (os.cpu_count() or 1):.1f} "
           f"hours on this machine's {os.cpu_count()} cores with --workers {os.cpu_count()}")
 
@@ -133,7 +134,7 @@ def main() -> None:
     parser.add_argument("--trivial", type=int, default=200, help="trivial parts for the overhead")
     args = parser.parse_args()
 
-    from scalingtool.run.executor import MIN_TASK_SECONDS, DaskExecutor
+    from scalingtool.work.executor import MIN_TASK_SECONDS, DaskExecutor
 
     print(f"os.cpu_count() = {os.cpu_count()}; OMP_NUM_THREADS = {os.environ.get('OMP_NUM_THREADS')}; {load()}")
     start, executor = timed(DaskExecutor, workers=args.workers)

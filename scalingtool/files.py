@@ -57,10 +57,10 @@ def check_output_path(path: str | os.PathLike[str], what: str = "output file") -
                          f"(at most {NAME_MAX})")
     try:
         if target.is_dir():
-            raise UsageError(f"cannot write {_show(target)}: it is a folder (name a file inside it)")
+            raise UsageError(f"{what}: cannot write {_show(target)}: it is a folder (name a file inside it)")
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
-            raise UsageError(f"cannot write {_show(target)}: folder {_show(folder)} does not exist")
+            raise UsageError(f"{what}: cannot write {_show(target)}: folder {_show(folder)} does not exist")
     except OSError as exc:
         raise UsageError(f"{what}: cannot write {_show(target)} ({exc.strerror or exc.__class__.__name__})") from None
     return target

@@ -3,7 +3,7 @@
 Neither: one after another in this process (Dask is not imported). ``--workers N``: a local
 Dask cluster of N worker processes, closed when the command ends (also on Ctrl-C).
 ``--scheduler ADDRESS``: an existing Dask cluster (``dask scheduler`` + ``dask worker``, or
-dask-jobqueue on SLURM/PBS). The executor itself is :mod:`scalingtool.run.executor`.
+dask-jobqueue on SLURM/PBS). The executor itself is :mod:`scalingtool.work.executor`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def scheduler_option():
 @contextmanager
 def open_executor(workers: Optional[int], scheduler: Optional[str]) -> Iterator[object]:
     """The executor the options ask for; says on stderr where parts run (and the dashboard)."""
-    from ..run.executor import make_executor
+    from ..work.executor import make_executor
 
     from ..errors import UsageError
 

@@ -8,19 +8,21 @@ recipe again into the folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
+from ..work import Executor, Part, SequentialExecutor
+from ..work import Progress as PartProgress
 from . import builtin
-from .executor import Executor, SequentialExecutor, Task
-from .kinds import Kind, Outcome, Part, Plan, get_kind
+from .jsonable import to_jsonable
+from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
 from .schema import KindParams, short_path, validate, validate_params
-from .store import BlockedPart, CorruptPart, Store, to_jsonable
+from .store import BlockedPart, CorruptPart, Store
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
@@ -60,21 +62,21 @@ def _figures(kind: Kind, name: str, params: KindParams, data: dict, store: Store
     return paths, []
 
 
-def _plan(kind: Kind, params: KindParams, source: str) -> Plan:
+def _plan(kind: Kind, params: KindParams, source: str) -> list[Part]:
     plan = kind.plan(params)
-    ids = [p.id for p in plan.parts]
-    if len(set(ids)) != len(ids):
-        twice = next(i for i in ids if ids.count(i) > 1)
+    keys = [p.key for p in plan]
+    if len(set(keys)) != len(keys):
+        twice = next(k for k in keys if keys.count(k) > 1)
         raise UsageError(f"{source}: [params] give the part {twice!r} twice; make the values distinct")
     return plan
 
 
-def _compute(part: Part, source: str, progress: Progress = None) -> dict[str, Any]:
+def _compute(part: Part, source: str, progress: PartProgress = None) -> dict[str, Any]:
     """A part's data; a library error names the recipe and the part it came from."""
     try:
         return part.compute(progress)
     except ScalingToolError as exc:
-        raise type(exc)(f"{source}: part {part.id}: {exc}") from None
+        raise type(exc)(f"{source}: part {part.key}: {exc}") from None
 
 
 def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResult, source: str,
@@ -85,35 +87,34 @@ def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResul
     todo: dict[str, Part] = {}
     for part in parts:
         try:
-            stored = store.load(part.id, part.params, kind.data)
+            stored = store.load(part.key, part.params, kind.data)
         except BlockedPart as exc:
             raise UsageError(f"{exc} to recompute the part") from None
         except CorruptPart as exc:
             result.notes.append(f"recomputed a corrupt stored part: {exc}")
             stored = None
         if stored is None:
-            todo[part.id] = part
+            todo[part.key] = part
         else:
-            data[part.id] = stored
+            data[part.key] = stored
     if progress and data:
         progress(len(data), len(parts))
 
-    def done(part_id: str, computed: dict[str, Any]) -> None:
+    def done(key: str, computed: dict[str, Any]) -> None:
         fresh = to_jsonable(computed)
-        store.save(part_id, todo[part_id].params, fresh)
-        data[part_id] = validate(kind.data, fresh, short_path(store.part_path(part_id)), "data").plain()
+        store.save(key, todo[key].params, fresh)
+        data[key] = validate(kind.data, fresh, short_path(store.part_path(key)), "data").plain()
         if progress:
             progress(len(data), len(parts))
 
-    # in this process a part also reports its own progress, as a fraction of a part
-    within = _within(progress, data, len(parts)) if progress and isinstance(executor, SequentialExecutor) else None
+    # a part computed in this process also reports its own progress, as a fraction of a part
+    within = _within(progress, data, len(parts)) if progress else None
     try:
-        executor.map_parts([Task(p.id, partial(_compute, p, source, within),
-                                 getattr(p.compute, "resources", None)) for p in todo.values()], done)
+        executor.map_parts([replace(p, compute=partial(_compute, p, source)) for p in todo.values()], done, within)
     finally:
-        result.computed = [p.id for p in parts if p.id in todo and p.id in data]
-        result.reused = [p.id for p in parts if p.id not in todo]
-    return {p.id: data[p.id] for p in parts}
+        result.computed = [p.key for p in parts if p.key in todo and p.key in data]
+        result.reused = [p.key for p in parts if p.key not in todo]
+    return {p.key: data[p.key] for p in parts}
 
 
 def _within(progress: Callable[[float, int], None], data: dict[str, Any], parts: int) -> Callable[[int, int], None]:
@@ -132,7 +133,7 @@ def _within(progress: Callable[[float, int], None], data: dict[str, Any], parts:
     return update
 
 
-def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, KindParams, Plan]:
+def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, KindParams, list[Part]]:
     recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
     params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
@@ -159,10 +160,10 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     store.write_json("run.json", {
         "schema": "scalingtool/run/v1", "recipe": recipe.name, "title": recipe.title,
         "kind": recipe.kind, "layer": recipe.layer, "quick": quick, "source": recipe.source,
-        "config": params.config(), "parts": [p.id for p in plan.parts],
+        "config": params.config(), "parts": [p.key for p in plan],
     })
     result = RunResult(recipe.name, recipe.kind, store.folder, Outcome([], []))
-    data = _compute_parts(kind, plan.parts, store, result, recipe.source, executor or SequentialExecutor(),
+    data = _compute_parts(kind, plan, store, result, recipe.source, executor or SequentialExecutor(),
                           progress)
     result.outcome = kind.finish(params, data)
     table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
@@ -190,23 +191,23 @@ def redraw(folder: str | Path) -> list[Path]:
     kind = get_kind(run.kind, run.layer, source)
     params = validate(kind.schema, run.config, source, "config")
     plan = _plan(kind, params, source)
-    if [p.id for p in plan.parts] != list(run.parts):
+    if [p.key for p in plan] != list(run.parts):
         raise UsageError(f"{source}: key 'parts' does not match its config; run the recipe again into "
                          f"{short_path(store.folder)}")
     again = f"run the recipe again into {short_path(store.folder)} to recompute it"
     data = {}
-    for part in plan.parts:
-        path = short_path(store.part_path(part.id))
+    for part in plan:
+        path = short_path(store.part_path(part.key))
         try:
-            stored = store.load(part.id, part.params, kind.data)
+            stored = store.load(part.key, part.params, kind.data)
         except BlockedPart as exc:
             raise UsageError(f"{exc}, then {again}") from None
         except CorruptPart as exc:
             raise UsageError(f"{exc}; {again}") from None
         if stored is None:
-            missing = "missing" if not store.part_path(part.id).exists() else "computed with other parameters"
+            missing = "missing" if not store.part_path(part.key).exists() else "computed with other parameters"
             raise UsageError(f"{path}: stored part {missing}; {again}")
-        data[part.id] = stored
+        data[part.key] = stored
     paths, notes = _figures(kind, run.recipe, params, data, store)
     if notes:
         raise UsageError(notes[0])

@@ -11,16 +11,15 @@ file and the operating system's reason, and leaves no partial file.
 from __future__ import annotations
 
 import json
-import math
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..files import atomic_open, write_text_atomic
+from .jsonable import to_jsonable
 from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
 
-__all__ = ["Store", "BlockedPart", "CorruptPart", "to_jsonable"]
+__all__ = ["Store", "BlockedPart", "CorruptPart"]
 
 
 class CorruptPart(UsageError):
@@ -29,23 +28,6 @@ class CorruptPart(UsageError):
 
 class BlockedPart(UsageError):
     """A folder where a stored part belongs: it cannot be read or replaced; delete it."""
-
-
-def to_jsonable(value: Any) -> Any:
-    """Fractions as text, non-finite floats as text, containers recursively."""
-    if isinstance(value, Fraction):
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if hasattr(value, "tolist"):
-        return to_jsonable(value.tolist())
-    if hasattr(value, "item") and callable(value.item):
-        return value.item()
-    return value
 
 
 class Store:

@@ -6,25 +6,27 @@ requested tiers; with no claims and no tiers named it runs every tier. The comma
 when any row fails. Tiers are looked up in :data:`TIERS` and imported on first use, so a
 tier's heavy dependencies are paid only when it runs.
 
-Each tier is a :class:`TierPlan`: independent :class:`Part` s (a measurement each, with a
-rough cost in seconds) and how their results become rows. The parts of every requested tier
-are computed together, longest first, by one executor (``scalingtool.run.executor``: one
-after another here, or on a Dask cluster), so a cluster's workers stay busy across tiers;
-the rows come out in the tiers' own order whatever the order of computation.
+Each tier is a :class:`TierPlan`: independent :class:`~scalingtool.work.Part` s (a
+measurement each, not stored, with a rough cost in seconds) and how their results become
+rows. The parts of every requested tier are computed together, longest first, by one
+executor (:mod:`scalingtool.work.executor`: one after another here, or on a Dask cluster),
+so a cluster's workers stay busy across tiers; the rows come out in the tiers' own order
+whatever the order of computation. The claims go through the same executor, one part each.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import UsageError
+from ..work import Executor, Part, SequentialExecutor
 from .checks import FAIL, PASS, SKIP, Check
 
 __all__ = ["TIERS", "DEFAULT_TIERS", "Verification", "verify", "parse_tiers", "Check", "Progress",
-           "Part", "TierPlan", "run_tiers"]
+           "TierPlan", "run_tiers"]
 
 #: tier name -> "module:function" with signature (quick) -> TierPlan
 TIERS: dict[str, str] = {
@@ -67,39 +69,30 @@ def parse_tiers(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Part:
-    """One independent measurement of a tier: ``run()`` gives its result, which depends only on
-    what it closes over; ``cost`` is a rough duration in seconds on one core (full grid), used
-    only to start the longest parts first."""
-
-    name: str
-    run: Callable[[], object]
-    cost: float = 0.1
-
-
-@dataclass(frozen=True)
 class TierPlan:
-    """A tier's parts and ``assemble(results) -> rows`` (``results`` in the parts' order)."""
+    """A tier's parts and ``assemble(results) -> rows`` (``results`` in the parts' order).
+    Each part is one measurement (:meth:`Part.of <scalingtool.work.Part.of>`: not stored, no
+    progress of its own), keyed by its row name; its ``cost`` is a rough duration in seconds
+    on one core (full grid), used only to start the longest parts first."""
 
     parts: list[Part]
     assemble: Callable[[list], list[Check]]
 
 
 def run_tiers(plans: dict[str, TierPlan], progress: Callable[[str, int, int], None] | None = None,
-              executor: object | None = None) -> dict[str, list[Check]]:
-    """The rows of each tier. Every part of every plan goes to ``executor.map_parts`` at once,
-    longest first (or runs here, one after another, without an executor);
+              executor: Executor | None = None) -> dict[str, list[Check]]:
+    """The rows of each tier. Every part of every plan goes to ``executor`` at once (which
+    starts the longest first; default: one after another, here), keyed ``"tier: part"``;
     ``progress(tier, done, total)`` as each finishes."""
     owner: dict[str, tuple[str, int]] = {}
-    tasks = []
+    parts: list[Part] = []
     for tier, plan in plans.items():
         for i, part in enumerate(plan.parts):
-            key = f"{tier}: {part.name}"
+            key = f"{tier}: {part.key}"
             if key in owner:
-                raise ValueError(f"two parts of tier {tier} are both named {part.name!r}")
+                raise ValueError(f"two parts of tier {tier} are both named {part.key!r}")
             owner[key] = (tier, i)
-            tasks.append((part.cost, key, part.run))
-    tasks.sort(key=lambda t: -t[0])  # stable: equal costs keep the tiers' order
+            parts.append(replace(part, key=key))
     results: dict[str, list] = {tier: [None] * len(plan.parts) for tier, plan in plans.items()}
     done_in: dict[str, int] = dict.fromkeys(plans, 0)
 
@@ -110,11 +103,7 @@ def run_tiers(plans: dict[str, TierPlan], progress: Callable[[str, int, int], No
         if progress:
             progress(tier, done_in[tier], len(plans[tier].parts))
 
-    if executor is None:
-        for _, key, run in tasks:
-            done(key, run())
-    else:
-        executor.map_parts([(key, run) for _, key, run in tasks], done)
+    (executor or SequentialExecutor()).map_parts(parts, done)
     return {tier: plan.assemble(results[tier]) for tier, plan in plans.items()}
 
 
@@ -125,13 +114,14 @@ def _load(target: str) -> Callable[..., TierPlan]:
 
 def verify(tiers: Sequence[str] | None = None, quick: bool = False,
            claims: Sequence[str | Path] = (), exact_only: bool = False,
-           progress: Progress | None = None, executor: object | None = None) -> Verification:
+           progress: Progress | None = None, executor: Executor | None = None) -> Verification:
     """Check the ``claims`` files, then run ``tiers``.
 
     ``tiers=None`` means every tier when no claims are given and none otherwise.
     ``exact_only`` skips the claims' numeric checks; ``quick`` takes the small tier grids
     and skips the claims' frontier measurements. Every file is read and validated before
-    anything is computed, so a malformed file costs nothing.
+    anything is computed, so a malformed file costs nothing. ``executor`` computes the
+    claims' and the tiers' parts (default: one after another, here).
     """
     from .claims import load_claims
 
@@ -151,7 +141,8 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
             if progress:
                 progress("claims", done, total, rows)
 
-        result.checks += check_claims(parsed, exact_only=exact_only, quick=quick, progress=claim_step)
+        result.checks += check_claims(parsed, exact_only=exact_only, quick=quick, progress=claim_step,
+                                      executor=executor)
     plans = {name: _load(TIERS[name])(quick=quick) for name in tiers}
 
     def tier_step(name: str, done: int, total: int) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..measure import local_exponent
 from ..theory import exponents
-from . import Part, TierPlan
+from ..work import Part
+from . import TierPlan
 from .checks import Check, judge
 from .theory_tier import case_name
 
@@ -177,8 +178,8 @@ def reduced_plan(quick: bool = False) -> TierPlan:
         shared = case.quantity in ("compute", "n_star")
         groups.setdefault((case.alpha, case.beta, case.training, case.dynamics, case.top) if shared else case,
                           []).append(case)
-    parts = [Part(f"{g[0].name} {'+'.join(c.quantity for c in g)}", partial(_measure_all, tuple(g)),
-                  _cost(g[0])) for g in groups.values()]
+    parts = [Part.of(f"{g[0].name} {'+'.join(c.quantity for c in g)}", partial(_measure_all, tuple(g)),
+                     _cost(g[0])) for g in groups.values()]
 
     def assemble(results: list) -> list[Check]:
         measured = {case: m for g, ms in zip(groups.values(), results) for case, m in zip(g, ms)}

@@ -19,7 +19,8 @@ from functools import partial
 import numpy as np
 
 from ..theory import exponents
-from . import Part, TierPlan
+from ..work import Part
+from . import TierPlan
 from .checks import SKIP, Check, judge
 
 __all__ = ["simulation_plan"]
@@ -61,8 +62,8 @@ def _margin_parts(quick: bool) -> list[Part]:
     for (a, b), widths, _, _ in _MARGIN_TASKS:
         width = widths[0] if quick else widths[1]
         for training, gamma0, cost in (("rich", _RICH, 60.0), ("lazy", 0.0, 22.0 if b < 1 else 8.0)):
-            parts.append(Part(f"alpha={a} beta={b} N={width} {training}",
-                              partial(_exponent, a, b, gamma0, width, quick), cost))
+            parts.append(Part.of(f"alpha={a} beta={b} N={width} {training}",
+                                 partial(_exponent, a, b, gamma0, width, quick), cost))
     return parts
 
 
@@ -169,7 +170,8 @@ def _relu_run(seed: int, gamma0: float) -> tuple[float, float, float] | None:
 
 def _relu_parts() -> list[Part]:
     """One part per seed and training (rich 20-75 s each on one core, lazy ~2 s)."""
-    return [Part(f"relu depth={_RELU['depth']} seed={seed} {training}", partial(_relu_run, seed, gamma0), cost)
+    return [Part.of(f"relu depth={_RELU['depth']} seed={seed} {training}", partial(_relu_run, seed, gamma0),
+                    cost)
             for seed in _RELU_SEEDS for training, gamma0, cost in (("rich", 1.0, 50.0), ("lazy", 0.0, 2.0))]
 
 
@@ -202,7 +204,8 @@ def simulation_plan(quick: bool = False) -> TierPlan:
     """The simulation tier (module docstring); ``quick`` keeps it under a minute on 2 cores."""
     margin = _margin_parts(quick)
     relu = [] if quick else _relu_parts()
-    parts = margin + relu + [Part("follow", _follow_checks, 0.6), Part("sgd", partial(_sgd_checks, quick), 6.0)]
+    parts = margin + relu + [Part.of("follow", _follow_checks, 0.6),
+                             Part.of("sgd", partial(_sgd_checks, quick), 6.0)]
 
     def assemble(results: list) -> list[Check]:
         n, r = len(margin), len(margin) + len(relu)

@@ -10,7 +10,8 @@ from fractions import Fraction
 from functools import partial
 
 from ..theory import exponents
-from . import Part, TierPlan
+from ..work import Part
+from . import TierPlan
 from .checks import Check, judge
 
 #: exponents compared between the engines (theory §3)
@@ -50,6 +51,6 @@ def theory_plan(quick: bool = False) -> TierPlan:
     """Compiled formulas against the SymPy engine on the default grid, every quantity: one
     part per task and dynamics (about 0.05 s each)."""
     grid = QUICK_GRID if quick else GRID
-    parts = [Part(f"{case_name(a, b)} {d}", partial(_compare, a, b, d), 0.05)
+    parts = [Part.of(f"{case_name(a, b)} {d}", partial(_compare, a, b, d), 0.05)
              for a, b in grid for d in ("sgd", "gd")]
     return TierPlan(parts, lambda results: [row for rows in results for row in rows])

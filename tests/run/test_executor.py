@@ -1,5 +1,5 @@
 """The executor layer: sequential by default (Dask not imported), a local Dask cluster in this
-process, option errors, per-part failures reported by name, and small tasks grouped."""
+process, option errors, per-part failures reported by key, and small parts grouped."""
 
 import json
 import os
@@ -11,8 +11,9 @@ import pytest
 
 from scalingtool.errors import NumericalError, UsageError
 from scalingtool.run import run_recipe
-from scalingtool.run.executor import (RETRIES, SequentialExecutor, Task, check_scheduler, check_workers,
-                                      make_executor, max_workers)
+from scalingtool.work import Part
+from scalingtool.work.executor import (RETRIES, SequentialExecutor, check_scheduler, check_workers,
+                                       make_executor, max_workers)
 from tests.conftest import assert_usage_error
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,8 @@ def stored(folder: Path) -> dict[str, bytes]:
 
 def test_sequential_runs_in_order_and_propagates_errors():
     seen = []
-    SequentialExecutor().map_parts([("a", lambda: 1), Task("b", lambda: 2)], lambda n, v: seen.append((n, v)))
+    SequentialExecutor().map_parts([Part.of("a", lambda: 1), Part("b", {}, lambda progress: 2)],
+                                   lambda n, v: seen.append((n, v)))
     assert seen == [("a", 1), ("b", 2)]
 
     def boom():
@@ -36,14 +38,30 @@ def test_sequential_runs_in_order_and_propagates_errors():
 
     seen.clear()
     with pytest.raises(NumericalError, match="diverged"):
-        SequentialExecutor().map_parts([("a", lambda: 1), ("b", boom), ("c", lambda: 3)],
+        SequentialExecutor().map_parts([Part.of("a", lambda: 1), Part.of("b", boom), Part.of("c", lambda: 3)],
                                        lambda n, v: seen.append(n))
     assert seen == ["a"]  # the finished part was handed over before the error
 
 
+def test_sequential_starts_the_longest_first_and_hands_over_progress():
+    steps = []
+
+    def counted(progress):
+        progress(1, 2)
+        return "counted"
+
+    seen = []
+    SequentialExecutor().map_parts([Part.of("short", lambda: 0, cost=0.1), Part("long", {}, counted, cost=5.0),
+                                    Part.of("same", lambda: 0, cost=0.1)],
+                                   lambda n, v: seen.append(n), lambda step, total: steps.append((step, total)))
+    assert seen == ["long", "short", "same"] and steps == [(1, 2)]
+    with pytest.raises(ValueError, match="key 'x'"):
+        SequentialExecutor().map_parts([Part.of("x", str), Part.of("x", str)], lambda n, v: None)
+
+
 def test_default_run_does_not_import_dask(tmp_path):
     code = ("import sys; import scalingtool.cli; from scalingtool.run import run_recipe; "
-            "from scalingtool.run.executor import make_executor; "
+            "from scalingtool.work.executor import make_executor; "
             f"run_recipe({str(PHASE)!r}, {str(tmp_path)!r}, quick=True, figures=False, executor=make_executor()); "
             "assert not any(m == 'dask' or m.startswith(('dask.', 'distributed')) for m in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -94,7 +112,7 @@ def test_missing_extra_is_named(cli, tmp_path, monkeypatch):
 
 def test_bad_recipe_is_refused_before_a_cluster_starts(cli, tmp_path, monkeypatch):
     """A misspelt key costs no cluster start-up: the recipe is validated first."""
-    from scalingtool.run import executor
+    from scalingtool.work import executor
 
     def no_cluster(*args, **kwargs):
         raise AssertionError("a cluster was started for a recipe that does not validate")
@@ -110,7 +128,7 @@ def test_unreachable_scheduler_times_out(cli, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     import socket
 
-    from scalingtool.run import executor
+    from scalingtool.work import executor
 
     with socket.socket() as s:  # a free port on this machine: nothing listens there
         s.bind(("127.0.0.1", 0))
@@ -125,7 +143,7 @@ def test_unreachable_scheduler_times_out(cli, tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def local():
     pytest.importorskip("distributed")
-    from scalingtool.run.executor import DaskExecutor
+    from scalingtool.work.executor import DaskExecutor
 
     with DaskExecutor(workers=2) as executor:
         yield executor
@@ -143,6 +161,31 @@ def test_local_cluster_stores_what_a_sequential_run_stores(local, tmp_path):
         assert (tmp_path / "seq" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
     again = run_recipe(PHASE, tmp_path / "dask", quick=True, figures=False, executor=local)
     assert not again.computed and again.reused == seq.computed
+
+
+def test_the_same_parts_give_the_same_results_here_and_on_a_local_cluster(local, tmp_path):
+    """One Part type, one executor: a recipe's parts and verify's parts (a tier's and the claims')
+    give identical results one after another here and on the cluster."""
+    from scalingtool.run.kinds import get_kind
+    from scalingtool.run.recipe import load_recipe
+    from scalingtool.run.schema import validate_params
+    from scalingtool.verify import verify
+
+    recipe = load_recipe(PHASE)
+    kind = get_kind(recipe.kind)
+    parts = kind.plan(validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, True))
+    here, there = {}, {}
+    SequentialExecutor().map_parts(parts, here.__setitem__)
+    local.map_parts(parts, there.__setitem__)
+    assert len(here) == len(parts) and here == there
+
+    claims = tmp_path / "one.claims.toml"
+    claims.write_text('[[claim]]\nname = "lazy hard time"\nalpha = 2\nbeta = 0.5\ntraining = "lazy"\n'
+                      'dynamics = "gd"\nquantity = "time"\nvalue = "beta"\n')
+    seq = verify(["theory"], quick=True, claims=[claims], exact_only=True)
+    par = verify(["theory"], quick=True, claims=[claims], exact_only=True, executor=local)
+    assert seq.ok and len(seq.checks) > 10
+    assert [c.row() for c in par.checks] == [c.row() for c in seq.checks]
 
 
 def test_local_cluster_simulations_are_identical(local, tmp_path):
@@ -170,7 +213,7 @@ def test_gpu_parts_run_on_a_gpu_worker(tmp_path):
     if not torch.cuda.is_available():
         pytest.skip("no CUDA device")
     from scalingtool.run import parse_recipe
-    from scalingtool.run.executor import DaskExecutor
+    from scalingtool.work.executor import DaskExecutor
 
     text = (ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml").read_text()
     cpu = run_recipe(parse_recipe(text, "cpu.toml"), tmp_path / "cpu", quick=True, figures=False)
@@ -185,7 +228,7 @@ def test_gpu_parts_run_on_a_gpu_worker(tmp_path):
 
 
 def _attempt(folder: str, name: str, outcome: str):
-    """A task that notes each attempt in a file, then returns, raises our error, or another."""
+    """A part that notes each attempt in a file, then returns, raises our error, or another."""
     with open(os.path.join(folder, name), "a") as handle:
         handle.write("x")
     if outcome == "numerical":
@@ -198,11 +241,11 @@ def _attempt(folder: str, name: str, outcome: str):
 def test_failures_are_named_and_do_not_stop_the_others(local, tmp_path):
     from functools import partial
 
-    tasks = [Task(n, partial(_attempt, str(tmp_path), n, o))
+    parts = [Part.of(n, partial(_attempt, str(tmp_path), n, o))
              for n, o in (("good1", "ok"), ("diverges", "numerical"), ("breaks", "other"), ("good2", "ok"))]
     done = {}
     with pytest.raises(NumericalError) as info:
-        local.map_parts(tasks, done.__setitem__)
+        local.map_parts(parts, done.__setitem__)
     assert done == {"good1": "GOOD1", "good2": "GOOD2"}
     message = str(info.value)
     assert "2 part(s) failed" in message and "diverges: NumericalError: diverges diverged" in message
@@ -212,31 +255,31 @@ def test_failures_are_named_and_do_not_stop_the_others(local, tmp_path):
     assert attempts == {"good1": 1, "diverges": 1, "breaks": 1 + RETRIES}
 
 
-def test_small_tasks_are_grouped(local):
+def test_small_parts_are_grouped(local):
     results = {}
-    local.map_parts([(str(i), partial_square(i)) for i in range(300)], results.__setitem__)
+    local.map_parts([Part.of(str(i), partial_square(i)) for i in range(300)], results.__setitem__)
     assert results == {str(i): i * i for i in range(300)}
-    # the first round goes one task at a time; once tasks are known to take microseconds they
+    # the first round goes one part at a time; once parts are known to take microseconds they
     # travel in groups (never more than remaining / (2 per worker thread), so both workers work)
     assert local.groups_sent < 60, local.groups_sent
 
 
 def test_a_reused_executor_judges_each_call_afresh(local):
-    """After microsecond tasks, tasks of 0.6 s (over MIN_TASK_SECONDS) still go one at a time,
+    """After microsecond parts, parts of 0.6 s (over MIN_TASK_SECONDS) still go one at a time,
     so both workers share them (remembered durations would have sent them in pairs)."""
     import time
     from functools import partial
 
-    local.map_parts([(str(i), partial_square(i)) for i in range(300)], lambda n, v: None)
-    local.map_parts([(f"long{i}", partial(time.sleep, 0.6)) for i in range(8)], lambda n, v: None)
+    local.map_parts([Part.of(str(i), partial_square(i)) for i in range(300)], lambda n, v: None)
+    local.map_parts([Part.of(f"long{i}", partial(time.sleep, 0.6)) for i in range(8)], lambda n, v: None)
     assert local.groups_sent == 8
 
 
 def test_long_or_untimed_tasks_go_one_per_worker_thread(local):
-    """Two tasks per thread are kept in flight only once tasks are known to be short; a long
+    """Two parts per thread are kept in flight only once parts are known to be short; a long
     one queued at a busy worker could otherwise wait there while another worker idles (the
     full verify's two 60 s networks: 0.87x before this rule)."""
-    from scalingtool.run.executor import IN_FLIGHT_PER_THREAD, MIN_TASK_SECONDS
+    from scalingtool.work.executor import IN_FLIGHT_PER_THREAD, MIN_TASK_SECONDS
 
     local.durations = []
     assert local._in_flight() == 1
@@ -256,7 +299,7 @@ def test_local_workers_use_one_blas_thread_and_the_default_allocator(local):
     if "MALLOC_TRIM_THRESHOLD_" in os.environ:
         pytest.skip("this process sets MALLOC_TRIM_THRESHOLD_ itself")
     seen = {}
-    local.map_parts([("env", _environment)], seen.__setitem__)
+    local.map_parts([Part.of("env", _environment)], seen.__setitem__)
     assert seen["env"] == {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
@@ -268,4 +311,4 @@ def partial_square(i: int):
 
 def test_resource_nobody_offers_is_refused(local):
     with pytest.raises(UsageError, match="resource GPU"):
-        local.map_parts([Task("gpu-part", lambda: 1, {"GPU": 1})], lambda n, v: None)
+        local.map_parts([Part.of("gpu-part", lambda: 1, resources={"GPU": 1})], lambda n, v: None)

@@ -16,7 +16,7 @@ def _plan(widths, trainings=("lazy", "rich")):
 
 
 def test_one_part_per_training_and_width_widest_first():
-    ids = [p.id for p in _plan([16, 64, 32]).parts]
+    ids = [p.key for p in _plan([16, 64, 32])]
     assert ids == ["frontier_lazy_N64", "frontier_rich_N64", "frontier_lazy_N32", "frontier_rich_N32",
                    "frontier_lazy_N16", "frontier_rich_N16"]
 

@@ -5,35 +5,54 @@ from functools import partial
 
 import pytest
 
-from scalingtool.verify import Part, TierPlan, run_tiers
+from scalingtool.verify import TierPlan, run_tiers
 from scalingtool.verify.reduced_tier import reduced_plan
 from scalingtool.verify.simulation_tier import simulation_plan
 from scalingtool.verify.theory_tier import theory_plan
+from scalingtool.work import Part, SequentialExecutor
+from scalingtool.work.executor import longest_first
 
 
-class Reversed:
-    """An executor that computes the parts in the reverse of the order it is given."""
+class Reversed(SequentialExecutor):
+    """An executor that computes the parts in the reverse of the order it would start them."""
 
     def __init__(self):
         self.order = []
 
-    def map_parts(self, tasks, on_done):
-        tasks = list(tasks)
-        self.order = [name for name, _ in tasks]
-        for name, run in reversed(tasks):
-            on_done(name, run())
+    def map_parts(self, parts, on_done, progress=None):
+        parts = longest_first(parts)
+        self.order = [part.key for part in parts]
+        for part in reversed(parts):
+            on_done(part.key, part.compute(progress))
+
+
+class Recorded(SequentialExecutor):
+    """The sequential executor, noting the order in which the parts finish."""
+
+    def __init__(self):
+        self.order = []
+
+    def map_parts(self, parts, on_done, progress=None):
+        def noted(key, value):
+            self.order.append(key)
+            on_done(key, value)
+
+        super().map_parts(parts, noted, progress)
 
 
 def _plan(tier, costs):
-    parts = [Part(f"p{i}", partial(str, f"{tier}{i}"), cost) for i, cost in enumerate(costs)]
+    parts = [Part.of(f"p{i}", partial(str, f"{tier}{i}"), cost) for i, cost in enumerate(costs)]
     return TierPlan(parts, lambda results: list(results))
 
 
 def test_longest_first_across_tiers_and_rows_in_tier_order():
-    ex = Reversed()
-    rows = run_tiers({"a": _plan("a", [1.0, 5.0]), "b": _plan("b", [3.0, 0.5])}, executor=ex)
+    plans = {"a": _plan("a", [1.0, 5.0]), "b": _plan("b", [3.0, 0.5])}
+    ex = Recorded()
+    assert run_tiers(plans, executor=ex) == run_tiers(plans) == {"a": ["a0", "a1"], "b": ["b0", "b1"]}
     assert ex.order == ["a: p1", "b: p0", "a: p0", "b: p1"]
-    assert rows == {"a": ["a0", "a1"], "b": ["b0", "b1"]}
+    ex = Reversed()
+    assert run_tiers(plans, executor=ex) == {"a": ["a0", "a1"], "b": ["b0", "b1"]}
+    assert ex.order == ["a: p1", "b: p0", "a: p0", "b: p1"]
 
 
 def test_progress_counts_each_tier():
@@ -45,7 +64,7 @@ def test_progress_counts_each_tier():
 
 def test_names_are_unique_within_a_tier():
     with pytest.raises(ValueError, match="both named"):
-        run_tiers({"a": TierPlan([Part("x", str), Part("x", str)], list)})
+        run_tiers({"a": TierPlan([Part.of("x", str), Part.of("x", str)], list)})
 
 
 @pytest.mark.parametrize("plan", [theory_plan, reduced_plan, simulation_plan])
@@ -54,8 +73,9 @@ def test_builtin_plans_have_distinct_parts(plan, quick):
     """Every built-in tier splits into uniquely named parts with positive costs; the full
     simulation tier's longest part is a single network (~60 s), not the whole margin."""
     p = plan(quick=quick)
-    names = [part.name for part in p.parts]
-    assert len(set(names)) == len(names) and all(part.cost > 0 for part in p.parts)
+    keys = [part.key for part in p.parts]
+    assert len(set(keys)) == len(keys) and all(part.cost > 0 for part in p.parts)
+    assert all(part.params == {} and part.resources is None for part in p.parts)  # not stored
     if plan is simulation_plan:
         # the full tier adds the ReLU network's 6 seeds, lazy and rich, one part each
         assert len(p.parts) == (6 if quick else 18) and max(part.cost for part in p.parts) <= 60

@@ -2,9 +2,10 @@
 
 A :class:`Kind` declares its ``[params]`` and its stored part data as schemas
 (:class:`~scalingtool.run.schema.KindParams`, :class:`~scalingtool.run.schema.StoredData`),
-turns the validated parameters into a :class:`Plan` of independent parts (each computed once
-and stored, so runs resume), then turns the parts' data into a table, the measured-vs-predicted
-checks, and a figure. A new kind registers by naming its module in :data:`KINDS`.
+turns the validated parameters into a list of independent :class:`~scalingtool.work.Part` s
+(each computed once and stored, so runs resume), then turns the parts' data into a table, the
+measured-vs-predicted checks, and a figure. A new kind registers by naming its module in
+:data:`KINDS`.
 """
 
 from __future__ import annotations
@@ -15,27 +16,10 @@ from typing import Any, Callable
 
 from ...errors import UsageError
 from ...verify.checks import Check
+from ...work import Part
 from ..schema import KindParams, StoredData, shown
 
-__all__ = ["Kind", "Part", "Plan", "Outcome", "KINDS", "get_kind"]
-
-Progress = Callable[[int, int], None] | None
-
-
-@dataclass(frozen=True)
-class Part:
-    """One stored unit of work: ``params`` identify it (a changed recipe recomputes it)."""
-
-    id: str
-    params: dict[str, Any]
-    compute: Callable[[Progress], dict[str, Any]]
-
-
-@dataclass
-class Plan:
-    """The parts of a run, in order."""
-
-    parts: list[Part]
+__all__ = ["Kind", "Outcome", "KINDS", "get_kind"]
 
 
 @dataclass
@@ -51,14 +35,16 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Kind:
-    """``plan(params) -> Plan``; ``finish(params, data) -> Outcome``;
-    ``draw(params, data, plt) -> Figure``, where ``params`` is a validated ``schema`` and
-    ``data`` maps part id -> the part's validated stored data (``data.plain()``)."""
+    """``plan(params) -> list[Part]`` (the run's parts, in order: each part's ``key`` is its
+    store id, its ``params`` what identifies it, its ``compute`` returns its data);
+    ``finish(params, data) -> Outcome``; ``draw(params, data, plt) -> Figure``, where
+    ``params`` is a validated ``schema`` and ``data`` maps part key -> the part's validated
+    stored data (``data.plain()``)."""
 
     name: str
     layer: str
     summary: str
-    plan: Callable[[Any], Plan]
+    plan: Callable[[Any], list[Part]]
     finish: Callable[[Any, dict[str, dict[str, Any]]], Outcome]
     draw: Callable[..., Any]
     schema: type[KindParams]

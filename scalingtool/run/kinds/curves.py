@@ -21,7 +21,8 @@ import numpy as np
 from ...verify.checks import judge
 from ..schema import (CurveData, CurveParams, DataCurveParams, SgdNoiseParams, SizeCurveParams,
                       TimeCurvesParams, WidthCurveParams)
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 __all__ = ["KINDS"]
 
@@ -49,8 +50,8 @@ class Curve:
     dynamics: str
 
 
-def _plan_for(family: Family) -> Callable[[CurveParams], Plan]:
-    def plan(params: CurveParams) -> Plan:
+def _plan_for(family: Family) -> Callable[[CurveParams], list[Part]]:
+    def plan(params: CurveParams) -> list[Part]:
         config = params.config()
         parts = []
         for alpha, beta in params.tasks:
@@ -60,7 +61,7 @@ def _plan_for(family: Family) -> Callable[[CurveParams], Plan]:
                         "training": curve.training, "dynamics": curve.dynamics, **config}
                 parts.append(Part(f"{family.name}_a{alpha}_b{beta}_{variant}".replace("/", "_"),
                                   spec, _compute_for(family, params, curve)))
-        return Plan(parts)
+        return parts
     return plan
 
 

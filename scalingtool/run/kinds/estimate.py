@@ -18,7 +18,8 @@ from pydantic import field_validator
 from ...errors import UsageError
 from ...verify.checks import FAIL, PASS, Check
 from ..schema import KindParams, StoredData, unique, whole
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 KERNELS = ("ntk", "laplace")
 
@@ -66,7 +67,7 @@ class EstimateData(StoredData):
     beta_draws: list[float | str]
 
 
-def _plan(params: EstimateParams) -> Plan:
+def _plan(params: EstimateParams) -> list[Part]:
     config = params.config()
 
     def part(kernel: str) -> Part:
@@ -74,7 +75,7 @@ def _plan(params: EstimateParams) -> Plan:
             return _estimate_digits(kernel, config, progress)
         return Part(f"digits_{kernel}", {"kernel": kernel, **config}, compute)
 
-    return Plan([part(k) for k in params.kernels])
+    return [part(k) for k in params.kernels]
 
 
 def _estimate_digits(kernel: str, config: dict[str, Any], progress: Any) -> dict[str, Any]:

@@ -16,10 +16,11 @@ import numpy as np
 
 from ...verify.checks import judge
 from ..schema import FrontierData, FrontierParams
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 
-def _plan(params: FrontierParams) -> Plan:
+def _plan(params: FrontierParams) -> list[Part]:
     config = params.config()
     alpha, beta, widths = params.alpha, params.beta, sorted(params.widths)
 
@@ -34,7 +35,7 @@ def _plan(params: FrontierParams) -> Plan:
         return Part(f"frontier_{training}_N{width}", {"training": training, "width": width, **config}, compute)
 
     # the widest first: a cluster starts the longest parts first
-    return Plan([part(t, n) for n in reversed(widths) for t in params.trainings])
+    return [part(t, n) for n in reversed(widths) for t in params.trainings]
 
 
 def _frontiers(params: FrontierParams, data: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -24,13 +24,14 @@ import numpy as np
 
 from ...verify.checks import judge
 from ..schema import MlpData, MlpParams
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 #: bootstrap resamplings of the estimate of alpha and beta from the initial NTK (theory §6)
 BRIDGE_REPLICATES = 50
 
 
-def _plan(params: MlpParams) -> Plan:
+def _plan(params: MlpParams) -> list[Part]:
     # the checks' keys are not the runs': changing them must not recompute a part
     config = {k: v for k, v in params.config().items()
               if k not in ("rich_minus_lazy", "rich_minus_lazy_tolerance")}
@@ -61,7 +62,7 @@ def _plan(params: MlpParams) -> Plan:
         # "network" names the simulator, so parts stored by an earlier implementation are recomputed
         return Part(f"mlp_gamma0={g:g}", {"gamma0_run": g, "network": "relu_mlp depth 1 grid", **config}, compute)
 
-    return Plan([part(g) for g in gammas])
+    return [part(g) for g in gammas]
 
 
 def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:

@@ -37,7 +37,8 @@ from ...params import check, parse_beta
 from ...verify.checks import Check, judge
 from ..schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, limited,
                       numbers, positive, unique)
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 __all__ = ["KIND", "StudyParams", "StudyData", "paired_stderr", "equal_loss"]
 
@@ -158,7 +159,7 @@ def _grid(params: StudyParams) -> list[tuple[str, int, str, int, float]]:
                                   [float(g) for g in params.gamma0]))
 
 
-def _plan(params: StudyParams) -> Plan:
+def _plan(params: StudyParams) -> list[Part]:
     config = params.config()
     k_hi = max(4, min(32, params.kernel_points // 8))
     shared = {k: v for k, v in config.items() if k not in (*_GRID, *_EXPECT)}
@@ -172,7 +173,7 @@ def _plan(params: StudyParams) -> Plan:
             return _compute(spec, progress)
         return Part(_part_id(beta, depth, data, width, g), spec, compute)
 
-    return Plan([part(*combo) for combo in _grid(params)])
+    return [part(*combo) for combo in _grid(params)]
 
 
 def _part_id(beta: str, depth: int, data: str, width: int, gamma0: float) -> str:

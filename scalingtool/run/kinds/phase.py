@@ -12,10 +12,11 @@ from typing import Any
 
 from ...verify.checks import judge
 from ..schema import PhaseData, PhaseParams
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 
-def _plan(params: PhaseParams) -> Plan:
+def _plan(params: PhaseParams) -> list[Part]:
     config = params.config()
 
     def part(alpha: Fraction) -> Part:
@@ -32,7 +33,7 @@ def _plan(params: PhaseParams) -> Plan:
 
         return Part(f"alpha={alpha}".replace("/", "_"), {"point": str(alpha), **config}, compute)
 
-    return Plan([part(a) for a in params.alpha])
+    return [part(a) for a in params.alpha]
 
 
 def _rows(data: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -28,7 +28,8 @@ from ...errors import UsageError
 from ...params import check
 from ...verify.checks import judge
 from ..schema import Alpha, Beta, KindParams, StoredData, Tolerance, Values, limited, numbers, unique
-from . import Kind, Outcome, Part, Plan
+from ...work import Part
+from . import Kind, Outcome
 
 _RICH_GAMMA0 = 2.0  # simulate.RICH_GAMMA0, not imported here: planning must stay light
 
@@ -80,7 +81,7 @@ def _config(params: SweepParams) -> dict[str, Any]:
             "device": params.device, "tolerance": float(params.tolerance)}
 
 
-def _plan(params: SweepParams) -> Plan:
+def _plan(params: SweepParams) -> list[Part]:
     config = _config(params)
     alpha, beta, device = params.alpha, params.beta, params.device
 
@@ -96,14 +97,13 @@ def _plan(params: SweepParams) -> Plan:
                     "stderr": _finite(float(r.exponent_stderrs[0])), "lr": r.lr,
                     "steps": r.steps, "excess": r.excess[0]}
 
-        if device == "cuda":
-            compute.resources = {"GPU": 1}  # type: ignore[attr-defined]
         run = {"alpha": config["alpha"], "beta": config["beta"], "width": width, "gamma0": str(gamma0),
                "seed": seed, "steps": config["steps"], "device": device}
-        return Part(f"N={width}_gamma0={_name(gamma0)}_seed={seed}", run, compute)
+        return Part(f"N={width}_gamma0={_name(gamma0)}_seed={seed}", run, compute,
+                    resources={"GPU": 1} if device == "cuda" else None)
 
-    return Plan([part(w, g, s) for w in config["widths"] for g in sorted(params.gamma0)
-                 for s in range(params.seeds)])
+    return [part(w, g, s) for w in config["widths"] for g in sorted(params.gamma0)
+            for s in range(params.seeds)]
 
 
 def _means(config: dict[str, Any], data: dict[str, dict[str, Any]]) -> dict[tuple[int, str], list[float]]:

@@ -1,27 +1,27 @@
 """Where the independent parts of a run are computed: one after another, or on a Dask cluster.
 
-A *task* is one named, independent unit of work (a recipe part, a verification row, one
-simulation of a sweep): a name and a function of no arguments whose result depends only on
-what it closes over (parameters and seed), never on where or in which order it runs.
-An executor computes a list of tasks and hands each result to ``on_done(name, result)``
-*in the calling process* as soon as it is ready, so the caller can store it at once: a run
-that is interrupted, loses its scheduler or has a task fail keeps every finished task.
+An executor computes a list of :class:`~scalingtool.work.part.Part` s (a recipe's parts, a
+verification's rows, one simulation of a sweep), longest ``cost`` first, and hands each
+result to ``on_done(key, result)`` *in the calling process* as soon as it is ready, so the
+caller can store it at once: a run that is interrupted, loses its scheduler or has a part
+fail keeps every finished part.
 
-* :class:`SequentialExecutor` (the default): a plain loop in this process; Dask is not
-  imported. An error stops the loop and propagates unchanged.
+* :class:`SequentialExecutor` (the default): a plain loop in this process, which hands each
+  part the caller's within-part ``progress``; Dask is not imported. An error stops the loop
+  and propagates unchanged.
 * :class:`DaskExecutor`: a ``dask.distributed`` client, either on a local cluster of worker
   processes (``workers=N``) or on an existing cluster (``scheduler="tcp://host:8786"``,
   started with ``dask scheduler`` / ``dask worker`` or by dask-jobqueue under SLURM or PBS).
-  It keeps a bounded number of tasks in flight (Ctrl-C stops submitting, keeps what
-  finished and closes the local cluster), groups tasks that are too small to be worth a
-  round trip, retries a task whose worker died or raised an unexpected error a bounded
-  number of times, and reports every task that still failed by name with its error.
+  It keeps a bounded number of parts in flight (Ctrl-C stops submitting, keeps what
+  finished and closes the local cluster), groups parts that are too small to be worth a
+  round trip, retries a part whose worker died or raised an unexpected error a bounded
+  number of times, and reports every part that still failed by key with its error.
 
-A task may ask for a worker resource (``Task.resources = {"GPU": 1}``): on a cluster it
+A part may ask for a worker resource (``Part.resources = {"GPU": 1}``): on a cluster it
 only runs on workers started with ``dask worker ADDRESS --resources GPU=1``.
 
-The executor knows nothing of recipes or tiers: callers pass ``Task`` objects or plain
-``(name, function)`` pairs, so any layer can hand it work without importing it.
+The executor knows nothing of recipes or tiers, and imports only :mod:`scalingtool.errors`
+and the standard library (Dask when a cluster is asked for), so any layer can hand it work.
 """
 
 from __future__ import annotations
@@ -33,25 +33,25 @@ import multiprocessing
 import os
 import re
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import NumericalError, ScalingToolError, UsageError
+from .part import Part, Progress
 
-__all__ = ["Task", "Executor", "SequentialExecutor", "DaskExecutor", "make_executor",
+__all__ = ["Executor", "SequentialExecutor", "DaskExecutor", "make_executor", "longest_first",
            "check_workers", "check_scheduler", "max_workers", "DISTRIBUTED_EXTRA_MESSAGE",
            "RETRIES", "CONNECT_TIMEOUT", "MIN_TASK_SECONDS"]
 
 DISTRIBUTED_EXTRA_MESSAGE = "running on a Dask cluster needs dask.distributed: pip install 'scalingtool[distributed]'"
-#: extra attempts for a task whose worker died or that raised an unexpected error
+#: extra attempts for a part whose worker died or that raised an unexpected error
 RETRIES = 2
 #: seconds to wait for a scheduler (and for its first worker) before giving up
 CONNECT_TIMEOUT = 10.0
-#: tasks shorter than this are sent in groups: one round trip costs ~2-10 ms on a local
+#: parts shorter than this are sent in groups: one round trip costs ~2-10 ms on a local
 #: cluster (benchmarks/bench_dask.py), so a group this long keeps the overhead near 1%
 MIN_TASK_SECONDS = 0.5
-#: tasks kept in flight per worker thread once tasks are known to be short (enough to hide
-#: the round trip, few enough that Ctrl-C has little to cancel); long or not yet timed tasks
+#: parts kept in flight per worker thread once parts are known to be short (enough to hide
+#: the round trip, few enough that Ctrl-C has little to cancel); long or not yet timed parts
 #: go one per thread, so none waits in a busy worker's queue while another worker is free
 IN_FLIGHT_PER_THREAD = 2
 _WORKERS_PER_CORE = 4
@@ -61,37 +61,31 @@ _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A
 OnDone = Callable[[str, Any], None]
 
 
-@dataclass(frozen=True)
-class Task:
-    """One independent unit of work: ``run()`` gives its result; ``resources`` (e.g.
-    ``{"GPU": 1}``) are what a cluster worker must offer to run it."""
-
-    name: str
-    run: Callable[[], Any]
-    resources: Mapping[str, float] | None = None
-
-
-TaskLike = Union[Task, tuple]
-
-
-def _as_task(item: TaskLike) -> Task:
-    if isinstance(item, Task):
-        return item
-    name, run, *rest = item
-    return Task(str(name), run, rest[0] if rest else None)
+def longest_first(parts: Iterable[Part]) -> list[Part]:
+    """``parts`` by decreasing ``cost`` (a stable sort: equal costs keep their order); a key
+    given twice is a ``ValueError`` (results are handed back by key)."""
+    todo = list(parts)
+    keys = [p.key for p in todo]
+    if len(set(keys)) != len(keys):
+        twice = next(k for k in keys if keys.count(k) > 1)
+        raise ValueError(f"two parts have the key {twice!r}")
+    return sorted(todo, key=lambda p: -p.cost)
 
 
 class Executor(ABC):
-    """Computes tasks and passes each result to ``on_done(name, result)`` in this process."""
+    """Computes parts, longest first, and passes each result to ``on_done(key, result)`` in
+    this process."""
 
-    #: one line saying where tasks run (printed by the command line)
+    #: one line saying where parts run (printed by the command line)
     description = "sequential"
     #: the Dask dashboard's address, when there is one
     dashboard: str | None = None
 
     @abstractmethod
-    def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
-        """Run every task; call ``on_done(name, result)`` here as each one finishes."""
+    def map_parts(self, parts: Iterable[Part], on_done: OnDone, progress: Progress = None) -> None:
+        """Compute every part; call ``on_done(key, result)`` here as each one finishes.
+        ``progress(step, steps)`` is handed to the compute of a part that runs in this process
+        (a part on a cluster gets ``None``)."""
 
     def close(self) -> None:
         """Release the cluster (a no-op for executors that hold none)."""
@@ -104,12 +98,11 @@ class Executor(ABC):
 
 
 class SequentialExecutor(Executor):
-    """One task after another in this process, in order; the first error propagates."""
+    """One part after another in this process, longest first; the first error propagates."""
 
-    def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
-        for item in tasks:
-            task = _as_task(item)
-            on_done(task.name, task.run())
+    def map_parts(self, parts: Iterable[Part], on_done: OnDone, progress: Progress = None) -> None:
+        for part in longest_first(parts):
+            on_done(part.key, part.compute(progress))
 
 
 # --- validation (no Dask needed) ------------------------------------------------------------
@@ -166,15 +159,15 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
 
 # --- Dask ---------------------------------------------------------------------------------
 
-def _call_group(runs: Sequence[Callable[[], Any]]) -> list[tuple[str, Any, float]]:
-    """Run a group of tasks on a worker: ``("ok", result, seconds)`` or, for scalingtool's
+def _call_group(computes: Sequence[Callable[[Progress], Any]]) -> list[tuple[str, Any, float]]:
+    """Compute a group of parts on a worker: ``("ok", result, seconds)`` or, for scalingtool's
     own errors (deterministic: retrying cannot help), ``("error", message, seconds)``.
     Any other exception propagates, so that Dask retries the group."""
     out = []
-    for run in runs:
+    for compute in computes:
         started = time.perf_counter()
         try:
-            out.append(("ok", run(), time.perf_counter() - started))
+            out.append(("ok", compute(None), time.perf_counter() - started))
         except ScalingToolError as exc:
             out.append(("error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
     return out
@@ -189,7 +182,7 @@ def _import_distributed() -> Any:
 
 
 class DaskExecutor(Executor):
-    """Tasks on a ``dask.distributed`` cluster: ``workers`` local processes (one thread each)
+    """Parts on a ``dask.distributed`` cluster: ``workers`` local processes (one thread each)
     or the cluster of the scheduler at ``scheduler``. Use as a context manager, or
     :meth:`close` it: a local cluster's processes end with it."""
 
@@ -220,7 +213,7 @@ class DaskExecutor(Executor):
         if workers is not None:
             import dask
 
-            # a task whose worker dies is retried at most RETRIES times (a remote scheduler
+            # a part whose worker dies is retried at most RETRIES times (a remote scheduler
             # applies its own distributed.scheduler.allowed-failures, 3 by default)
             dask.config.set({"distributed.scheduler.allowed-failures": RETRIES})
             # Dask's nanny starts workers with single-threaded BLAS (kept: one worker per core)
@@ -239,7 +232,7 @@ class DaskExecutor(Executor):
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address="127.0.0.1:0",  # a free port: the HTTP server always starts
                 silence_logs=logging.ERROR, resources=dict(resources) if resources else None,
-                preload=["scalingtool.run.dask_worker"])
+                preload=["scalingtool.work.dask_worker"])
             self.client = distributed.Client(self.cluster, timeout=timeout)
             self.description = f"local Dask cluster: {workers} worker processes"
         else:
@@ -274,8 +267,8 @@ class DaskExecutor(Executor):
         """Worker threads now in the cluster (at least 1)."""
         return max(1, sum(self.client.nthreads().values()))
 
-    def _check_resources(self, tasks: Sequence[Task]) -> None:
-        wanted = {key for t in tasks if t.resources for key in t.resources}
+    def _check_resources(self, parts: Sequence[Part]) -> None:
+        wanted = {key for p in parts if p.resources for key in p.resources}
         if not wanted:
             return
         info = self.client.scheduler_info(n_workers=-1)["workers"].values()
@@ -286,8 +279,8 @@ class DaskExecutor(Executor):
                              f"start workers with `dask worker ADDRESS --resources {missing[0]}=1`")
 
     def _group_size(self, remaining: int) -> int:
-        """How many tasks to send together: enough to last :data:`MIN_TASK_SECONDS`, judged
-        from the tasks finished so far, but never so many that a worker is left idle."""
+        """How many parts to send together: enough to last :data:`MIN_TASK_SECONDS`, judged
+        from the parts finished so far, but never so many that a worker is left idle."""
         mean = self._mean_duration()
         if mean is None or remaining <= 1:
             return 1
@@ -296,28 +289,29 @@ class DaskExecutor(Executor):
         return max(1, min(wanted, fair))
 
     def _mean_duration(self) -> float | None:
-        """Mean seconds of the tasks finished so far in this call (None before the first)."""
+        """Mean seconds of the parts finished so far in this call (None before the first)."""
         return sum(self.durations) / len(self.durations) if self.durations else None
 
     def _in_flight(self) -> int:
-        """Tasks in flight per worker thread: :data:`IN_FLIGHT_PER_THREAD` once the tasks
+        """Parts in flight per worker thread: :data:`IN_FLIGHT_PER_THREAD` once the parts
         finished so far average under :data:`MIN_TASK_SECONDS` (the round trip matters),
-        else 1 (a queued long task could wait behind another while a worker idles)."""
+        else 1 (a queued long part could wait behind another while a worker idles)."""
         mean = self._mean_duration()
         return IN_FLIGHT_PER_THREAD if mean is not None and mean < MIN_TASK_SECONDS else 1
 
-    def map_parts(self, tasks: Iterable[TaskLike], on_done: OnDone) -> None:
-        """Compute ``tasks`` on the cluster; ``on_done`` runs here as each one finishes.
+    def map_parts(self, parts: Iterable[Part], on_done: OnDone, progress: Progress = None) -> None:
+        """Compute ``parts`` on the cluster, longest first; ``on_done`` runs here as each one
+        finishes. ``progress`` is not used: a part on a worker reports no progress of its own.
 
-        Tasks that still fail after :data:`RETRIES` retries (or raise a scalingtool error)
+        Parts that still fail after :data:`RETRIES` retries (or raise a scalingtool error)
         do not stop the others; at the end one error names each of them with its message.
         """
         from distributed import as_completed
 
-        todo = [_as_task(t) for t in tasks]
+        todo = longest_first(parts)
         self._check_resources(todo)
-        # how long one call's tasks take says nothing of the next call's: a reused executor
-        # that remembered microsecond tasks would otherwise send long ones in one group
+        # how long one call's parts take says nothing of the next call's: a reused executor
+        # that remembered microsecond parts would otherwise send long ones in one group
         self.durations, self.groups_sent = [], 0
         queue, running, self.failures = list(reversed(todo)), {}, []
         pending = as_completed()
@@ -325,9 +319,9 @@ class DaskExecutor(Executor):
         def submit_more() -> None:
             while queue and len(running) < self._in_flight() * self.threads():
                 group = self._take(queue)
-                future = self.client.submit(_call_group, [t.run for t in group], pure=False,
+                future = self.client.submit(_call_group, [p.compute for p in group], pure=False,
                                             retries=RETRIES, resources=group[0].resources,
-                                            key=f"scalingtool-{group[0].name}-{time.monotonic_ns()}")
+                                            key=f"scalingtool-{group[0].key}-{time.monotonic_ns()}")
                 running[future] = group
                 pending.add(future)
                 self.groups_sent += 1
@@ -344,27 +338,27 @@ class DaskExecutor(Executor):
         if self.failures:
             raise self._failure_error()
 
-    def _take(self, queue: list[Task]) -> list[Task]:
-        """Pop the next group: tasks with the same resources, at most :meth:`_group_size`."""
+    def _take(self, queue: list[Part]) -> list[Part]:
+        """Pop the next group: parts with the same resources, at most :meth:`_group_size`."""
         size = self._group_size(len(queue))
         group = [queue.pop()]
         while queue and len(group) < size and queue[-1].resources == group[0].resources:
             group.append(queue.pop())
         return group
 
-    def _collect(self, future: Any, group: list[Task], on_done: OnDone) -> None:
+    def _collect(self, future: Any, group: list[Part], on_done: OnDone) -> None:
         try:
             results = future.result()
         except Exception as exc:  # noqa: BLE001 - a worker died too often, or retries ran out
             message = f"{type(exc).__name__}: {exc}".strip().splitlines()[0] if str(exc) else type(exc).__name__
-            self.failures += [(t.name, message) for t in group]
+            self.failures += [(p.key, message) for p in group]
             return
-        for task, (status, value, seconds) in zip(group, results):
+        for part, (status, value, seconds) in zip(group, results):
             self.durations.append(seconds)
             if status == "ok":
-                on_done(task.name, value)
+                on_done(part.key, value)
             else:
-                self.failures.append((task.name, value))
+                self.failures.append((part.key, value))
 
     def _failure_error(self) -> ScalingToolError:
         shown = "; ".join(f"{name}: {message}" for name, message in self.failures[:3])
