@@ -32,6 +32,7 @@ def run_cmd(
     fmt: TableFormat = format_option(),
     workers: Optional[int] = workers_option(),
     scheduler: Optional[str] = scheduler_option(),
+    force: bool = typer.Option(False, "--force", help="Write into an --out folder that holds other files or another recipe's run."),
 ) -> None:
     """Run a recipe: results (CSV/JSON), figures (PNG/SVG) and a measured-vs-predicted summary.
 
@@ -42,10 +43,14 @@ def run_cmd(
     Example: scalingtool run phase --quick --out out/phase
     """
     from ..run import check_recipe, run_recipe
+    from ..run.runner import output_folder
+    from ..run.store import claim_folder
 
-    checked = check_recipe(recipe, quick)  # a bad recipe is refused before a cluster starts
+    checked = check_recipe(recipe, quick)  # a bad recipe or folder is refused before a cluster starts
+    if not force:
+        claim_folder(output_folder(checked, out), checked.name)
     with open_executor(workers, scheduler) as executor, progress_bar(f"run {recipe}") as update:
-        result = run_recipe(checked, out, quick=quick, progress=update, executor=executor)
+        result = run_recipe(checked, out, quick=quick, progress=update, executor=executor, force=force)
     rows = [{k: v for k, v in c.row().items() if k != "tier"} for c in result.outcome.checks]
     ok = all(c.status != "fail" for c in result.outcome.checks)
     payload = {

@@ -140,6 +140,13 @@ def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, Ki
     return recipe, kind, params, _plan(kind, params, recipe.source)
 
 
+def output_folder(recipe: Recipe, out: str | Path | None) -> Path:
+    """Where a run of ``recipe`` writes: ``out``, or ``out/<recipe name>`` by default."""
+    if out is not None and not str(out).strip():
+        raise UsageError("output folder: expected a folder name, got an empty one")
+    return Path(out) if out is not None else Path("out") / recipe.name
+
+
 def check_recipe(recipe: str | Path | Recipe, quick: bool = False) -> Recipe:
     """``recipe`` read, validated and planned (raises :class:`UsageError` naming the problem),
     so that a caller can refuse a bad recipe before it starts a cluster."""
@@ -148,15 +155,16 @@ def check_recipe(recipe: str | Path | Recipe, quick: bool = False) -> Recipe:
 
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True, *,
-               executor: Executor | None = None) -> RunResult:
+               executor: Executor | None = None, force: bool = False) -> RunResult:
     """Run ``recipe`` (a :class:`Recipe`, a built-in name or a file path) into ``out``
     (default ``out/<name>``), reusing parts already stored.
 
     ``executor`` computes the missing parts (default: one after another, here); each is
-    stored as it finishes, so an interrupted or failed run resumes where it stopped.
+    stored as it finishes, so an interrupted or failed run resumes where it stopped. A folder
+    that holds another recipe's run or files no run writes is refused unless ``force``.
     """
     recipe, kind, params, plan = _prepare(recipe, quick)
-    store = Store(out if out is not None else Path("out") / recipe.name)
+    store = Store(output_folder(recipe, out), recipe=recipe.name, force=force)
     store.write_json("run.json", {
         "schema": "scalingtool/run/v1", "recipe": recipe.name, "title": recipe.title,
         "kind": recipe.kind, "layer": recipe.layer, "quick": quick, "source": recipe.source,

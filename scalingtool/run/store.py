@@ -19,7 +19,7 @@ from ..files import atomic_open, write_text_atomic
 from .jsonable import to_jsonable
 from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
 
-__all__ = ["Store", "BlockedPart", "CorruptPart"]
+__all__ = ["Store", "BlockedPart", "CorruptPart", "claim_folder"]
 
 
 class CorruptPart(UsageError):
@@ -30,10 +30,45 @@ class BlockedPart(UsageError):
     """A folder where a stored part belongs: it cannot be read or replaced; delete it."""
 
 
+def _ours(name: str) -> bool:
+    """A stored part, or the temporary file of an interrupted atomic write of one."""
+    return name.endswith(".json") or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def claim_folder(folder: Path, recipe: str) -> None:
+    """Refuse a folder this run does not own, before anything is written into it: one that
+    holds a run of another recipe, an unreadable ``run.json``, or files no run writes
+    (a user's own). New, empty, an interrupted run (stored parts only) and a run of
+    ``recipe`` are fine."""
+    if not folder.is_dir():
+        return
+    shown = short_path(folder)
+    way_out = "name a new or empty folder with --out, or add --force to write into it anyway"
+    if (folder / "run.json").exists():
+        try:
+            owner = Store(folder, create=False).read_run().recipe
+        except UsageError:
+            raise UsageError(f"{shown}: holds a run.json that is not a readable run; {way_out}") from None
+        if owner != recipe:
+            raise UsageError(f"{shown}: holds a run of recipe {owner!r}, not {recipe!r}; {way_out}")
+        return
+    strangers = [e.name for e in folder.iterdir() if e.name != "parts"]
+    parts = folder / "parts"
+    if parts.is_dir():
+        strangers += [f"parts/{e.name}" for e in parts.iterdir() if not (e.is_file() and _ours(e.name))]
+    elif parts.exists():
+        strangers.append("parts")
+    if strangers:
+        raise UsageError(f"{shown}: holds files that are not a run of recipe {recipe!r} "
+                         f"({', '.join(sorted(strangers)[:3])}{', ...' if len(strangers) > 3 else ''}); {way_out}")
+
+
 class Store:
     """The output folder of one recipe run."""
 
-    def __init__(self, folder: str | Path, create: bool = True):
+    def __init__(self, folder: str | Path, create: bool = True, recipe: str | None = None, force: bool = False):
+        """Open ``folder``; with ``create``, make it (and ``parts/``). With ``recipe``, the folder
+        must be new, empty, or a run of that recipe (:func:`claim_folder`) unless ``force``."""
         if not str(folder).strip():
             raise UsageError("output folder: expected a folder name, got an empty one")
         self.folder = Path(folder)
@@ -44,6 +79,8 @@ class Store:
             return
         if self.folder.exists() and not self.folder.is_dir():
             raise UsageError(f"{shown}: exists and is not a folder; name a new or existing output folder")
+        if recipe is not None and not force:
+            claim_folder(self.folder, recipe)
         try:
             (self.folder / "parts").mkdir(parents=True, exist_ok=True)
         except OSError as exc:

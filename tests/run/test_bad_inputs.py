@@ -221,11 +221,16 @@ OUTPUTS = [
 ]
 
 
-@pytest.mark.parametrize("make, fragments", [c[1:] for c in OUTPUTS], ids=[c[0] for c in OUTPUTS])
-def test_bad_output_path(cli, tmp_path, make, fragments):
+#: the write paths behind the folder check: a folder holding what no run writes is refused before
+#: any of them (test_a_folder_the_run_does_not_own_is_refused); --force reaches them
+FORCED = {"parts-is-a-file", "run-json-is-a-folder", "part-is-a-folder", "csv-is-a-folder"}
+
+
+@pytest.mark.parametrize("case, make, fragments", OUTPUTS, ids=[c[0] for c in OUTPUTS])
+def test_bad_output_path(cli, tmp_path, case, make, fragments):
     out = make(tmp_path)
     cwd_before = sorted(os.listdir(os.getcwd()))
-    r = cli("run", _good(tmp_path), "--quick", "--out", out)
+    r = cli("run", _good(tmp_path), "--quick", "--out", out, *(["--force"] if case in FORCED else []))
     assert_usage_error(r, *fragments)
     assert sorted(os.listdir(os.getcwd())) == cwd_before  # nothing written into the current folder
     assert not [p for p in tmp_path.rglob("*.tmp")]  # no temporary file left behind
@@ -373,3 +378,43 @@ def test_full_disk(tmp_path, limit, failing):
     assert not list(out.rglob("*.tmp")) and not list(out.rglob(".*"))  # no temporary file left
     for path in out.rglob("*.json"):
         json.loads(path.read_text())  # each file whole, or not there at all
+
+
+def _user_files(folder: Path) -> dict[str, str]:
+    folder.mkdir()
+    files = {"run.json": '{"mine": true}\n', "summary.json": "{}\n", "phase.csv": "a,b\n1,2\n"}
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return files
+
+
+def test_a_folder_the_run_does_not_own_is_refused(cli, tmp_path):
+    # a user's own run.json, summary.json and phase.csv: never replaced by a run
+    mine = tmp_path / "mine"
+    files = _user_files(mine)
+    assert_usage_error(cli("run", "phase", "--quick", "--out", str(mine)), "not a readable run", "--force")
+    assert {p.name: p.read_text() for p in mine.iterdir()} == files
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep\n")
+    assert_usage_error(cli("run", "phase", "--quick", "--out", str(other)), "holds files that are not a run",
+                       "notes.txt")
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
+def test_another_recipe_into_a_finished_run_is_refused_and_the_same_one_resumes(cli, tmp_path):
+    out = tmp_path / "run"
+    assert cli("run", "phase", "--quick", "--out", str(out)).code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert_usage_error(cli("run", "frontier", "--quick", "--out", str(out)), "holds a run of recipe 'phase'")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    again = cli("run", "phase", "--quick", "--out", str(out), "-f", "json")
+    assert again.code == 0 and json.loads(again.out)["computed"] == []
+
+
+def test_force_writes_into_a_folder_of_other_files(cli, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep\n")
+    assert cli("run", "phase", "--quick", "--out", str(out), "--force").code == 0
+    assert (out / "notes.txt").read_text() == "keep\n" and (out / "run.json").exists()

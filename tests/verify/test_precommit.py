@@ -48,3 +48,11 @@ def test_entry_runs_on_changed_files(cli, tmp_path):
     assert cli(*argv, good).code == 0
     r = cli(*argv, good, bad)
     assert r.code == 1 and "fail" in r.out
+
+
+def test_a_file_named_like_an_option_is_a_file(cli, tmp_path, monkeypatch):
+    [hook] = _manifest()
+    argv = shlex.split(hook["entry"])[1:]
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, RIGHT, "-v.claims.toml")
+    assert cli(*argv, "-v.claims.toml").code == 0
