@@ -55,7 +55,12 @@ MIN_TASK_SECONDS = 0.5
 #: go one per thread, so none waits in a busy worker's queue while another worker is free
 IN_FLIGHT_PER_THREAD = 2
 _WORKERS_PER_CORE = 4
-_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
+#: the schemes a scheduler address may use: plain TCP, which needs no security or transport
+#: configuration (``tls://`` needs certificates and ``ucx://`` UCX-Py, which this tool does
+#: not set up: they failed deep inside Dask)
+_SCHEMES = ("tcp",)
+#: the largest first message a Dask scheduler sends (its handshake: a few hundred bytes)
+_HANDSHAKE_MAX = 1 << 20
 _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$")
 
 OnDone = Callable[[str, Any], None]
@@ -129,7 +134,7 @@ def check_workers(workers: Any) -> int:
 
 
 def check_scheduler(address: Any) -> str:
-    """A scheduler address ``[scheme://]host:port`` (scheme tcp, tls, ucx, ws or wss)."""
+    """A scheduler address ``[tcp://]host:port``."""
     text = address.strip() if isinstance(address, str) else ""
     scheme, sep, rest = text.partition("://")
     if not sep:
@@ -139,7 +144,7 @@ def check_scheduler(address: Any) -> str:
           and port.isdigit() and 0 < int(port) < 65536 and len(text) <= 300)
     if not ok:
         shown = repr(address if not isinstance(address, str) or len(address) <= 80 else address[:80] + "...")
-        raise UsageError(f"scheduler = {shown} is not a scheduler address: expected [scheme://]host:port, "
+        raise UsageError(f"scheduler = {shown} is not a scheduler address: expected [tcp://]host:port, "
                          "e.g. tcp://10.0.0.5:8786", field="scheduler")
     return f"{scheme}://{host}:{int(port)}"
 
@@ -158,6 +163,46 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
 
 
 # --- Dask ---------------------------------------------------------------------------------
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Check, within ``timeout`` seconds in all, that a Dask scheduler listens at ``address``
+    (``tcp://host:port``): it must accept the connection and send its handshake, which a Dask
+    listener does at once: an 8-byte length, then that many bytes. A server that accepts and
+    never answers, an HTTP server (which waits for a request) or one that sends anything else
+    is one line, never a hang or an allocation the bytes would ask for."""
+    import socket
+    import struct
+
+    host, _, port = address.partition("://")[2].rpartition(":")
+    deadline = time.monotonic() + timeout
+
+    def left() -> float:
+        return max(0.001, deadline - time.monotonic())
+
+    def receive(sock: Any, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            sock.settimeout(left())
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionResetError("the server closed the connection")
+            data += chunk
+        return data
+
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=left()) as sock:
+            (size,) = struct.unpack("<Q", receive(sock, 8))
+            if not 0 < size <= _HANDSHAKE_MAX:
+                raise UsageError(f"the server at {address} is not a Dask scheduler (its first message "
+                                 "is not a Dask handshake)", field="scheduler")
+            receive(sock, size)
+    except socket.timeout:
+        raise UsageError(f"the server at {address} sent no Dask handshake within {timeout:g} s: it is not a "
+                         "Dask scheduler, or it is not answering", field="scheduler") from None
+    except OSError as exc:
+        raise UsageError(f"no Dask scheduler answered at {address} within {timeout:g} s "
+                         f"({exc.strerror or type(exc).__name__})", field="scheduler") from None
+
 
 def _call_group(computes: Sequence[Callable[[Progress], Any]]) -> list[tuple[str, Any, float]]:
     """Compute a group of parts on a worker: ``("ok", result, seconds)`` or, for scalingtool's
@@ -241,6 +286,7 @@ class DaskExecutor(Executor):
 
     @staticmethod
     def _connect(distributed: Any, address: str, timeout: float) -> Any:
+        probe_scheduler(address, timeout)
         try:
             client = distributed.Client(address, timeout=timeout)
         except (OSError, TimeoutError) as exc:

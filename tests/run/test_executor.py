@@ -76,14 +76,15 @@ def test_bad_worker_counts(value):
 
 
 @pytest.mark.parametrize("address", ["", "localhost", "tcp://", "tcp://host:0", "tcp://host:70000",
-                                     "http://host:8786", "host:port", "tcp://a b:8786", "tcp://host:８７"])
+                                     "http://host:8786", "host:port", "tcp://a b:8786", "tcp://host:８７",
+                                     "tls://node-1.cluster:8786", "ucx://10.0.0.5:8786", "ws://host:8786"])
 def test_bad_scheduler_addresses(address):
     with pytest.raises(UsageError, match="not a scheduler address"):
         check_scheduler(address)
 
 
 @pytest.mark.parametrize("address, normal", [("127.0.0.1:8786", "tcp://127.0.0.1:8786"),
-                                             ("tls://node-1.cluster:8786", "tls://node-1.cluster:8786"),
+                                             ("tcp://node-1.cluster:8786", "tcp://node-1.cluster:8786"),
                                              ("tcp://[::1]:8786", "tcp://[::1]:8786")])
 def test_good_scheduler_addresses(address, normal):
     assert check_scheduler(address) == normal
@@ -136,6 +137,59 @@ def test_unreachable_scheduler_times_out(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1.0)
     r = cli("run", str(PHASE), "--quick", "--out", str(tmp_path), "--scheduler", f"127.0.0.1:{port}")
     assert_usage_error(r, "--scheduler", f"127.0.0.1:{port}", "within 1 s")
+
+
+def _server(reply: bytes | None):
+    """A server on 127.0.0.1 that accepts connections and sends ``reply`` (None: nothing, ever);
+    its thread ends with the test (it serves at most a few connections, for at most 10 s)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(10)
+    held = []
+
+    def serve() -> None:
+        try:
+            for _ in range(4):
+                conn, _ = listener.accept()
+                held.append(conn)
+                if reply is not None:
+                    conn.sendall(reply)
+        except OSError:
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, held
+
+
+@pytest.mark.parametrize("reply, fragment", [
+    (None, "sent no Dask handshake within 1 s"),
+    (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "is not a Dask scheduler"),
+    (bytes(range(256)) * 4, "is not a Dask scheduler"),
+    (b"", "sent no Dask handshake"),
+], ids=["silent", "http", "random-bytes", "nothing-then-wait"])
+def test_a_server_that_is_not_a_dask_scheduler_is_one_line_within_the_timeout(cli, tmp_path, monkeypatch,
+                                                                              reply, fragment):
+    pytest.importorskip("distributed")
+    import time
+
+    from scalingtool.work import executor
+
+    listener, held = _server(reply)
+    try:
+        monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+        port = listener.getsockname()[1]
+        started = time.monotonic()
+        r = cli("run", str(PHASE), "--quick", "--out", str(tmp_path / "o"), "--scheduler", f"127.0.0.1:{port}")
+        assert_usage_error(r, "--scheduler", fragment)
+        assert time.monotonic() - started < 5  # one timeout over connect and handshake (1 s here)
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
 
 
 # --- a local cluster in this process ----------------------------------------------------------
