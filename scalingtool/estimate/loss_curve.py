@@ -53,6 +53,13 @@ def read_loss_curve(path: str) -> LossCurve:
 
     p = _path(path, "loss-curve")
     text = read_user_text(p, "loss-curve file")
+    try:
+        return _parse_loss_curve(text, path)
+    except csv.Error as exc:
+        raise UsageError(f"{path}: not a readable CSV file ({str(exc)[:120]})") from None
+
+
+def _parse_loss_curve(text: str, path: str) -> LossCurve:
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip() for f in (reader.fieldnames or [])]
     if "t" not in fields or "loss" not in fields:
@@ -67,6 +74,8 @@ def read_loss_curve(path: str) -> LossCurve:
             rows.append((float(row["t"]), float(row["loss"]), row.get("seed") or "0", row.get("width") or ""))
         except (TypeError, ValueError):
             raise UsageError(f"{path}: row {i + 2}: t and loss must be numbers") from None
+        if rows[-1][3] and not _is_number(rows[-1][3]):
+            raise UsageError(f"{path}: row {i + 2}: width must be a number")
     if not rows:
         raise UsageError(f"{path}: no data rows")
     arr = np.array([(r[0], r[1]) for r in rows])
@@ -92,9 +101,20 @@ def read_loss_curve(path: str) -> LossCurve:
     return LossCurve(np.array(times), loss, group)
 
 
+#: fewest times a slope is fitted over
+_MIN_POINTS = 3
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _slope(t: np.ndarray, loss: np.ndarray, lo: float, hi: float) -> float:
     keep = (t >= lo) & (t <= hi)
-    if np.count_nonzero(keep) < 3:
+    if np.count_nonzero(keep) < _MIN_POINTS:
         return math.nan
     x = np.log(t[keep])
     x = x - x.mean()
@@ -109,6 +129,10 @@ def fit_loss_curve(curve: LossCurve, decades: float = 1.0, replicates: int = 200
         raise UsageError(f"loss curve spans {span:.2f} decades of t; at least {decades:g} are needed")
     hi = float(t[-1])
     lo = hi / 10**decades
+    inside = int(np.count_nonzero((t >= lo) & (t <= hi)))
+    if inside < _MIN_POINTS:
+        raise UsageError(f"the last {decades:g} decade(s) of t, [{lo:.4g}, {hi:.4g}], hold {inside} time(s); "
+                         f"at least {_MIN_POINTS} are needed for a slope (record more times, or widen --decades)")
     mean = curve.loss.mean(axis=0)
     chi = _slope(t, mean, lo, hi)
     if curve.loss.shape[0] > 1 and replicates > 0:
@@ -128,5 +152,6 @@ def fit_loss_curve(curve: LossCurve, decades: float = 1.0, replicates: int = 200
 
 
 def implied_beta(chi: float) -> dict[str, float | None]:
-    """``beta`` under the lazy law (``= chi``) and the rich hard law (``chi / (2 - chi)``, ``chi < 1``)."""
-    return {"lazy": chi, "rich": chi / (2.0 - chi) if 0 < chi < 1 else None}
+    """``beta`` under the lazy law (``= chi``, ``chi > 0``) and the rich hard law (``chi / (2 - chi)``,
+    ``0 < chi < 1``); None where the law cannot give the curve (a loss that does not fall)."""
+    return {"lazy": chi if chi > 0 else None, "rich": chi / (2.0 - chi) if 0 < chi < 1 else None}

@@ -69,7 +69,11 @@ def call_model_function(func: Callable[[], Any], name: str) -> tuple[Any, Any, n
         raise UsageError(f"model: {name} returned {type(model).__name__} as the model, not a torch.nn.Module")
     if not isinstance(inputs, torch.Tensor) or inputs.ndim < 1:
         raise UsageError(f"model: {name} must return the inputs as a tensor with one row per sample")
-    labels = np.asarray(labels.detach().cpu() if isinstance(labels, torch.Tensor) else labels, dtype=float)
+    try:
+        labels = np.asarray(labels.detach().cpu() if isinstance(labels, torch.Tensor) else labels, dtype=float)
+    except (TypeError, ValueError, RuntimeError):
+        raise UsageError(f"model: {name} must return the labels as numbers (a tensor or array of floats), "
+                         f"got {type(labels).__name__}") from None
     if labels.ndim != 1 or labels.shape[0] != inputs.shape[0]:
         raise UsageError(f"model: {name} returned {inputs.shape[0]} inputs but labels of shape {labels.shape} "
                          "(expected one label per input)")

@@ -68,16 +68,20 @@ def loss_curve_report(path: str, curve: LossCurve, fit: CurveFit, est: Estimate 
     """The time exponent of a loss curve, the beta it implies per law, and (with a spectrum)
     which law the curve is consistent with."""
     betas = implied_beta(fit.chi)
-    beta_ci = {"lazy": list(fit.ci),
+    beta_ci = {"lazy": list(fit.ci) if betas["lazy"] is not None else None,
                "rich": [c / (2.0 - c) for c in fit.ci] if fit.ci[1] < 1 and fit.ci[0] > 0 else None}
     rows = [{"quantity": "chi (time exponent)", "value": fit.chi, "ci_low": fit.ci[0], "ci_high": fit.ci[1]},
-            {"quantity": "beta if lazy (chi = beta)", "value": betas["lazy"], "ci_low": fit.ci[0],
-             "ci_high": fit.ci[1]},
+            {"quantity": "beta if lazy (chi = beta)", "value": betas["lazy"],
+             "ci_low": beta_ci["lazy"][0] if beta_ci["lazy"] else None,
+             "ci_high": beta_ci["lazy"][1] if beta_ci["lazy"] else None},
             {"quantity": "beta if rich (chi = 2 beta/(1+beta))", "value": betas["rich"],
              "ci_low": beta_ci["rich"][0] if beta_ci["rich"] else None,
              "ci_high": beta_ci["rich"][1] if beta_ci["rich"] else None}]
     notes = [f"fit over t in [{fit.window[0]:.4g}, {fit.window[1]:.4g}] ({fit.curves} curve(s){', ' + curve.group if curve.group else ''}); interval: {fit.method}"]
-    if betas["rich"] is None:
+    if betas["lazy"] is None:
+        notes.append(f"the loss does not fall over the window (chi = {fit.chi:.3g} <= 0): no power-law decay, "
+                     "so no beta; outside the model's range (theory §6)")
+    elif betas["rich"] is None:
         notes.append("the rich law chi = 2 beta/(1+beta) holds for hard tasks (chi < 1) only")
     consistent = None
     if est is not None and est.predicted:

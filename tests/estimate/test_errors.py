@@ -125,7 +125,9 @@ def test_model_errors(cli, tmp_path):
         "    return torch.nn.Linear(4, 2), torch.randn(80, 4), torch.randn(80)\n"
         "def bad_labels():\n"
         "    return torch.nn.Linear(4, 1), torch.randn(80, 4), torch.randn(70)\n"
-        "def not_module():\n    return 'model', torch.randn(80, 4), torch.randn(80)\n")
+        "def not_module():\n    return 'model', torch.randn(80, 4), torch.randn(80)\n"
+        "def text_labels():\n    return torch.nn.Linear(4, 1), torch.randn(80, 4), ['cat'] * 80\n")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:text_labels"), "labels as numbers")
     assert_usage_error(cli("estimate", "--model", f"{mod}:raises"), "raised RuntimeError: boom")
     assert_usage_error(cli("estimate", "--model", f"{mod}:wrong"), "must return (model, inputs, labels)")
     assert_usage_error(cli("estimate", "--model", f"{mod}:two_outputs"), "one output per input")
@@ -170,3 +172,26 @@ def test_devices_are_refused_unread(cli, data):
     assert_usage_error(cli("estimate", "--spectrum", "/dev/zero"), "not a regular file")
     assert_usage_error(cli("estimate", "--features", "/dev/zero", "--labels", str(folder / "y.npy")),
                        "not a regular file")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("t,loss\n1," + "9" * 200_000 + "\n", "not a readable CSV file"),
+    ("t,loss,width\n" + "".join(f"{i},{1 / i},abc\n" for i in range(1, 20)), "row 2: width must be a number"),
+    ("t,loss\n" + "".join(f"{t},{t ** -0.5}\n" for t in [1, 2, 3, 4, 5, 6, 7, 1000]), "hold 1 time(s); at least 3"),
+], ids=["field-over-128k", "width-not-a-number", "one-point-in-the-window"])
+def test_a_bad_loss_curve_is_one_line(cli, tmp_path, text, fragment):
+    path = tmp_path / "curve.csv"
+    path.write_text(text)
+    assert_usage_error(cli("estimate", "--loss-curve", str(path)), fragment)
+
+
+def test_a_rising_loss_curve_implies_no_beta_and_says_so(cli, tmp_path):
+    import json
+
+    path = tmp_path / "rising.csv"
+    path.write_text("t,loss\n" + "".join(f"{t},{t ** 0.5}\n" for t in range(1, 40)))
+    result = cli("estimate", "--loss-curve", str(path), "-f", "json")
+    doc = json.loads(result.out)
+    assert result.code == 0 and doc["time_exponent"]["value"] == pytest.approx(-0.5, abs=1e-9)
+    assert doc["implied_beta"]["lazy"] == {"value": None, "ci": None}
+    assert any("does not fall" in note for note in doc["notes"])
