@@ -379,17 +379,21 @@ class PhaseParams(KindParams):
     dynamics: Dynamics = "sgd"
 
 
+#: an exponent as stored: exact and positive (the figures and the table divide by them)
+Exponent = positive(1000)
+
+
 class PhaseRow(StoredData):
-    beta: Exact
+    beta: Beta
     regime: Annotated[str, StringConstraints(max_length=40)]
-    lazy: Exact
-    rich: Exact
-    lazy_time: Exact
-    rich_time: Exact
+    lazy: Exponent  # type: ignore[valid-type]
+    rich: Exponent  # type: ignore[valid-type]
+    lazy_time: Exponent  # type: ignore[valid-type]
+    rich_time: Exponent  # type: ignore[valid-type]
 
 
 class PhaseData(StoredData):
-    alpha: Exact
+    alpha: Alpha
     rows: conlist(PhaseRow, min_length=1, max_length=60)  # type: ignore[valid-type]
 
 

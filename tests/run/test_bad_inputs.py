@@ -418,3 +418,16 @@ def test_force_writes_into_a_folder_of_other_files(cli, tmp_path):
     (out / "notes.txt").write_text("keep\n")
     assert cli("run", "phase", "--quick", "--out", str(out), "--force").code == 0
     assert (out / "notes.txt").read_text() == "keep\n" and (out / "run.json").exists()
+
+
+def test_a_stored_part_is_validated_for_meaning_not_only_type(cli, tmp_path):
+    # a zero exponent is a number, but the table and figures divide by it
+    out = tmp_path / "ph"
+    assert cli("run", "phase", "--quick", "--out", str(out)).code == 0
+    part = sorted((out / "parts").glob("*.json"))[0]
+    doc = json.loads(part.read_text())
+    doc["data"]["rows"][0]["lazy"] = "0"
+    part.write_text(json.dumps(doc))
+    assert_usage_error(cli("plot", str(out)), "lazy = 0 is out of range", "run the recipe again")
+    again = cli("run", "phase", "--quick", "--out", str(out), "-f", "json")
+    assert again.code == 0 and json.loads(again.out)["computed"] == [part.stem]
