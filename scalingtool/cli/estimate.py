@@ -130,18 +130,16 @@ def _estimate(which: str, features: Any, gram: Any, spectrum: Any, model: Any, l
         spec = powers_from_arrays(lam, power, samples)
         return estimate_spectrum(spec, f"spectrum {spectrum}", window, bootstrap, seed, dynamics)
     if which in ("features", "gram"):
-        if labels is None:
-            raise UsageError(f"--{which} needs --labels (one label per sample)")
         if which == "features":
             from ..estimate.kernels import feature_gram
 
             x = sources.load_features(features, limit)
-            y = sources.load_labels(labels, x.shape[0])
+            y = None if labels is None else sources.load_labels(labels, x.shape[0])
             eps = float(np.finfo(x.dtype).eps)
             return run(feature_gram(x, limit), y, f"features {features}", eps, psd_known=True)
         k = sources.load_gram(gram, limit)
-        y = sources.load_labels(labels, k.shape[0])
-        return run(k, y, f"gram {gram}")
+        y = None if labels is None else sources.load_labels(labels, k.shape[0])
+        return run(k, y, f"gram {gram}")  # without labels: alpha alone
     from ..estimate.ntk import call_model_function, load_model_function, ntk_gram
 
     func = load_model_function(model)

@@ -153,7 +153,7 @@ def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int]
     a_halves = half_slopes(spec.eigenvalues, wins.alpha, "capacity", spec.samples)
     known = spec.samples if samples_known else None
     slope, power_corrected = power_fit(spec.powers, wins.beta, alpha, known) if wins.beta is not None else (None, True)
-    notes: list[str] = []
+    notes: list[str] = _corrections(spec, wins, alpha, corrected, slope, power_corrected, known)
     if not corrected:
         notes.append(f"alpha: the finite-sample bias of the eigenvalues exceeds {LIFT_MAX:.0%} in the window "
                      "(alpha near 1, where the tail sum barely converges) and is not corrected: alpha may be "
@@ -221,6 +221,28 @@ def keep_modes(samples: int, window: str | tuple[int, int] | None) -> tuple[int,
     elif isinstance(window, tuple):
         hi = max(hi, window[1])
     return min(samples, KEEP_FACTOR * hi), min(samples, RESAMPLE_FACTOR * hi)
+
+
+#: a correction smaller than this changes no printed digit that matters, and goes unmentioned
+_SILENT_SHIFT = 5e-4
+
+
+def _corrections(spec: Spectrum, wins: Any, alpha: float, corrected: bool, slope: float | None,
+                 power_corrected: bool, known: int | None) -> list[str]:
+    """One note per finite-sample correction that moved a fit (theory §6), with the value
+    before it, so that no adjusted number is reported without saying so."""
+    notes = []
+    raw_alpha = capacity_fit(spec.eigenvalues, wins.alpha, None)[0]
+    if corrected and spec.samples is not None and abs(alpha - raw_alpha) > _SILENT_SHIFT:
+        notes.append(f"alpha: corrected for the finite-sample bias of sample eigenvalues at P = {spec.samples} "
+                     f"({raw_alpha:.4g} before the correction, {alpha:.4g} after; a population spectrum needs "
+                     "none: give it with --samples far above its length)")
+    if slope is not None and known is not None and power_corrected:
+        raw_slope = power_fit(spec.powers, wins.beta, alpha, None)[0]
+        if abs(slope - raw_slope) > _SILENT_SHIFT:
+            notes.append(f"target power: slope corrected for the finite-sample bias at P = {known} "
+                         f"({raw_slope:.4g} before the correction, {slope:.4g} after)")
+    return notes
 
 
 def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,

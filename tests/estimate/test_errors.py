@@ -195,3 +195,32 @@ def test_a_rising_loss_curve_implies_no_beta_and_says_so(cli, tmp_path):
     assert result.code == 0 and doc["time_exponent"]["value"] == pytest.approx(-0.5, abs=1e-9)
     assert doc["implied_beta"]["lazy"] == {"value": None, "ci": None}
     assert any("does not fall" in note for note in doc["notes"])
+
+
+def test_a_correction_that_moves_alpha_is_stated_with_the_value_before_it(cli, tmp_path):
+    import json
+
+    path = tmp_path / "spec.txt"
+    path.write_text("\n".join(repr(k ** -1.5) for k in range(1, 4001)))  # exact: alpha = 3/2
+    doc = json.loads(cli("estimate", "--spectrum", str(path), "-f", "json").out)
+    (note,) = [n for n in doc["notes"] if n.startswith("alpha: corrected")]
+    assert "at P = 4000 (1.5 before the correction" in note
+    far = json.loads(cli("estimate", "--spectrum", str(path), "--samples", "1000000000", "-f", "json").out)
+    assert not [n for n in far["notes"] if "corrected" in n]  # no correction at P far above k: none said
+
+
+def test_a_gram_matrix_alone_gives_alpha(cli, tmp_path):
+    import json
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.standard_normal((600, 600)))
+    gram = (q * np.arange(1, 601) ** -2.0) @ q.T  # eigenvalues k^-2 exactly (P = 600: a decade of modes)
+    np.save(tmp_path / "k.npy", gram)
+    result = cli("estimate", "--gram", str(tmp_path / "k.npy"), "-f", "json")
+    doc = json.loads(result.out)
+    assert result.code == 0 and doc["beta"] is None
+    # the population spectrum itself (measured 2.000): the sample-bias correction at alpha = 2 and
+    # k <= P/10 moves it by under 5e-4; 0.01 still refuses a fit off by one mode in the window
+    assert abs(doc["alpha"]["value"] - 2.0) < 0.01
