@@ -48,11 +48,13 @@ RICH_SGD = ("rich training with SGD has no exact reduced closure (theory §2): s
             "flow, or simulate the network for rich SGD")
 
 
-def end_time_rule(t_max: Fraction, precision_name: str, name: str = "t_max") -> None:
-    """The end time a precision reaches: ``T_MAX_FLOAT64`` in float64, ``LIMITS["t_max"]`` with mpmath."""
+def end_time_rule(t_max: Fraction, precision_name: str, name: str = "t_max", hint: bool = True) -> None:
+    """The end time a precision reaches: ``T_MAX_FLOAT64`` in float64, ``LIMITS["t_max"]`` with mpmath
+    (``hint``: the message points to mpmath, for callers that can choose it)."""
     if precision_name == "float64" and t_max > T_MAX_FLOAT64:
+        beyond = " (use precision 'mp:30' beyond)" if hint else ""
         raise UsageError(f"{name} = {_fmt(t_max)} is out of range for precision float64: expected "
-                         f"0 < {name} <= {float(T_MAX_FLOAT64):.0e} (use precision 'mp:30' beyond)", field=name)
+                         f"0 < {name} <= {float(T_MAX_FLOAT64):.0e}{beyond}", field=name)
 
 
 def default_modes(width: int) -> int:
@@ -221,7 +223,7 @@ class FrontierRun(_Task):
     def rules(self) -> None:
         _training_rule(self.training, self.dynamics)
         if self.t_max is not None and self.dynamics == "gd":
-            end_time_rule(self.t_max, "float64")
+            end_time_rule(self.t_max, "float64", hint=False)  # a frontier runs in float64
         _modes_factor_rule(self.modes_factor, self.widths[-1])
 
     @property

@@ -22,7 +22,7 @@ from ..errors import NumericalError
 from .curve import Curve, Progress
 from .modes import K_EXACT_DEFAULT, K_MAX_DEFAULT, Spectrum, power_law_spectrum
 from .modesolver import integrate_modes, log_grid
-from .precision import Precision, named_precision
+from .precision import named_precision
 
 __all__ = ["solve_infinite_width", "run_infinite_flow", "solve_spectrum", "lazy_closed_form", "closed_form",
            "DEFAULT_STEPPING"]
