@@ -25,7 +25,6 @@ from .errors import UsageError
 __all__ = [
     "LIMITS",
     "Limit",
-    "Settings",
     "check",
     "check_precision",
     "ALPHA_MAX",
@@ -201,7 +200,8 @@ LIMITS: dict[str, Limit] = {
     "lr_over_batch": Limit(_F(0), _F(10) ** 30, low_open=True, meaning="SGD noise scale eta/Bsz"),
     "digits": Limit(_F(16), _F(1000), integer=True, meaning="mpmath working digits"),
     # the simulators (theory §1, §5)
-    "M": Limit(_F(1), _F(2**22), integer=True, meaning="feature modes of the linear network's task"),
+    # M: the explicit path of the simulator holds M x N features; the reduced projection costs N^2 M
+    "M": Limit(_F(1), _F(2**22), integer=True, meaning="feature modes M of the linear model's task"),
     "safety": Limit(_F(0), _F(1), low_open=True, meaning="fraction of the stable step the default rate takes"),
     "record_per_decade": Limit(_F(2), _F(1000), integer=True, meaning="recorded steps per decade"),
     "modes": Limit(_F(1), _F(2**14), integer=True, meaning="highest frequency K of the circle target"),
@@ -212,6 +212,23 @@ LIMITS: dict[str, Limit] = {
     "alpha_range": Limit(_F(1), _F(2**13), integer=True, meaning="k range of the capacity fit"),
     "max_substeps": Limit(_F(1), _F(10) ** 6, integer=True, meaning="most stable sub-steps of one unit of time"),
     "check_every": Limit(_F(1), _F(10) ** 6, integer=True, meaning="units of time between kernel re-estimates"),
+    # the reduced dynamics (theory §2, §3)
+    "t_min": Limit(_F(0), _F(10) ** 30, low_open=True, meaning="first time of a run (over eta) or of a fit window"),
+    "points_per_decade": Limit(_F(1), _F(1000), integer=True,
+                               meaning="output points per decade of a solved curve (time or compute)"),
+    "substeps": Limit(_F(1), _F(1000), integer=True, meaning="integration steps between two output points"),
+    # one N x N eigendecomposition per width: cubic time (hours at 1e5); its memory is also
+    # checked against the machine before anything is allocated
+    "projection_width": Limit(_F(1), _F(10) ** 5, integer=True,
+                              meaning="width N of the reduced model's random projection"),
+    # block steps: the recursion's cost grows like log(steps), so it reaches far past the simulators
+    "sgd_steps": Limit(_F(1), _F(10) ** 15, integer=True, meaning="steps of the exact lazy SGD recursion"),
+    "size": Limit(_F(1), _F(10) ** 12, integer=True,
+                  meaning="width N or data size P of a deterministic-equivalent curve"),
+    "modes_factor": Limit(_F(1), _F(1024), integer=True,
+                          meaning="feature modes per unit of width of a frontier (M = max(factor N, 1024))"),
+    "cut": Limit(_F(1), _F(10) ** 30, low_open=True, meaning="a frontier fit's transient window ends at N^alpha/cut"),
+    "dominance": Limit(_F(0), _F(99, 100), meaning="share of the loss the transient carries at a fitted point"),
 }
 
 
@@ -257,45 +274,6 @@ def check_precision(value: str) -> str:
 def _echo(value: str, limit: int = 40) -> str:
     """``repr`` of user text, cut so that a huge value is never echoed whole."""
     return repr(value if len(value) <= limit else value[:limit] + "...")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Validated settings of one run of the dynamics, built once at the edge.
-
-    ``width=None`` is infinite width; ``batch=None`` is gradient flow (no SGD noise);
-    ``lr=None`` lets the solver choose its step; ``t_max=None`` its default end time.
-    """
-
-    gamma0: Fraction = Fraction(0)
-    width: int | None = None
-    batch: int | None = None
-    lr: Fraction | None = None
-    t_max: Fraction | None = None
-    precision: str = "float64"
-    seed: int = 0
-    decades: Fraction = Fraction(2)
-    tolerance: Fraction = Fraction(1, 1000)
-
-    @classmethod
-    def build(cls, gamma0: object = 0, width: object = None, batch: object = None,
-              lr: object = None, t_max: object = None, precision: str = "float64",
-              seed: object = 0, decades: object = 2, tolerance: object = Fraction(1, 1000)) -> "Settings":
-        """Validate every field against :data:`LIMITS` (``None`` keeps a field's default meaning)."""
-        def opt(name: str, value: object) -> object:
-            return None if value is None else check(name, value)  # type: ignore[arg-type]
-
-        return cls(check("gamma0", gamma0), opt("width", width), opt("batch", batch), opt("lr", lr),
-                   opt("t_max", t_max), check_precision(precision), check("seed", seed),
-                   check("decades", decades), check("tolerance", tolerance))
-
-    @property
-    def training(self) -> str:
-        return "rich" if self.gamma0 > 0 else "lazy"
-
-    @property
-    def dynamics(self) -> str:
-        return "gd" if self.batch is None else "sgd"
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable
 
+from .config.reduced import SolveRun, sgd_steps_rule
 from .errors import UsageError
 from .files import write_text_atomic
 from .formats import csv_text
-from .params import Settings, Task
 
-__all__ = ["Solution", "solve", "solve_task", "write_curve", "DEFAULT_T_MAX"]
+__all__ = ["Solution", "solve", "solve_run", "write_curve", "DEFAULT_T_MAX"]
 
 #: default end time: ten decades past t = 1 (float64 reaches 1e12, mpmath 1e30)
-DEFAULT_T_MAX = Fraction(10) ** 10
+DEFAULT_T_MAX = SolveRun.t_max
 
 
 @dataclass
@@ -37,15 +37,15 @@ class Solution:
     notes: list[str] = field(default_factory=list)
 
 
-def _eta_for_sgd(task: Task, run: Settings) -> Fraction:
+def _eta_for_sgd(run: SolveRun) -> Fraction:
     """Half the largest stable step of the SGD recursion (theory §2: bisection on stability)."""
-    from .reduced import finite_width_spectrum, largest_stable_step, power_law_spectrum
+    from .reduced import largest_stable_step, power_law_spectrum, projection_spectrum
+    from .reduced.precision import named_precision
 
     if run.width is None:
-        spec = power_law_spectrum(task.alpha, task.beta, run.precision)
+        spec = power_law_spectrum(run.alpha, run.beta, named_precision(run.precision))
     else:
-        spec = finite_width_spectrum(task.alpha, task.beta, run.width, seed=run.seed,
-                                     precision=run.precision)
+        spec = projection_spectrum(run.projection())
     return Fraction(largest_stable_step(spec, run.batch) / 2).limit_denominator(10**6)
 
 
@@ -57,41 +57,35 @@ def solve(alpha: Any, beta: Any, gamma0: Any = 0, width: int | None = None,
 
     ``width=None`` is infinite width; ``batch=None`` is gradient flow, an integer is lazy
     online SGD with that batch (rich SGD has no exact closure, theory §2: use the simulator).
-    ``eta`` defaults to 1 for gradient flow and to half the largest stable step for SGD.
-    Every input is validated once, here, against :data:`scalingtool.params.LIMITS`.
+    ``eta`` defaults to 1 for gradient flow and to half the largest stable step for SGD;
+    ``t_max`` to :data:`DEFAULT_T_MAX`. Every input is checked once, here, by
+    :class:`~scalingtool.config.SolveRun`.
     """
-    run = Settings.build(gamma0=gamma0, width=width, batch=batch, lr=eta, t_max=t_max,
-                         precision=precision, seed=seed, decades=decades, tolerance=tolerance)
-    return solve_task(Task.parse(alpha, beta), run, progress)
+    given = {"gamma0": gamma0, "width": width, "batch": batch, "lr": eta, "t_max": t_max, "precision": precision,
+             "seed": seed, "decades": decades, "tolerance": tolerance}
+    run = SolveRun.from_user(alpha=alpha, beta=beta, **{k: v for k, v in given.items() if v is not None})
+    return solve_run(run, progress)
 
 
-def solve_task(task: Task, run: Settings, progress: Callable[[int, int], None] | None = None) -> Solution:
-    """:func:`solve` for an already validated task and settings."""
+def solve_run(run: SolveRun, progress: Callable[[int, int], None] | None = None) -> Solution:
+    """:func:`solve` for a config built once at the edge."""
     from .measure import local_exponent
-    from .reduced import solve_finite_width, solve_infinite_width, solve_sgd
+    from .reduced import run_flow, run_sgd
     from .theory import exponents
 
     training, dynamics = run.training, run.dynamics
-    if dynamics == "sgd" and training == "rich":
-        raise UsageError("rich training with SGD has no exact reduced closure (theory §2): "
-                         "solve it as gradient flow, or simulate the network for rich SGD")
-    t_end = run.t_max if run.t_max is not None else DEFAULT_T_MAX
+    t_end = run.t_max
     if dynamics == "gd":
-        step = run.lr if run.lr is not None else Fraction(1)
-        if run.width is None:
-            curve = solve_infinite_width(task.alpha, task.beta, run.gamma0, t_end, step, run.precision,
-                                         progress=progress)
-        else:
-            curve = solve_finite_width(task.alpha, task.beta, run.gamma0, run.width, run.seed, t_end, step,
-                                       precision=run.precision, progress=progress)
+        flow = run.flow()
+        step = flow.eta
+        curve = run_flow(flow, progress)
     else:
-        step = run.lr if run.lr is not None else _eta_for_sgd(task, run)
-        steps = max(1, int(t_end / step))
-        curve = solve_sgd(task.alpha, task.beta, step, run.batch, steps, width=run.width, seed=run.seed,
-                          precision=run.precision, progress=progress)
-    inputs = {"alpha": task.alpha, "beta": task.beta, "gamma0": run.gamma0, "width": run.width,
+        step = run.lr if run.lr is not None else _eta_for_sgd(run)
+        sgd_steps_rule(t_end / step)  # the default step is known only now
+        curve = run_sgd(run.sgd(step), progress)
+    inputs = {"alpha": run.alpha, "beta": run.beta, "gamma0": run.gamma0, "width": run.width,
               "batch": run.batch, "t_max": t_end, "precision": run.precision, "seed": run.seed, "lr": step}
-    theory = exponents(task.alpha, task.beta, dynamics)
+    theory = exponents(run.alpha, run.beta, dynamics)
     predicted = theory.training(training).time
     notes: list[str] = []
     x_max = None

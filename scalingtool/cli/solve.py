@@ -38,17 +38,18 @@ def solve_cmd(
     Example: scalingtool solve --alpha 2 --beta 0.5 --gamma0 1
     """
     from ..files import check_output_path
-    from ..params import Settings, Task
-    from ..solve import solve_task, write_curve
+    from ..config import SolveRun
+    from ..solve import solve_run, write_curve
 
+    given = {"width": _width(width), "batch": _batch(batch), "lr": lr}
     with as_options():
-        task = Task.parse(alpha, beta)
-        run = Settings.build(gamma0=gamma0, width=_width(width), batch=_batch(batch), lr=lr, t_max=t_max,
-                             precision=precision, seed=seed, decades=decades, tolerance=tolerance)
+        run = SolveRun.from_user(alpha=alpha, beta=beta, gamma0=gamma0, t_max=t_max, precision=precision, seed=seed,
+                                 decades=decades, tolerance=tolerance,
+                                 **{k: v for k, v in given.items() if v is not None})
     if out is not None:
         check_output_path(out, "--out")
     with as_options(), progress_bar("solve") as update:
-        solution = solve_task(task, run, progress=update)
+        solution = solve_run(run, progress=update)
     m = solution.measurement
     status = "no measurement" if m is None else ("converged" if m.converged else "not converged")
     if out is not None:

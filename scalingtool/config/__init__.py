@@ -1,4 +1,4 @@
-"""One frozen, typed config per model, built once at the edge (theory §1, §5).
+"""One frozen, typed config per model, built once at the edge (theory §1, §2, §5).
 
 A config is a frozen dataclass whose every field names how it is validated: a key of the one
 table of limits (:data:`scalingtool.params.LIMITS`), a list of choices, or one of a few shapes
@@ -11,8 +11,11 @@ naming the field. The layers below take configs and trust them.
 from .fields import (BACKENDS, DATA_MODES, DEFAULT_FIT, DEVICES, DTYPES, LR_RULES, MEASURES, PARAMETRISATIONS,
                      PATHS, RNG_SOURCES, TAIL_MODES, Config, choice, field_schema, fit_window_steps, from_user,
                      parse_pair, parse_seeds)
+from .reduced import (DataCurveRun, FlowRun, FrontierFitRun, FrontierRun, LazySgdRun, Projection, SolveRun,
+                      WidthCurveRun)
 from .simulate import LinearRun, ReluMLPRun
 
-__all__ = ["Config", "LinearRun", "ReluMLPRun", "from_user", "field_schema", "parse_seeds", "parse_pair",
+__all__ = ["Config", "LinearRun", "ReluMLPRun", "FlowRun", "Projection", "LazySgdRun", "WidthCurveRun",
+           "DataCurveRun", "FrontierRun", "FrontierFitRun", "SolveRun", "from_user", "field_schema", "parse_seeds", "parse_pair",
            "fit_window_steps", "choice", "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES",
            "LR_RULES", "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT"]

@@ -22,10 +22,10 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from ..errors import UsageError
-from ..params import LIMITS, check
+from ..params import LIMITS, check, check_precision
 
 __all__ = [
-    "Config", "limit", "choices", "shape", "flag", "from_user", "field_schema", "parse_seeds", "parse_pair",
+    "Config", "limit", "choices", "shape", "flag", "precision", "ascending", "from_user", "field_schema", "parse_seeds", "parse_pair",
     "fit_window_steps", "choice", "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES", "LR_RULES",
     "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT",
 ]
@@ -63,6 +63,18 @@ def shape(parse: str, default: Any) -> Any:
 
 def flag(default: bool) -> Any:
     return field(default=default, metadata={"shape": "flag"})
+
+
+def precision(default: str = "float64") -> Any:
+    """A precision name, ``"float64"`` or ``"mp:DIGITS"`` (:func:`~scalingtool.params.check_precision`)."""
+    return field(default=default, metadata={"shape": "precision"})
+
+
+def ascending(item: str, default: Any, *, at_least: int = 1, optional: bool = False) -> Any:
+    """A strictly increasing list of at least ``at_least`` values, each validated by
+    ``check(item, value)`` against :data:`LIMITS` (``None`` allowed when ``optional``)."""
+    return field(default=default, metadata={"shape": "ascending", "item": item, "at_least": at_least,
+                                            "optional": optional})
 
 
 def choice(value: Any, allowed: Sequence[str], name: str) -> str:
@@ -122,19 +134,32 @@ def _flag_value(value: Any, name: str) -> bool:
     return value
 
 
-_SHAPES = {"seeds": lambda v, n: parse_seeds(v), "window": lambda v, n: _window(v),
-           "pair": lambda v, n: parse_pair(v), "flag": _flag_value}
+def _ascending(value: Any, spec: dataclasses.Field) -> tuple[int | Fraction, ...]:
+    name, item, at_least = spec.name, spec.metadata["item"], spec.metadata["at_least"]
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise UsageError(f"{name}: expected a list of {LIMITS[item].describe(name)}", field=name)
+    values = tuple(check(item, v, name) for v in value)
+    if len(values) < at_least:
+        raise UsageError(f"{name}: expected at least {at_least} values, got {len(values)}", field=name)
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise UsageError(f"{name} = {list(values)} must be strictly increasing", field=name)
+    return values
+
+
+_SHAPES = {"seeds": lambda v, s: parse_seeds(v), "window": lambda v, s: _window(v),
+           "pair": lambda v, s: parse_pair(v), "flag": lambda v, s: _flag_value(v, s.name),
+           "precision": lambda v, s: check_precision(v), "ascending": _ascending}
 
 
 def _field_value(spec: dataclasses.Field, value: Any) -> Any:
     meta = spec.metadata
     if value is None and meta.get("optional"):
         return None
-    if "limit" in meta:
-        return check(meta["limit"], value)
+    if "limit" in meta:  # named as the field (a config may hold a quantity under another name)
+        return check(meta["limit"], value, spec.name)
     if "choices" in meta:
         return choice(value, meta["choices"], spec.name)
-    return _SHAPES[meta["shape"]](value, spec.name)
+    return _SHAPES[meta["shape"]](value, spec)
 
 
 def from_user(cls: type, values: dict[str, Any]) -> Any:
@@ -163,8 +188,15 @@ def field_schema(cls: type) -> dict[str, Any]:
             entry["maximum"] = _json_number(bound.high)
         elif "choices" in meta:
             entry = {"enum": list(meta["choices"])}
+        elif meta["shape"] == "ascending":
+            bound = LIMITS[meta["item"]]
+            item = {"type": "integer" if bound.integer else "number", "description": bound.meaning,
+                    "exclusiveMinimum" if bound.low_open else "minimum": _json_number(bound.low),
+                    "maximum": _json_number(bound.high)}
+            entry = {"type": "array", "items": item, "minItems": meta["at_least"],
+                     "description": "strictly increasing"}
         else:
-            entry = {"flag": {"type": "boolean"}, "seeds": {"description": "a count n (seeds 0..n-1) or a list of seeds"},
+            entry = {"flag": {"type": "boolean"}, "precision": {"description": "float64 or mp:DIGITS"}, "seeds": {"description": "a count n (seeds 0..n-1) or a list of seeds"},
                      "window": {"description": "(first step, last step) of the exponent fit"},
                      "pair": {"description": "(k_lo, k_hi) of the capacity fit"}}[meta["shape"]]
         if meta.get("optional"):

@@ -1,7 +1,9 @@
 """Exact reduced dynamics of theory §2, in float64 and mpmath ("mp:DIGITS").
 
-The functions the CLI calls (each returns a :class:`Curve` with ``to_rows()``, or a
-:class:`Frontier`; each long-running one takes ``progress=callable(done, total)``):
+Each solver is a keyword Python edge that checks its inputs once, by building its config
+(:mod:`scalingtool.config.reduced`), and calls a trusted ``run_*`` function that takes the config
+(each returns a :class:`Curve` with ``to_rows()``, or a :class:`Frontier`; each long-running one
+takes ``progress=callable(done, total)``):
 
 * :func:`solve_infinite_width` -- gradient flow at infinite width, lazy (``gamma0 = 0``) or rich;
 * :func:`solve_finite_width` -- gradient flow at width ``N`` on a seeded random projection;
@@ -19,14 +21,14 @@ from __future__ import annotations
 
 from .precision import Precision, get_precision
 from .curve import Curve
-from .data import data_curve
-from .equivalent import deterministic_width_curve
-from .finite_width import finite_width_spectrum, solve_finite_width
-from .frontier import Frontier, compute_frontier
-from .frontier_fit import FrontierFit, fit_frontier
-from .infinite_width import lazy_closed_form, solve_infinite_width
+from .data import data_curve, run_data_curve
+from .equivalent import deterministic_width_curve, run_width_curve
+from .finite_width import finite_width_spectrum, projection_spectrum, run_finite_flow, run_flow, solve_finite_width
+from .frontier import Frontier, compute_frontier, run_frontier
+from .frontier_fit import FrontierFit, fit_frontier, run_frontier_fit
+from .infinite_width import closed_form, lazy_closed_form, run_infinite_flow, solve_infinite_width
 from .modes import Spectrum, power_law_spectrum, truncated_spectrum
-from .sgd import largest_stable_step, solve_sgd
+from .sgd import largest_stable_step, run_sgd, solve_sgd
 
 __all__ = [
     "Precision",
@@ -34,6 +36,7 @@ __all__ = [
     "Frontier",
     "FrontierFit",
     "Spectrum",
+    "closed_form",
     "compute_frontier",
     "data_curve",
     "deterministic_width_curve",
@@ -43,6 +46,15 @@ __all__ = [
     "largest_stable_step",
     "lazy_closed_form",
     "power_law_spectrum",
+    "projection_spectrum",
+    "run_data_curve",
+    "run_finite_flow",
+    "run_flow",
+    "run_frontier",
+    "run_frontier_fit",
+    "run_infinite_flow",
+    "run_sgd",
+    "run_width_curve",
     "solve_finite_width",
     "solve_infinite_width",
     "solve_sgd",

@@ -15,13 +15,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .precision import Precision, get_precision
+from ..config.reduced import DataCurveRun
 from .curve import Curve, Progress, report
 from .equivalent import grid_top_for
-from .inputs import task, widths_list
 from .modes import K_EXACT_DEFAULT, Spectrum, power_law_spectrum
+from .precision import named_precision
 
-__all__ = ["data_error", "data_curve"]
+__all__ = ["data_error", "data_curve", "run_data_curve"]
 
 
 def data_error(spec: Spectrum, size: Any) -> tuple[Any, Any, Any]:
@@ -35,16 +35,21 @@ def data_error(spec: Spectrum, size: Any) -> tuple[Any, Any, Any]:
     return (bias + spec.r) / (1 - gamma_p), kappa, gamma_p
 
 
-def data_curve(alpha: Any, beta: Any, sizes: Sequence[Any], precision: str | Precision = "float64",
+def data_curve(alpha: Any, beta: Any, sizes: Sequence[Any], precision: str = "float64",
                k_exact: int = K_EXACT_DEFAULT, progress: Progress = None) -> Curve:
     """``E(P)`` at each data size ``P`` (theory §3) on the power-law grid; columns ``kappa``, ``gamma``.
 
-    Uses ``kappa^2 lambda/(lambda + kappa)^2 = lambda (1 - lambda/(lambda + kappa))^2``, so no
-    small differences are formed.
+    The Python edge of :func:`run_data_curve` (checked once by :class:`~scalingtool.config.DataCurveRun`).
     """
-    be = get_precision(precision)
-    alpha, beta = task(alpha, beta)
-    ps = widths_list(sizes, "sizes")
+    config = DataCurveRun.from_user(alpha=alpha, beta=beta, sizes=sizes, precision=precision)
+    return run_data_curve(config, progress, k_exact=k_exact)
+
+
+def run_data_curve(config: DataCurveRun, progress: Progress = None, k_exact: int = K_EXACT_DEFAULT) -> Curve:
+    """The data curve ``config`` describes. Uses ``kappa^2 lambda/(lambda + kappa)^2 =
+    lambda (1 - lambda/(lambda + kappa))^2``, so no small differences are formed."""
+    be = named_precision(config.precision)
+    alpha, beta, ps = config.alpha, config.beta, config.sizes
     spec = power_law_spectrum(alpha, beta, be, k_exact=k_exact,
                               k_max=grid_top_for(alpha, ps[-1], be))
     errors, kappas, gammas = [], [], []

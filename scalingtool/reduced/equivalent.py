@@ -19,12 +19,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..config.reduced import WidthCurveRun
 from .curve import Curve, Progress, report
-from .inputs import task, widths_list
 from .modes import K_EXACT_DEFAULT, Spectrum, power_law_spectrum
-from .precision import Precision, get_precision
+from .precision import Precision, named_precision
 
-__all__ = ["width_loss", "width_point", "deterministic_width_curve", "grid_top_for"]
+__all__ = ["width_loss", "width_point", "deterministic_width_curve", "run_width_curve", "grid_top_for"]
 
 
 def grid_top_for(alpha: Any, largest: float, precision: Precision) -> float:
@@ -52,17 +52,23 @@ def width_loss(spec: Spectrum, width: Any) -> Any:
 
 
 def deterministic_width_curve(alpha: Any, beta: Any, widths: Sequence[Any],
-                              precision: str | Precision = "float64",
+                              precision: str = "float64",
                               k_exact: int = K_EXACT_DEFAULT,
                               progress: Progress = None) -> Curve:
     """``L_inf(N)`` of lazy training at each width (theory §2), on the power-law grid.
 
+    The Python edge of :func:`run_width_curve` (checked once by :class:`~scalingtool.config.WidthCurveRun`).
     Widths up to ``10^12`` (use ``precision="mp:30"`` beyond ``10^8``, where float64 keeps
     only a few digits of the small ``kappa`` sums). Columns: ``kappa``.
     """
-    be = get_precision(precision)
-    alpha, beta = task(alpha, beta)
-    ns = widths_list(widths, "widths")
+    config = WidthCurveRun.from_user(alpha=alpha, beta=beta, widths=widths, precision=precision)
+    return run_width_curve(config, progress, k_exact=k_exact)
+
+
+def run_width_curve(config: WidthCurveRun, progress: Progress = None, k_exact: int = K_EXACT_DEFAULT) -> Curve:
+    """The width curve ``config`` describes, on the power-law grid (``k_exact`` exact terms)."""
+    be = named_precision(config.precision)
+    alpha, beta, ns = config.alpha, config.beta, config.widths
     top = grid_top_for(alpha, ns[-1], be)
     spec = power_law_spectrum(alpha, beta, be, k_exact=k_exact, k_max=top)
     losses, kappas = [], []

@@ -33,25 +33,17 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NumericalError, UsageError
-from ..spectral import power_law_modes, power_law_tails, projection_blocks, projection_moments
-from ..params import check
+from ..config.reduced import TAILS, FlowRun, Projection, default_modes
+from ..errors import NumericalError
 from ..resources import require_memory
-from .precision import Precision, get_precision
+from ..spectral import power_law_modes, power_law_tails, projection_blocks, projection_moments
 from .curve import Curve, Progress
-from .infinite_width import solve_spectrum, points_and_substeps
-from .inputs import count, flow_inputs, task
+from .infinite_width import run_infinite_flow, solve_spectrum
 from .modes import Spectrum
+from .precision import Precision, get_precision, named_precision
 
-__all__ = ["TAILS", "default_modes", "finite_width_spectrum", "spectrum_from_projection",
-           "solve_finite_width"]
-
-TAILS = ("isotropic", "drop")
-
-
-def default_modes(width: int) -> int:
-    """``M = max(16 N, 1024)``: the bottom of ``Sigma``'s spectrum is then set by modes well inside."""
-    return max(16 * width, 1024)
+__all__ = ["TAILS", "default_modes", "finite_width_spectrum", "projection_spectrum", "spectrum_from_projection",
+           "solve_finite_width", "run_finite_flow", "run_flow"]
 
 
 def spectrum_from_projection(sigma_mat: np.ndarray, b: np.ndarray, r: float, width: int,
@@ -75,18 +67,20 @@ def spectrum_from_projection(sigma_mat: np.ndarray, b: np.ndarray, r: float, wid
 
 def finite_width_spectrum(alpha: Any, beta: Any, width: int, seed: int = 0,
                           modes: int | None = None, tail: str = "isotropic",
-                          precision: str | Precision = "float64") -> Spectrum:
-    """Draw ``A`` for ``seed`` and build the rescaled eigen-spectrum of theory §2 (module docstring)."""
-    alpha, beta = task(alpha, beta)
-    n = check("width", width)
-    m = default_modes(n) if modes is None else count(modes, "modes", 1, 10**8)
+                          precision: str = "float64") -> Spectrum:
+    """Draw ``A`` for ``seed`` and build the rescaled eigen-spectrum of theory §2 (module docstring).
+
+    The Python edge of :func:`projection_spectrum` (checked once by :class:`~scalingtool.config.Projection`).
+    """
+    return projection_spectrum(Projection.from_user(alpha=alpha, beta=beta, width=width, seed=seed, modes=modes,
+                                                    tail=tail, precision=precision))
+
+
+def projection_spectrum(config: Projection) -> Spectrum:
+    """The rescaled eigen-spectrum of the projection ``config`` describes (module docstring)."""
+    alpha, beta, n, m, seed, tail = config.alpha, config.beta, config.width, config.m, config.seed, config.tail
     # Sigma, its eigenvectors and eigh's workspace (~5 N x N), plus one block of A
     require_memory(8.0 * (5 * n * n + 2 * n * min(m, 4096)), f"a projection of width {n}", "width")
-    if m < n:
-        raise UsageError(f"modes = {m} is out of range: expected modes >= width = {n}")
-    if tail not in TAILS:
-        raise UsageError(f"tail = {tail!r} is not recognised: expected one of {', '.join(TAILS)}")
-    seed = count(seed, "seed", 0, 2**63 - 1)
     lam, w = power_law_modes(alpha, beta, m)
     lam_tail, power_tail = power_law_tails(alpha, beta, m) if tail == "isotropic" else (0.0, 0.0)
     sigma_mat, b, _ = projection_moments(lam, w, n, seed, lam_tail)
@@ -97,25 +91,41 @@ def finite_width_spectrum(alpha: Any, beta: Any, width: int, seed: int = 0,
         v = w[cols] - block @ u_star
         r += float(np.sum(lam[cols] * v * v))
     info = {"width": n, "modes": m, "seed": seed, "tail": tail}
-    return spectrum_from_projection(sigma_mat, b, r, n, precision, info)
+    return spectrum_from_projection(sigma_mat, b, r, n, named_precision(config.precision), info)
 
 
 def solve_finite_width(alpha: Any, beta: Any, gamma0: Any = 0, width: int = 64, seed: int = 0,
                        t_max: Any = 1e8, eta: Any = 1, modes: int | None = None,
-                       tail: str = "isotropic", precision: str | Precision = "float64",
+                       tail: str = "isotropic", precision: str = "float64",
                        points_per_decade: int | None = None, substeps: int | None = None,
                        t_min: Any = Fraction(1, 100), estimate_error: bool = False,
                        progress: Progress = None) -> Curve:
     """Loss curve of gradient flow at width ``N`` (theory §2, N-space form), lazy or rich.
 
+    The Python edge of :func:`run_finite_flow` (checked once by :class:`~scalingtool.config.FlowRun`).
     Columns ``s`` (with ``s(1+s) = gamma0^2 N |u|^2``) and ``tau``. The draw of ``A`` is fixed
     by ``seed``; run several seeds for an error bar.
     """
-    run = flow_inputs(alpha, beta, gamma0, eta, t_max, t_min, precision)
-    be, alpha, beta, g0, eta_q = run.precision, run.alpha, run.beta, run.gamma0, run.eta
-    t_lo, t_hi = run.t_min, run.t_max
-    ppd, sub = points_and_substeps(be, points_per_decade, substeps)
-    spec = finite_width_spectrum(alpha, beta, width, seed, modes, tail, be)
-    meta = {"solver": "finite_width", "alpha": alpha, "beta": beta, "gamma0": g0, "eta": eta_q,
-            "training": "rich" if g0 > 0 else "lazy", **spec.info}
-    return solve_spectrum(spec, g0, eta_q, t_hi, t_lo, ppd, sub, estimate_error, progress, meta)
+    config = FlowRun.from_user(alpha=alpha, beta=beta, gamma0=gamma0, eta=eta, t_max=t_max, t_min=t_min,
+                               precision=precision, points_per_decade=points_per_decade, substeps=substeps,
+                               estimate_error=estimate_error, width=width, seed=seed, modes=modes, tail=tail)
+    return run_finite_flow(config, progress)
+
+
+def run_finite_flow(config: FlowRun, progress: Progress = None) -> Curve:
+    """The finite-width flow ``config`` describes (its ``width`` set): one projection, then the
+    mode ODE of infinite width on its rescaled spectrum."""
+    spec = projection_spectrum(config.projection())
+    ppd, sub = config.stepping
+    meta = {"solver": "finite_width", "alpha": config.alpha, "beta": config.beta, "gamma0": config.gamma0,
+            "eta": config.eta, "training": config.training, **spec.info}
+    return solve_spectrum(spec, config.gamma0, config.eta, config.t_max, config.start, ppd, sub,
+                          config.estimate_error, progress, meta)
+
+
+def run_flow(config: FlowRun, progress: Progress = None, **grid: Any) -> Curve:
+    """Gradient flow at infinite width (``config.width`` None; ``grid`` sets the mode grid) or at
+    width ``N``."""
+    if config.width is None:
+        return run_infinite_flow(config, progress, **grid)
+    return run_finite_flow(config, progress)

@@ -20,16 +20,15 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import NumericalError, UsageError
+from ..config.reduced import DYNAMICS, TRAININGS, FlowRun, FrontierRun, LazySgdRun
+from ..errors import NumericalError
 from ..measure import SlopeFit, fit_slope
 from .curve import Curve, Progress
-from .finite_width import solve_finite_width
-from .inputs import DYNAMICS, TRAININGS, positive, task, training_setup, widths_list
-from .sgd import solve_sgd
+from .finite_width import run_finite_flow
+from .sgd import run_sgd
 
-__all__ = ["Frontier", "compute_frontier", "frontier_curve", "frontier_from_curves", "frontier_t_max",
-           "envelope", "TRAININGS", "DYNAMICS"]
-
+__all__ = ["Frontier", "compute_frontier", "run_frontier", "frontier_curve", "frontier_from_curves",
+           "frontier_t_max", "envelope", "TRAININGS", "DYNAMICS"]
 
 
 @dataclass
@@ -99,16 +98,21 @@ def frontier_t_max(widths: Sequence[int], alpha: Any) -> float:
     return min(1e12, 100.0 * max(widths) ** float(alpha))
 
 
-def frontier_curve(alpha: Fraction, beta: Fraction, width: int, g0: Any, t_hi: float, dynamics: str = "gd",
-                   eta: Any = 1, batch: int = 1, seed: int = 0, modes_factor: int = 16) -> Curve:
-    """One width's loss curve of a frontier (independent of the other widths): finite-width
-    gradient flow, or the exact lazy SGD recursion for ``dynamics="sgd"``; ``g0`` from
-    :func:`~.inputs.training_setup`."""
-    modes = max(modes_factor * width, 1024)
-    if dynamics == "gd":
-        return solve_finite_width(alpha, beta, g0, width, seed, t_max=t_hi, eta=eta, modes=modes)
-    steps = int(min(10**15, math.ceil(t_hi / float(eta))))
-    return solve_sgd(alpha, beta, eta, batch, steps, width=width, seed=seed, modes=modes)
+def _horizon(config: FrontierRun) -> float:
+    return float(config.t_max) if config.t_max is not None else frontier_t_max(config.widths, config.alpha)
+
+
+def frontier_curve(config: FrontierRun, width: int) -> Curve:
+    """One width's loss curve of the frontier ``config`` describes (independent of the other
+    widths): finite-width gradient flow, or the exact lazy SGD recursion for ``dynamics="sgd"``."""
+    t_hi = _horizon(config)
+    modes = config.modes_for(width)
+    if config.dynamics == "gd":
+        return run_finite_flow(FlowRun(config.alpha, config.beta, config.g0, config.eta, Fraction(repr(t_hi)),
+                                       width=width, seed=config.seed, modes=modes))
+    steps = int(min(10**15, math.ceil(t_hi / float(config.eta))))
+    return run_sgd(LazySgdRun(config.alpha, config.beta, config.eta, config.batch, steps, width=width,
+                              seed=config.seed, modes=modes))
 
 
 def frontier_from_curves(curves: dict[int, Curve], p: float = 1.0, q: float = 1.0,
@@ -139,24 +143,27 @@ def compute_frontier(alpha: Any, beta: Any, widths: Sequence[int], training: str
                      progress: Progress = None) -> Frontier:
     """Compute frontier of the finite-width model (theory §2-§3); see the module docstring.
 
+    The Python edge of :func:`run_frontier` (checked once by :class:`~scalingtool.config.FrontierRun`).
     ``training`` is ``"lazy"`` or ``"rich"`` (gradient flow, ``gamma0`` for rich);
     ``dynamics="sgd"`` (lazy only) uses the exact SGD recursion with ``eta`` and ``batch``.
     All widths share the seed, and lazy and rich runs with the same seed share ``A``.
     ``t_max`` defaults to :func:`frontier_t_max`. ``progress(done, total)`` counts widths.
     """
-    alpha, beta = task(alpha, beta)
-    ns = widths_list(widths, "widths", high=10**5)
-    if len(ns) < 3:
-        raise UsageError(f"widths: expected at least 3 widths for a frontier, got {len(ns)}")
-    g0 = training_setup(training, dynamics, gamma0)
-    pe, qe = float(positive(p, "p", Fraction(10))), float(positive(q, "q", Fraction(10)))
-    t_hi = float(t_max) if t_max is not None else frontier_t_max(ns, alpha)
+    config = FrontierRun.from_user(alpha=alpha, beta=beta, widths=widths, training=training, dynamics=dynamics,
+                                   gamma0=gamma0, eta=eta, batch=batch, t_max=t_max, seed=seed, p=p, q=q,
+                                   compute_per_decade=compute_per_decade, modes_factor=modes_factor)
+    return run_frontier(config, progress)
+
+
+def run_frontier(config: FrontierRun, progress: Progress = None) -> Frontier:
+    """The frontier ``config`` describes: one curve per width, then their envelope."""
+    ns = config.widths
     curves: dict[int, Curve] = {}
     for i, n in enumerate(ns):
-        curves[n] = frontier_curve(alpha, beta, n, g0, t_hi, dynamics, eta, batch, seed, modes_factor)
+        curves[n] = frontier_curve(config, n)
         if progress is not None:
             progress(i + 1, len(ns))
-    meta = {"alpha": alpha, "beta": beta, "training": training, "dynamics": dynamics,
-            "gamma0": g0, "eta": eta, "batch": batch, "seed": seed, "p": p, "q": q,
-            "t_max": t_hi, "widths": ns}
-    return frontier_from_curves(curves, pe, qe, compute_per_decade, meta)
+    meta = {"alpha": config.alpha, "beta": config.beta, "training": config.training, "dynamics": config.dynamics,
+            "gamma0": config.g0, "eta": config.eta, "batch": config.batch, "seed": config.seed, "p": config.p,
+            "q": config.q, "t_max": _horizon(config), "widths": list(ns)}
+    return frontier_from_curves(curves, float(config.p), float(config.q), config.compute_per_decade, meta)

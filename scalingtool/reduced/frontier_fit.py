@@ -48,22 +48,20 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..config.reduced import DEFAULT_FIT_WIDTHS, DEFAULT_STEPPING, FlowRun, FrontierFitRun, LazySgdRun, Projection
 from ..errors import NumericalError, UsageError
 from ..measure import fit_slope, local_exponent
-from .finite_width import finite_width_spectrum
-from .infinite_width import lazy_closed_form, points_and_substeps, solve_infinite_width, \
-    solve_spectrum
-from .inputs import count, positive, task, training_setup, widths_list
+from .finite_width import projection_spectrum
+from .infinite_width import closed_form, run_infinite_flow, solve_spectrum
 from .modes import Spectrum
-from .sgd import solve_sgd, solve_sgd_spectrum, stability_sum
+from .sgd import run_sgd, solve_sgd_spectrum, stability_sum
 
-__all__ = ["DEFAULT_WIDTHS", "Term", "FrontierFit", "maxmin_exponent", "fit_transient", "fit_frontier"]
+__all__ = ["DEFAULT_WIDTHS", "Term", "FrontierFit", "maxmin_exponent", "fit_transient", "fit_frontier",
+           "run_frontier_fit"]
 
 _POINTS_PER_DECADE = 20
-#: default widths by capacity: for ``alpha < 5/2`` the transient window ``t <= N^alpha/cut``
-#: is short and widths below 128 bias its width exponent (measured m = 1.12-1.23 with 64..512,
-#: 0.99-1.03 with 128..1024); 3 seeds cost ~2-4 s (32..512) and ~10 s (128..1024) on 2 cores
-DEFAULT_WIDTHS = {"alpha>=5/2": (32, 64, 128, 256, 512), "alpha<5/2": (128, 256, 512, 1024)}
+#: default widths by capacity (:data:`~scalingtool.config.reduced.DEFAULT_FIT_WIDTHS`)
+DEFAULT_WIDTHS = DEFAULT_FIT_WIDTHS
 
 
 @dataclass(frozen=True)
@@ -198,7 +196,7 @@ def _surface(spec: Spectrum, training: str, dynamics: str, g0: Fraction, eta: Fr
         rate = 2.0 * float(eta) * lam
         loss = np.array([0.5 * (r + float(np.sum(power * np.exp(-rate * tv)))) for tv in times])
         return loss, 0.5 * r
-    ppd, sub = points_and_substeps(spec.precision, None, None)
+    ppd, sub = DEFAULT_STEPPING["float64"]
     curve = solve_spectrum(spec, g0, eta, Fraction(float(times[-1] * 1.001)),
                            Fraction(float(times[0] * 0.999)), ppd, sub, False, None, {})
     return _interp(curve.x, curve.loss, times), 0.5 * r
@@ -208,12 +206,12 @@ def _infinite(alpha: Fraction, beta: Fraction, training: str, dynamics: str, g0:
               eta: Fraction, batch: int, t_end: float) -> tuple[np.ndarray, np.ndarray]:
     """The infinite-width curve ``(t, L_inf)`` up to ``t_end`` (theory §2)."""
     if dynamics == "sgd":
-        curve = solve_sgd(alpha, beta, eta, batch, int(math.ceil(t_end / float(eta))) + 1)
+        curve = run_sgd(LazySgdRun(alpha, beta, eta, batch, int(math.ceil(t_end / float(eta))) + 1))
         return curve.x, curve.loss
     if training == "lazy":
         t = np.logspace(-1, math.log10(t_end), int(_POINTS_PER_DECADE * (math.log10(t_end) + 1)))
-        return t, lazy_closed_form(alpha, beta, t, eta)
-    curve = solve_infinite_width(alpha, beta, g0, t_end, eta)
+        return t, closed_form(FlowRun(alpha, beta, eta=eta), t)
+    curve = run_infinite_flow(FlowRun(alpha, beta, g0, eta, Fraction(repr(t_end))))
     return curve.x, curve.loss
 
 
@@ -244,10 +242,11 @@ def _one_fit(times: np.ndarray, ns: list[int], mean_loss: np.ndarray, mean_floor
 def fit_frontier(alpha: Any, beta: Any, widths: Sequence[int] | None = None,
                  training: str = "lazy", dynamics: str = "gd", gamma0: Any = 1, eta: Any = 1,
                  batch: int = 1, seeds: Sequence[int] = (0, 1, 2), p: Any = 1, q: Any = 1,
-                 t_min: float = 10.0, cut: float = 100.0, dominance: float = 0.5,
+                 t_min: Any = 10, cut: Any = 100, dominance: Any = Fraction(1, 2),
                  modes_factor: int = 16) -> FrontierFit:
     """Measure the compute exponent of an easy or super-easy task by a term fit (theory §3).
 
+    The Python edge of :func:`run_frontier_fit` (checked once by :class:`~scalingtool.config.FrontierFitRun`).
     See the module docstring for the procedure. ``training`` is ``"lazy"`` or ``"rich"``
     (gradient flow; ``gamma0`` for rich), ``dynamics="sgd"`` (lazy only) uses the exact SGD
     recursion with ``eta`` and ``batch`` (theory §2). Each width is sampled with every seed of
@@ -260,30 +259,21 @@ def fit_frontier(alpha: Any, beta: Any, widths: Sequence[int] | None = None,
     Meant for ``beta > 1``: for hard tasks the transient ties with the other terms (theory §3)
     and :func:`~scalingtool.reduced.frontier.compute_frontier` is the right tool.
     """
-    alpha_q, beta_q = task(alpha, beta)
-    if beta_q <= 1:
-        raise UsageError(f"beta = {beta_q} is a hard task: the term fit is for beta > 1 "
-                         "(theory §3 keeps the transient for beta > 1 only); use compute_frontier")
+    config = FrontierFitRun.from_user(alpha=alpha, beta=beta, widths=widths, training=training, dynamics=dynamics,
+                                      gamma0=gamma0, eta=eta, batch=batch, seeds=seeds, p=p, q=q, t_min=t_min,
+                                      cut=cut, dominance=dominance, modes_factor=modes_factor)
+    return run_frontier_fit(config)
+
+
+def run_frontier_fit(config: FrontierFitRun) -> FrontierFit:
+    """The term fit ``config`` describes (module docstring)."""
+    alpha_q, beta_q, training, dynamics = config.alpha, config.beta, config.training, config.dynamics
     a = float(alpha_q)
-    if widths is None:
-        widths = DEFAULT_WIDTHS["alpha>=5/2" if alpha_q >= Fraction(5, 2) else "alpha<5/2"]
-    ns = widths_list(widths, "widths", high=10**4)
-    if len(ns) < 3:
-        raise UsageError(f"widths: expected at least 3 widths, got {len(ns)}")
-    g0 = training_setup(training, dynamics, gamma0)
-    seed_list = [count(s, "seed", 0, 2**63 - 1) for s in seeds]
-    if len(seed_list) < 1 or len(set(seed_list)) != len(seed_list):
-        raise UsageError(f"seeds = {list(seeds)}: expected distinct seeds")
-    eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
-    b = count(batch, "batch", 1, 10**9)
-    pe, qe = float(positive(p, "p", Fraction(10))), float(positive(q, "q", Fraction(10)))
-    if not (t_min > 0 and cut > 1 and 0 <= dominance < 1):
-        raise UsageError(f"t_min = {t_min}, cut = {cut}, dominance = {dominance}: expected "
-                         "t_min > 0, cut > 1 and 0 <= dominance < 1")
-    t_end = ns[-1] ** a / cut
-    if t_end <= 10 * t_min:
-        raise UsageError(f"the largest width {ns[-1]} leaves no transient window: "
-                         f"N^alpha/cut = {t_end:.3g} <= 10 t_min")
+    ns = list(config.grid)
+    g0, eta_q, b, seed_list = config.g0, config.eta, config.batch, list(config.seeds)
+    pe, qe = float(config.p), float(config.q)
+    t_min, cut, dominance = float(config.t_min), float(config.cut), float(config.dominance)
+    t_end = config.window_end
     times = np.logspace(math.log10(t_min), math.log10(t_end),
                         int(_POINTS_PER_DECADE * math.log10(t_end / t_min)) + 1)
     loss = np.full((len(seed_list), len(ns), len(times)), np.nan)
@@ -294,7 +284,7 @@ def fit_frontier(alpha: Any, beta: Any, widths: Sequence[int] | None = None,
             raise UsageError(f"width {n} has no transient window: N^alpha/cut = "
                              f"{n ** a / cut:.3g} is below t_min = {t_min:g}")
         for i, seed in enumerate(seed_list):
-            spec = finite_width_spectrum(alpha_q, beta_q, n, seed, max(modes_factor * n, 1024))
+            spec = projection_spectrum(Projection(alpha_q, beta_q, n, seed, config.modes_for(n)))
             loss[i, j, keep], floor[i, j] = _surface(spec, training, dynamics, g0, eta_q, b,
                                                      times[keep])
     t_inf = max(1e10, 1e3 * t_end)

@@ -17,30 +17,17 @@ from typing import Any
 
 import numpy as np
 
+from ..config.reduced import DEFAULT_STEPPING, FlowRun
 from ..errors import NumericalError
-from .precision import Precision
 from .curve import Curve, Progress
-from .inputs import count, flow_inputs, task
 from .modes import K_EXACT_DEFAULT, K_MAX_DEFAULT, Spectrum, power_law_spectrum
 from .modesolver import integrate_modes, log_grid
+from .precision import named_precision
 
-__all__ = ["solve_infinite_width", "solve_spectrum", "lazy_closed_form", "points_and_substeps",
+__all__ = ["solve_infinite_width", "run_infinite_flow", "solve_spectrum", "lazy_closed_form", "closed_form",
            "DEFAULT_STEPPING"]
 
-#: (output points per decade, steps per output interval) by precision: 40 steps per decade in
-#: float64 (loss to ~4e-5, exponents to ~1e-7 on the tests' tasks), 10 with mpmath (cost)
-DEFAULT_STEPPING = {"float64": (20, 2), "mp": (10, 1)}
 _TOP_LEARNED_MAX = 1e-3
-
-
-def points_and_substeps(precision: Precision, points_per_decade: int | None,
-                        substeps: int | None) -> tuple[int, int]:
-    """Validated stepping, with :data:`DEFAULT_STEPPING` for the ``None`` entries."""
-    ppd0, sub0 = DEFAULT_STEPPING["mp" if precision.is_mp else "float64"]
-    ppd = count(ppd0 if points_per_decade is None else points_per_decade,
-                "points_per_decade", 1, 1000)
-    sub = count(sub0 if substeps is None else substeps, "substeps", 1, 1000)
-    return ppd, sub
 
 
 def _initial_top(alpha: Fraction, beta: Fraction, g0: Fraction, eta: Fraction,
@@ -95,49 +82,65 @@ def solve_spectrum(spec: Spectrum, gamma0: Any, eta: Any, t_max: Any, t_min: Any
 
 
 def lazy_closed_form(alpha: Any, beta: Any, t: Any, eta: Any = 1,
-                     precision: str | Precision = "float64", **grid: Any) -> np.ndarray:
+                     precision: str = "float64", **grid: Any) -> np.ndarray:
     """``L(t) = 1/2 sum_k k^(-alpha beta - 1) exp(-2 eta k^-alpha t)`` (theory §2, lazy limit).
 
-    The mode sum is taken on the same grid as the solver (``grid`` passes to
-    :func:`power_law_spectrum`), plus the tail ``r/2``; returns float64 values.
+    The Python edge of :func:`closed_form` (``alpha``, ``beta``, ``eta``, ``precision`` checked
+    once by :class:`~scalingtool.config.FlowRun`); ``grid`` passes to :func:`power_law_spectrum`.
     """
-    alpha, beta = task(alpha, beta)
-    spec = power_law_spectrum(alpha, beta, precision, **grid)
+    return closed_form(FlowRun.from_user(alpha=alpha, beta=beta, eta=eta, precision=precision), t, **grid)
+
+
+def closed_form(config: FlowRun, t: Any, **grid: Any) -> np.ndarray:
+    """The lazy closed form of ``config``'s task and step at the times ``t``: the mode sum on the
+    solver's grid plus the tail ``r/2``; float64 values."""
+    spec = power_law_spectrum(config.alpha, config.beta, named_precision(config.precision), **grid)
     be = spec.precision
     with be.context():
         power = spec.lam * spec.w * spec.w
-        rate = spec.lam * (2 * be.scalar(eta))
+        rate = spec.lam * (2 * be.scalar(config.eta))
         vals = [(spec.r + spec.msum(power * be.exp(-rate * be.scalar(tv)))) / 2
                 for tv in np.atleast_1d(t)]
         return be.to_float(np.array(vals, dtype=object))
 
 
 def solve_infinite_width(alpha: Any, beta: Any, gamma0: Any = 0, t_max: Any = 1e10,
-                         eta: Any = 1, precision: str | Precision = "float64",
+                         eta: Any = 1, precision: str = "float64",
                          points_per_decade: int | None = None, substeps: int | None = None,
                          t_min: Any = Fraction(1, 100), k_exact: int = K_EXACT_DEFAULT,
                          k_max: float | None = None, nodes_per_decade: int | None = None,
                          estimate_error: bool = False, progress: Progress = None) -> Curve:
     """Loss curve ``L(t)`` of infinite-width gradient flow (theory §2), lazy or rich.
 
-    ``gamma0 = 0`` is lazy, ``gamma0 > 0`` rich. The curve has columns ``s`` (feature
-    growth, ``s(1+s) = gamma0^2 |beta|^2``) and ``tau`` (effective time ``int (1+s) dt``).
-    ``t`` runs over ``points_per_decade`` log-spaced points per decade from ``t_min/eta`` to
-    ``t_max`` (at most 1e12 in float64, 1e30 with ``precision="mp:DIGITS"``), with
-    ``substeps`` steps between points (defaults: :data:`DEFAULT_STEPPING`); halve the step by
+    The Python edge of :func:`run_infinite_flow`: the run's fields are checked once by
+    :class:`~scalingtool.config.FlowRun`. ``gamma0 = 0`` is lazy, ``gamma0 > 0`` rich. The curve
+    has columns ``s`` (feature growth, ``s(1+s) = gamma0^2 |beta|^2``) and ``tau`` (effective
+    time ``int (1+s) dt``). ``t`` runs over ``points_per_decade`` log-spaced points per decade
+    from ``t_min/eta`` to ``t_max`` (at most 1e12 in float64, 1e30 with ``precision="mp:DIGITS"``),
+    with ``substeps`` steps between points (defaults: :data:`DEFAULT_STEPPING`); halve the step by
     doubling ``substeps``, or pass ``estimate_error=True`` to do so and record the difference.
+    ``k_exact``, ``k_max``, ``nodes_per_decade`` set the mode grid (:func:`power_law_spectrum`).
     """
-    run = flow_inputs(alpha, beta, gamma0, eta, t_max, t_min, precision)
-    be, alpha, beta, g0, eta_q = run.precision, run.alpha, run.beta, run.gamma0, run.eta
-    t_lo, t_hi = run.t_min, run.t_max
-    ppd, sub = points_and_substeps(be, points_per_decade, substeps)
-    top = float(k_max) if k_max is not None else _initial_top(alpha, beta, g0, eta_q, t_hi)
+    config = FlowRun.from_user(alpha=alpha, beta=beta, gamma0=gamma0, eta=eta, t_max=t_max, t_min=t_min,
+                               precision=precision, points_per_decade=points_per_decade, substeps=substeps,
+                               estimate_error=estimate_error)
+    return run_infinite_flow(config, progress, k_exact=k_exact, k_max=k_max, nodes_per_decade=nodes_per_decade)
+
+
+def run_infinite_flow(config: FlowRun, progress: Progress = None, k_exact: int = K_EXACT_DEFAULT,
+                      k_max: float | None = None, nodes_per_decade: int | None = None) -> Curve:
+    """The infinite-width flow ``config`` describes (its ``width`` is ignored); the grid's top
+    ``k_max`` is raised until its mode stays unlearned, unless given (module docstring)."""
+    be = named_precision(config.precision)
+    alpha, beta, g0, eta = config.alpha, config.beta, config.gamma0, config.eta
+    ppd, sub = config.stepping
+    top = float(k_max) if k_max is not None else _initial_top(alpha, beta, g0, eta, config.t_max)
     meta = {"solver": "infinite_width", "alpha": alpha, "beta": beta, "gamma0": g0,
-            "eta": eta_q, "training": "rich" if g0 > 0 else "lazy"}
+            "eta": eta, "training": config.training}
     for _attempt in range(4):
         spec = power_law_spectrum(alpha, beta, be, k_exact=k_exact, k_max=top,
                                   nodes_per_decade=nodes_per_decade)
-        curve = solve_spectrum(spec, g0, eta_q, t_hi, t_lo, ppd, sub, estimate_error,
+        curve = solve_spectrum(spec, g0, eta, config.t_max, config.start, ppd, sub, config.estimate_error,
                                progress, meta)
         learned = curve.meta["top_mode_learned"]
         if learned <= _TOP_LEARNED_MAX or k_max is not None:

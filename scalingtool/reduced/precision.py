@@ -34,7 +34,7 @@ import numpy as np
 
 from ..params import LIMITS, check_precision
 
-__all__ = ["Precision", "get_precision", "PRECISION_HELP", "MP_DIGITS_MIN", "MP_DIGITS_MAX"]
+__all__ = ["Precision", "get_precision", "named_precision", "PRECISION_HELP", "MP_DIGITS_MIN", "MP_DIGITS_MAX"]
 
 MP_DIGITS_MIN = int(LIMITS["digits"].low)
 MP_DIGITS_MAX = int(LIMITS["digits"].high)
@@ -251,6 +251,11 @@ def _mp_log1p_tail(d: Any, c: _MpConstants) -> Any:
         total += term
         if term <= c.eps * total / 1000:
             return total
+
+
+def named_precision(name: str) -> Precision:
+    """The precision of a validated name (``"float64"`` or ``"mp:DIGITS"``, as a config holds it)."""
+    return Precision(None) if name == "float64" else Precision(int(name[3:]))
 
 
 def get_precision(precision: str | Precision = "float64") -> Precision:

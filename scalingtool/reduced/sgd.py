@@ -34,15 +34,15 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..config.reduced import LazySgdRun
 from ..errors import NumericalError
-from .precision import Precision, get_precision
 from .curve import Curve, Progress, report
-from .finite_width import finite_width_spectrum
-from .inputs import count, positive, task
+from .finite_width import projection_spectrum
 from .modes import K_EXACT_DEFAULT, Spectrum, power_law_spectrum
+from .precision import named_precision
 
 __all__ = ["stability_sum", "largest_stable_step", "check_stable", "sgd_recursion",
-           "sgd_plain", "solve_sgd_spectrum", "solve_sgd", "EXACT_STEPS"]
+           "sgd_plain", "solve_sgd_spectrum", "solve_sgd", "run_sgd", "EXACT_STEPS"]
 
 EXACT_STEPS = 100
 _BISECTIONS = 60
@@ -191,30 +191,32 @@ def solve_sgd_spectrum(spec: Spectrum, eta: Any, batch: int, steps: int,
 
 def solve_sgd(alpha: Any, beta: Any, eta: Any, batch: int = 1, steps: int = 10**8,
               width: int | None = None, seed: int = 0, modes: int | None = None,
-              precision: str | Precision = "float64", points_per_decade: int = 20,
+              precision: str = "float64", points_per_decade: int = 20,
               substeps: int = 1, k_exact: int = K_EXACT_DEFAULT,
               progress: Progress = None) -> Curve:
     """Expected loss of lazy online SGD with batch ``batch`` and step ``eta`` (theory §2).
 
+    The Python edge of :func:`run_sgd` (checked once by :class:`~scalingtool.config.LazySgdRun`).
     ``width=None`` is infinite width (power-law grid); a whole ``width`` uses the finite-width
     recursion on a seeded random ``A`` (see :func:`~scalingtool.reduced.finite_width.
     finite_width_spectrum`; ``modes`` is its ``M``). ``x`` of the curve is ``t = eta n``;
     column ``steps`` is ``n``. An unstable ``eta`` raises :class:`NumericalError` naming the
     largest stable step.
     """
-    be = get_precision(precision)
-    alpha, beta = task(alpha, beta)
-    eta_q = positive(eta, "eta", high=Fraction(10) ** 6)
-    b = count(batch, "batch", 1, 10**9)
-    n_max = count(steps, "steps", 1, 10**15)
-    ppd = count(points_per_decade, "points_per_decade", 1, 1000)
-    sub = count(substeps, "substeps", 1, 1000)
-    meta: dict[str, Any] = {"solver": "sgd", "alpha": alpha, "beta": beta, "training": "lazy"}
-    if width is None:
-        spec = power_law_spectrum(alpha, beta, be, k_exact=k_exact)
+    config = LazySgdRun.from_user(alpha=alpha, beta=beta, eta=eta, batch=batch, steps=steps, width=width, seed=seed,
+                                  modes=modes, precision=precision, points_per_decade=points_per_decade,
+                                  substeps=substeps)
+    return run_sgd(config, progress, k_exact=k_exact)
+
+
+def run_sgd(config: LazySgdRun, progress: Progress = None, k_exact: int = K_EXACT_DEFAULT) -> Curve:
+    """The lazy SGD run ``config`` describes, on the power-law grid (``k_exact``) or its projection."""
+    meta: dict[str, Any] = {"solver": "sgd", "alpha": config.alpha, "beta": config.beta, "training": "lazy"}
+    if config.width is None:
+        spec = power_law_spectrum(config.alpha, config.beta, named_precision(config.precision), k_exact=k_exact)
         meta["width"] = "infinite"
     else:
-        n = count(width, "width", 1, 10**5)
-        spec = finite_width_spectrum(alpha, beta, n, seed=seed, modes=modes, precision=be)
-        meta.update(width=n, seed=seed, modes=spec.info.get("modes"))
-    return solve_sgd_spectrum(spec, eta_q, b, n_max, ppd, sub, meta, progress)
+        spec = projection_spectrum(config.projection())
+        meta.update(width=config.width, seed=config.seed, modes=spec.info.get("modes"))
+    return solve_sgd_spectrum(spec, config.eta, config.batch, config.steps, config.points_per_decade,
+                              config.substeps, meta, progress)

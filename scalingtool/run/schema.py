@@ -89,6 +89,16 @@ def limited(name: str) -> Any:
     return Annotated[int if LIMITS[name].integer else Fraction, checked(lambda v, key: check(name, v, key))]
 
 
+def _float64_end(value: Any, key: str) -> Fraction:
+    from ..config.reduced import end_time_rule
+
+    end = check("t_max", value, key)
+    end_time_rule(end, "float64", key, hint=False)
+    return end
+
+
+#: the end time of a float64 run: ``LIMITS["t_max"]`` and the float64 rule of the reduced configs
+Float64End = Annotated[Fraction, checked(_float64_end)]
 Alpha = Annotated[Fraction, checked(parse_alpha)]  #: capacity, theory §1
 Beta = Annotated[Fraction, checked(parse_beta)]  #: source exponent, theory §1
 Exact = Annotated[Fraction, checked(parse_number)]  #: any exact number
@@ -410,7 +420,7 @@ class CurveParams(KindParams):
     window in decades and the tolerance on the measured exponent."""
 
     tasks: Tasks  # type: ignore[valid-type]
-    decades: positive(20) = "2"  # type: ignore[valid-type]
+    decades: limited("decades") = "2"  # type: ignore[valid-type]
     tolerance: Tolerance = "5e-3"  # type: ignore[valid-type]
 
 
@@ -418,8 +428,8 @@ class TimeCurvesParams(CurveParams):
     """``time-curves``: infinite-width gradient flow up to ``end`` (float64: ``t <= 1e12``)."""
 
     variants: _variants("lazy", "rich") = ["lazy", "rich"]  # type: ignore[valid-type]
-    gamma0: Gamma0 = "1"  # type: ignore[valid-type]
-    end: positive(10**12) = "1e10"  # type: ignore[valid-type]
+    gamma0: limited("gamma0") = "1"  # type: ignore[valid-type]
+    end: Float64End = "1e10"  # type: ignore[valid-type]
 
 
 class SizeCurveParams(CurveParams):
@@ -447,17 +457,19 @@ class DataCurveParams(SizeCurveParams):
 
 class SgdNoiseParams(CurveParams):
     """``sgd-noise``: online SGD (step ``lr``, ``batch``) against flow, to ``t = end``,
-    that is ``end / lr`` steps (at most 1e9)."""
+    that is ``end / lr`` steps (within ``LIMITS["sgd_steps"]``)."""
 
     variants: _variants("sgd", "flow") = ["sgd", "flow"]  # type: ignore[valid-type]
-    lr: positive(10) = "3/10"  # type: ignore[valid-type]
-    batch: Count = 1  # type: ignore[valid-type]
-    end: positive(10**8) = "1e7"  # type: ignore[valid-type]
+    lr: limited("lr") = "3/10"  # type: ignore[valid-type]
+    batch: limited("batch") = 1  # type: ignore[valid-type]
+    end: Float64End = "1e7"  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _check(self) -> Any:
-        if not 1 <= self.end / self.lr <= 10**9:
-            raise UsageError(f"end / lr = {float(self.end / self.lr):.3g} steps: expected 1 to 1e9")
+        steps, limit = self.end / self.lr, LIMITS["sgd_steps"]
+        if not limit.low <= steps <= limit.high:
+            raise UsageError(f"end / lr = {float(steps):.3g} steps is out of range: expected "
+                             f"{limit.describe('steps')}")
         return self
 
 
@@ -478,11 +490,11 @@ class CurveData(StoredData):
 
 
 class FrontierParams(KindParams):
-    """``frontier`` (theory §2-§3): finite-width flow over 3 to 12 distinct widths."""
+    """``frontier`` (theory §2-§3): finite-width flow over 3 to 12 distinct widths (``LIMITS["projection_width"]``)."""
 
     alpha: Alpha
     beta: Beta
-    widths: unique(whole(2, 4096), 12, 3)  # type: ignore[valid-type]
+    widths: unique(limited("projection_width"), 12, 3)  # type: ignore[valid-type]
     trainings: unique(Training, 2) = ["lazy", "rich"]  # type: ignore[valid-type]
     tolerance: Tolerance = "0.03"  # type: ignore[valid-type]
     allocation_tolerance: Tolerance = "0.06"  # type: ignore[valid-type]
@@ -492,7 +504,7 @@ class FrontierData(StoredData):
     """One width's loss curve of a frontier (``t`` increasing, ``loss`` positive)."""
 
     training: Training
-    width: whole(2, 4096)  # type: ignore[valid-type]
+    width: limited("projection_width")  # type: ignore[valid-type]
     t: Values  # type: ignore[valid-type]
     loss: Values  # type: ignore[valid-type]
 

@@ -100,18 +100,26 @@ def cases(quick: bool) -> list[Case]:
 def measure_case(case: Case) -> tuple[float | None, str]:
     """The measured exponent of ``case`` and a note (window, drift or why it failed)."""
     from .. import reduced
+    from ..config import DataCurveRun, FlowRun, LazySgdRun, WidthCurveRun
 
     gamma0 = 1 if case.training == "rich" else 0
     if case.quantity == "time":
         if case.dynamics == "gd":
-            curve = reduced.solve_infinite_width(case.alpha, case.beta, gamma0, t_max=1e10)
+            curve = reduced.run_infinite_flow(FlowRun.from_user(alpha=case.alpha, beta=case.beta, gamma0=gamma0,
+                                                                t_max=10**10))
         else:
-            curve = reduced.solve_sgd(case.alpha, case.beta, eta=F(3, 10), batch=1, steps=10**8)
+            curve = reduced.run_sgd(LazySgdRun.from_user(alpha=case.alpha, beta=case.beta, eta=F(3, 10), batch=1,
+                                                         steps=10**8))
         m = local_exponent(curve.x, curve.loss, decades=2, tolerance=case.tolerance)
     elif case.quantity in ("width", "data"):
-        solver = reduced.deterministic_width_curve if case.quantity == "width" else reduced.data_curve
         mp = case.precision != "float64"
-        curve = solver(case.alpha, case.beta, _MP_WIDTHS if mp else _WIDTHS, precision=case.precision)
+        sizes = _MP_WIDTHS if mp else _WIDTHS
+        if case.quantity == "width":
+            curve = reduced.run_width_curve(WidthCurveRun.from_user(alpha=case.alpha, beta=case.beta, widths=sizes,
+                                                                    precision=case.precision))
+        else:
+            curve = reduced.run_data_curve(DataCurveRun.from_user(alpha=case.alpha, beta=case.beta, sizes=sizes,
+                                                                  precision=case.precision))
         m = local_exponent(curve.x, curve.loss, decades=2 if mp else 1, tolerance=case.tolerance)
     elif case.beta <= 1:  # hard: the envelope of the frontier (the transient ties, theory §3)
         frontier = _envelope(case.alpha, case.beta, case.training, case.dynamics, case.top)
@@ -133,20 +141,22 @@ def measure_case(case: Case) -> tuple[float | None, str]:
 def _envelope(alpha: F, beta: F, training: str, dynamics: str, top: int) -> Any:
     """One frontier (widths 16..top, doubling) serves both its exponent and its allocation;
     SGD (lazy) with eta = 0.3, batch 1 on the exact recursion."""
-    from ..reduced import compute_frontier
+    from ..config import FrontierRun
+    from ..reduced import run_frontier
 
     widths = [16 * 2 ** k for k in range(7) if 16 * 2 ** k <= top]
-    return compute_frontier(alpha, beta, widths, training=training, dynamics=dynamics, gamma0=1,
-                            eta=F(3, 10) if dynamics == "sgd" else 1)
+    return run_frontier(FrontierRun.from_user(alpha=alpha, beta=beta, widths=widths, training=training,
+                                              dynamics=dynamics, gamma0=1, eta=F(3, 10) if dynamics == "sgd" else 1))
 
 
 @lru_cache(maxsize=None)
 def term_fit(alpha: F, beta: F, training: str, dynamics: str) -> Any:
     """The term fit of the loss surface (3 seeds), cached: one fit serves every quantity."""
-    from ..reduced import fit_frontier
+    from ..config import FrontierFitRun
+    from ..reduced import run_frontier_fit
 
-    return fit_frontier(alpha, beta, training=training, dynamics=dynamics, gamma0=1,
-                        eta=F(3, 10) if dynamics == "sgd" else 1)
+    return run_frontier_fit(FrontierFitRun.from_user(alpha=alpha, beta=beta, training=training, dynamics=dynamics,
+                                                     gamma0=1, eta=F(3, 10) if dynamics == "sgd" else 1))
 
 
 def _predicted(case: Case) -> F:

@@ -118,10 +118,11 @@ def _draw_for(family: Family) -> Callable[..., Any]:
 
 
 def _infinite_width(params: TimeCurvesParams, curve: Curve) -> Any:
-    from ...reduced import solve_infinite_width
+    from ...config import FlowRun
+    from ...reduced import run_infinite_flow
 
     gamma0 = params.gamma0 if curve.training == "rich" else 0
-    return solve_infinite_width(curve.alpha, curve.beta, gamma0, t_max=params.end)
+    return run_infinite_flow(FlowRun.from_user(alpha=curve.alpha, beta=curve.beta, gamma0=gamma0, t_max=params.end))
 
 
 def _grid(params: SizeCurveParams) -> list[int]:
@@ -131,24 +132,28 @@ def _grid(params: SizeCurveParams) -> list[int]:
 
 
 def _width(params: SizeCurveParams, curve: Curve) -> Any:
-    from ...reduced import deterministic_width_curve
+    from ...config import WidthCurveRun
+    from ...reduced import run_width_curve
 
-    return deterministic_width_curve(curve.alpha, curve.beta, _grid(params))
+    return run_width_curve(WidthCurveRun.from_user(alpha=curve.alpha, beta=curve.beta, widths=_grid(params)))
 
 
 def _data(params: SizeCurveParams, curve: Curve) -> Any:
-    from ...reduced import data_curve
+    from ...config import DataCurveRun
+    from ...reduced import run_data_curve
 
-    return data_curve(curve.alpha, curve.beta, _grid(params))
+    return run_data_curve(DataCurveRun.from_user(alpha=curve.alpha, beta=curve.beta, sizes=_grid(params)))
 
 
 def _sgd_or_flow(params: SgdNoiseParams, curve: Curve) -> Any:
     """Lazy online SGD (exact second-moment recursion, ``t = eta n``) or lazy gradient flow."""
-    from ...reduced import solve_infinite_width, solve_sgd
+    from ...config import FlowRun, LazySgdRun
+    from ...reduced import run_infinite_flow, run_sgd
 
     if curve.dynamics == "sgd":
-        return solve_sgd(curve.alpha, curve.beta, params.lr, params.batch, int(params.end / params.lr))
-    return solve_infinite_width(curve.alpha, curve.beta, 0, t_max=params.end)
+        return run_sgd(LazySgdRun.from_user(alpha=curve.alpha, beta=curve.beta, eta=params.lr, batch=params.batch,
+                                            steps=int(params.end / params.lr)))
+    return run_infinite_flow(FlowRun.from_user(alpha=curve.alpha, beta=curve.beta, t_max=params.end))
 
 
 _FLOW = {"lazy": ("lazy", "gd"), "rich": ("rich", "gd")}

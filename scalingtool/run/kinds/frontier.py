@@ -26,11 +26,11 @@ def _plan(params: FrontierParams) -> list[Part]:
 
     def part(training: str, width: int) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
-            from ...reduced.frontier import frontier_curve, frontier_t_max
-            from ...reduced.inputs import training_setup
+            from ...config import FrontierRun
+            from ...reduced.frontier import frontier_curve
 
-            curve = frontier_curve(alpha, beta, width, training_setup(training, "gd", 1),
-                                   frontier_t_max(widths, alpha))
+            curve = frontier_curve(FrontierRun.from_user(alpha=alpha, beta=beta, widths=widths, training=training),
+                                   width)
             return {"training": training, "width": width, "t": curve.x.tolist(), "loss": curve.loss.tolist()}
         return Part(f"frontier_{training}_N{width}", {"training": training, "width": width, **config}, compute)
 
