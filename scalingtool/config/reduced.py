@@ -274,6 +274,11 @@ class FrontierFitRun(_Task):
         if self.window_end <= 10 * self.t_min:
             raise UsageError(f"the largest width {widest} leaves no transient window: "
                              f"N^alpha/cut = {self.window_end:.3g} <= 10 t_min", field="widths")
+        if self.window_end > float(LIMITS["t_max"].high):  # N^alpha past any time a run reaches (alpha ~ 300)
+            raise UsageError(f"the largest width {widest} puts the transient window's end at N^alpha/cut = "
+                             f"{_power_text(widest, self.alpha, self.cut)}, past the largest time "
+                             f"{float(LIMITS['t_max'].high):.0e}: no term fit is possible at alpha = "
+                             f"{_fmt(self.alpha)} with these widths", field="widths")
         if self.training == "rich" and 1e3 * self.window_end > T_MAX_FLOAT64:
             raise UsageError(f"the largest width {widest} puts the infinite-width reference at t = 1e3 N^alpha/cut "
                              f"= {1e3 * self.window_end:.3g}, past float64's {float(T_MAX_FLOAT64):.0e}: "
@@ -300,6 +305,13 @@ class FrontierFitRun(_Task):
             return self.grid[-1] ** float(self.alpha) / float(self.cut)
         except OverflowError:
             return math.inf
+
+
+def _power_text(width: int, alpha: Fraction, cut: Fraction) -> str:
+    """``width^alpha / cut`` as text, computed in logs (it may be far past float64)."""
+    exponent = float(alpha) * math.log10(width) - math.log10(float(cut))
+    whole = math.floor(exponent)
+    return f"{10 ** (exponent - whole):.3g}e+{whole}"
 
 
 # ---------------------------------------------------------------- one setting of `solve`

@@ -95,6 +95,8 @@ def envelope(curves: dict[int, Curve], compute: np.ndarray, p: float = 1.0, q: f
 def frontier_t_max(widths: Sequence[int], alpha: Any) -> float:
     """The default horizon of a frontier: ``min(1e12, 100 N_max^alpha)`` (past the width
     floor of the widest network)."""
+    if 2.0 + float(alpha) * math.log10(max(widths)) >= 12.0:  # decided in logs: N^alpha may overflow
+        return 1e12
     return min(1e12, 100.0 * max(widths) ** float(alpha))
 
 

@@ -191,3 +191,23 @@ def test_a_full_output_is_one_line_and_exit_1(argv):
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if not line.startswith("verify: ")]  # progress
     assert errors == ["scalingtool: error: cannot write the output to standard output (No space left on device)"]
+
+
+def test_legal_extreme_exponents_do_not_overflow(cli, tmp_path):
+    # alpha = 300: N^alpha is past float64 for N >= 11; the claim's exact check still runs and the
+    # numeric one says why it cannot (a skip row), never an OverflowError
+    from scalingtool.reduced.frontier import frontier_t_max
+    from scalingtool.theory import exponents
+
+    compute = exponents(300, 299, "sgd").training("lazy").compute
+    claims = tmp_path / "c.claims.toml"
+    claims.write_text(f'[[claim]]\nname = "extreme"\nalpha = "300"\nbeta = "299"\ntraining = "lazy"\n'
+                      f'quantity = "compute"\nvalue = "{compute}"\n')
+    result = cli("verify", "--claims", str(claims), "-f", "json")
+    assert result.code == 0 and "Traceback" not in result.err
+    import json
+
+    rows = {row["kind"]: row for row in json.loads(result.out)["checks"]}
+    assert rows["exact"]["status"] == "pass" and rows["numeric"]["status"] == "skip"
+    assert "past the largest time" in rows["numeric"]["note"]
+    assert frontier_t_max([64], 300) == 1e12 and frontier_t_max([4], 2) == 1600.0  # 100 N^alpha, in logs

@@ -30,17 +30,21 @@ _COMPANIONS = {"test_points": {"modes": 1}, "alpha_range": {"kernel_points": 2**
 #: the same for the reduced configs, by (config, field): mpmath reaches t_max = 1e30 (float64 1e12),
 #: and a run starts at t_min/eta below t_max; modes >= width; a frontier fit needs beta > 1 and a transient window N^alpha/cut > 10 t_min
 _MP = {"precision": "mp:30"}
-_FIT = {"alpha": 1000, "beta": "5/4"}
+_FIT = {"alpha": 10, "beta": "5/4"}  # the widest default width 512: N^alpha/cut = 1.2e25, inside 1e30
 _REDUCED_COMPANIONS = {
     (FlowRun, "t_max"): {**_MP, "eta": 10**6}, (FlowRun, "t_min"): {**_MP, "t_max": 10**30, "eta": 10**6},
     (SolveRun, "t_max"): {**_MP, "lr": 10**6}, (Projection, "modes"): {"width": 1},
     (FrontierRun, "t_max"): {"dynamics": "sgd", "training": "lazy"},
-    **{(FrontierFitRun, f): _FIT for f in ("widths", "training", "dynamics", "gamma0", "eta", "batch", "p", "q",
+    **{(FrontierFitRun, f): _FIT for f in ("training", "dynamics", "gamma0", "eta", "batch", "p", "q",
                                             "t_min", "cut", "dominance", "modes_factor")},
-    (FrontierFitRun, "alpha"): {"beta": "5/4", "t_min": "1/10"}, (FrontierFitRun, "beta"): {"alpha": 1000},
+    (FrontierFitRun, "widths"): {"alpha": 3, "beta": "5/4", "t_min": "1/1000000"},  # 1 to 1e5: 1e-2 to 1e13
+    (FrontierFitRun, "alpha"): {"beta": "5/4", "t_min": "1/10"}, (FrontierFitRun, "beta"): {"alpha": 10},
 }
-#: inside values a rule between fields refuses whatever the others are: beta <= 1 is a hard task
-_RULED_OUT = {(FrontierFitRun, "beta"): lambda v: v <= 1}
+#: inside values a rule between fields refuses with these companions: beta <= 1 is a hard task; the
+#: transient window N^alpha/cut must end by 1e30 (alpha > 199 passes it for every width >= 2 and
+#: cut <= 1e30) and after 10 t_min (t_min > 1e29 can never be, cut > 1e20 closes it at alpha = 10)
+_RULED_OUT = {(FrontierFitRun, "beta"): lambda v: v <= 1, (FrontierFitRun, "alpha"): lambda v: v > 199,
+              (FrontierFitRun, "t_min"): lambda v: v > 10**29, (FrontierFitRun, "cut"): lambda v: v > 10**20}
 
 
 def _bounds(name: str) -> tuple[list[Fraction], list[Fraction]]:
