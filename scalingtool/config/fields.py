@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from ..errors import UsageError
+from ..jsonable import to_json
 from ..params import LIMITS, check
 
 __all__ = [
@@ -159,8 +160,8 @@ def field_schema(cls: type) -> dict[str, Any]:
             bound = LIMITS[meta["limit"]]
             entry: dict[str, Any] = {"type": "integer" if bound.integer else "number",
                                      "description": bound.meaning}
-            entry["exclusiveMinimum" if bound.low_open else "minimum"] = _json_number(bound.low)
-            entry["maximum"] = _json_number(bound.high)
+            entry["exclusiveMinimum" if bound.low_open else "minimum"] = to_json(bound.low, fractions="number")
+            entry["maximum"] = to_json(bound.high, fractions="number")
         elif "choices" in meta:
             entry = {"enum": list(meta["choices"])}
         else:
@@ -171,16 +172,12 @@ def field_schema(cls: type) -> dict[str, Any]:
             entry = {"anyOf": [entry, {"type": "null"}]}
         default = spec.default
         if default is not dataclasses.MISSING:
-            entry["default"] = _json_number(default) if isinstance(default, Fraction) else (
+            entry["default"] = to_json(default, fractions="number") if isinstance(default, Fraction) else (
                 list(default) if isinstance(default, tuple) else default)
         properties[spec.name] = entry
     required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
     return {"title": cls.__name__, "type": "object", "properties": properties, "required": required,
             "additionalProperties": False}
-
-
-def _json_number(value: Fraction) -> int | float:
-    return int(value) if value.denominator == 1 else float(value)
 
 
 class Config:

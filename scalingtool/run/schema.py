@@ -25,7 +25,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
 from ..errors import UsageError
 from ..files import read_user_text
 from ..params import LIMITS, check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
-from .jsonable import to_jsonable
+from ..jsonable import to_json
 
 __all__ = [
     "ECHO", "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "limited", "Alpha", "Beta", "KindParams", "StoredData",
@@ -170,7 +170,7 @@ class KindParams(Strict):
 
     def config(self) -> dict[str, Any]:
         """The validated values as JSON data (stored as ``config`` in ``run.json``)."""
-        return to_jsonable({name: _plain(getattr(self, name)) for name in type(self).model_fields})
+        return to_json({name: _plain(getattr(self, name)) for name in type(self).model_fields})
 
 
 class StoredData(BaseModel):
