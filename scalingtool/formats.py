@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
 
+from .echo import shown
 from .errors import UsageError
 from .jsonable import to_json
 
@@ -103,7 +104,7 @@ def render(report: Report, fmt: str) -> str:
         return "\n".join(lines) + "\n"
     if fmt == "table":
         return _rich_table(report)
-    raise UsageError(f"format: unknown format {str(fmt)[:40]!r} (table, json, csv or latex)")
+    raise UsageError(f"format: unknown format {shown(str(fmt), 40)} (table, json, csv or latex)")
 
 
 def _rich_table(report: Report) -> str:

@@ -21,6 +21,7 @@ from dataclasses import field
 from fractions import Fraction
 from typing import Any, Sequence
 
+from ..echo import shown
 from ..errors import UsageError
 from ..jsonable import to_json
 from ..params import LIMITS, check
@@ -109,11 +110,13 @@ def fit_window_steps(fit_window: tuple[float, float] | None, steps: int) -> tupl
 def parse_pair(value: Any) -> tuple[int, int]:
     """``(k_lo, k_hi)``: two whole numbers (each within ``LIMITS["alpha_range"]``)."""
     if isinstance(value, (str, bytes)):
-        raise UsageError(f"alpha_range = {value[:40]!r} is not supported: expected (k_lo, k_hi)", field="alpha_range")
+        raise UsageError(f"alpha_range = {shown(value, 40)} is not supported: expected (k_lo, k_hi)",
+                         field="alpha_range")
     try:
         lo, hi = value
     except (TypeError, ValueError):
-        raise UsageError(f"alpha_range = {value!r} is not supported: expected (k_lo, k_hi)", field="alpha_range") from None
+        raise UsageError(f"alpha_range = {shown(value, 40)} is not supported: expected (k_lo, k_hi)",
+                         field="alpha_range") from None
     return check("alpha_range", lo), check("alpha_range", hi)
 
 

@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from ..echo import short_path
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
 from ..work import Executor, Part, SequentialExecutor
@@ -21,7 +22,7 @@ from . import builtin
 from ..jsonable import to_json
 from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
-from .schema import KindParams, short_path, validate, validate_params
+from .schema import KindParams, validate, validate_params
 from .store import BlockedPart, CorruptPart, Store
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]

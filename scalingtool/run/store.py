@@ -14,10 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..echo import short_path
 from ..errors import UsageError
 from ..files import atomic_open, write_text_atomic
 from ..jsonable import to_json
-from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
+from .schema import PartFile, RunFile, StoredData, read_json, validate
 
 __all__ = ["Store", "BlockedPart", "CorruptPart"]
 
