@@ -36,11 +36,11 @@ class Family:
     quantity: str                                    # time | width | data
     variants: dict[str, tuple[str, str]]             # label -> (training, dynamics)
     schema: type[CurveParams]
-    solve: Callable[[Any, Curve], Any]               # (params, curve) -> solved curve
+    solve: Callable[[Any, CurveSpec], Any]           # (params, curve) -> solved curve
 
 
 @dataclass(frozen=True)
-class Curve:
+class CurveSpec:
     """One curve of a family: a task, a variant and its (training, dynamics)."""
 
     alpha: Fraction
@@ -56,7 +56,7 @@ def _plan_for(family: Family) -> Callable[[CurveParams], list[Part]]:
         parts = []
         for alpha, beta in params.tasks:
             for variant in params.variants:
-                curve = Curve(alpha, beta, variant, *family.variants[variant])
+                curve = CurveSpec(alpha, beta, variant, *family.variants[variant])
                 spec = {"alpha": str(alpha), "beta": str(beta), "variant": variant,
                         "training": curve.training, "dynamics": curve.dynamics, **config}
                 parts.append(Part(f"{family.name}_a{alpha}_b{beta}_{variant}".replace("/", "_"),
@@ -65,7 +65,7 @@ def _plan_for(family: Family) -> Callable[[CurveParams], list[Part]]:
     return plan
 
 
-def _compute_for(family: Family, params: CurveParams, curve: Curve) -> Callable[..., dict[str, Any]]:
+def _compute_for(family: Family, params: CurveParams, curve: CurveSpec) -> Callable[..., dict[str, Any]]:
     def compute(progress: Any) -> dict[str, Any]:
         from ...measure import local_exponent
         from ...theory import exponents
@@ -117,7 +117,7 @@ def _draw_for(family: Family) -> Callable[..., Any]:
     return draw
 
 
-def _infinite_width(params: TimeCurvesParams, curve: Curve) -> Any:
+def _infinite_width(params: TimeCurvesParams, curve: CurveSpec) -> Any:
     from ...reduced import solve_infinite_width
 
     gamma0 = params.gamma0 if curve.training == "rich" else 0
@@ -130,19 +130,19 @@ def _grid(params: SizeCurveParams) -> list[int]:
     return sorted({int(round(v)) for v in np.logspace(lo, hi, count)})
 
 
-def _width(params: SizeCurveParams, curve: Curve) -> Any:
+def _width(params: SizeCurveParams, curve: CurveSpec) -> Any:
     from ...reduced import deterministic_width_curve
 
     return deterministic_width_curve(curve.alpha, curve.beta, _grid(params))
 
 
-def _data(params: SizeCurveParams, curve: Curve) -> Any:
+def _data(params: SizeCurveParams, curve: CurveSpec) -> Any:
     from ...reduced import data_curve
 
     return data_curve(curve.alpha, curve.beta, _grid(params))
 
 
-def _sgd_or_flow(params: SgdNoiseParams, curve: Curve) -> Any:
+def _sgd_or_flow(params: SgdNoiseParams, curve: CurveSpec) -> Any:
     """Lazy online SGD (exact second-moment recursion, ``t = eta n``) or lazy gradient flow."""
     from ...reduced import solve_infinite_width, solve_sgd
 

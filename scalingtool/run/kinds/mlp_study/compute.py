@@ -100,7 +100,7 @@ def config_bridges(data: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 
 def finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
-    from ....estimate.circle import shown as _shown
+    from ....estimate.circle import estimate_text
 
     rows, checks = [], []
     lazy = {config_key(pid): d for pid, d in data.items() if pid.endswith("_g0")}
@@ -111,9 +111,9 @@ def finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
         rows.append({
             "config": config_key(pid), "gamma0": gamma0_of(pid), "alpha": Fraction(d["alpha"]),
             "beta": Fraction(d["beta"]), "lazy_theory": Fraction(d["lazy_theory"]),
-            "rich_theory": Fraction(d["rich_theory"]), "alpha_est": _shown(bridge, "alpha"),
-            "beta_est": _shown(bridge, "beta"), "lazy_est": _shown(bridge, "lazy"),
-            "rich_est": _shown(bridge, "rich"), "measured": d["mean"], "spread": d["spread"],
+            "rich_theory": Fraction(d["rich_theory"]), "alpha_est": estimate_text(bridge, "alpha"),
+            "beta_est": estimate_text(bridge, "beta"), "lazy_est": estimate_text(bridge, "lazy"),
+            "rich_est": estimate_text(bridge, "rich"), "measured": d["mean"], "spread": d["spread"],
             "minus_lazy": None if base is None else d["mean"] - base["mean"],
             "minus_lazy_se": paired_stderr(d, base), **equal_loss(d, base), "drift": d["drift"],
             "t_end": d["window"][1], "rich_onset_t": d["rich_onset"],
