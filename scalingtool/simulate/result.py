@@ -24,6 +24,7 @@ import numpy as np
 
 from ..config import MEASURES
 from ..errors import UsageError
+from ..jsonable import to_json
 from .slope import decay_exponents
 
 __all__ = ["SimulationResult", "log_spaced_steps"]
@@ -165,7 +166,6 @@ def write_runs(path: str, runs: Sequence[tuple[float, SimulationResult]]) -> Non
 
     from ..files import write_text_atomic
     from ..formats import csv_text
-    from ..jsonable import to_json
 
     if str(path).endswith(".json"):
         text = json.dumps(to_json([{"gamma0": g, **r.to_dict()} for g, r in runs]), allow_nan=False) + "\n"
