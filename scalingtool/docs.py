@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from .echo import shown
 from .errors import UsageError
 
 __all__ = ["theory_text", "theory_section", "theory_sections"]
@@ -36,4 +37,4 @@ def theory_section(number: str) -> str:
             end = next((h.start() for h in headings[i + 1:] if len(h.group(1)) <= level), len(text))
             return text[match.start():end].rstrip() + "\n"
     known = ", ".join(theory_sections())
-    raise UsageError(f"theory has no section {key[:20]!r}; sections: {known}")
+    raise UsageError(f"theory has no section {shown(key, 20)}; sections: {known}")

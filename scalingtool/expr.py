@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable
 
+from .echo import shown
 from .errors import UsageError
 
 __all__ = ["Expr", "ExprDivisionByZero", "parse_expr_text", "evaluate"]
@@ -46,18 +47,13 @@ _TOKEN = re.compile(r"""
     )""", re.VERBOSE | re.ASCII)
 
 
-def _echo(text: str) -> str:
-    """The expression as quoted in an error: cut so that a long one is never echoed whole."""
-    return repr(text if len(text) <= 60 else text[:60] + "...")
-
-
 def _bits(value: Fraction) -> int:
     return max(value.numerator.bit_length(), value.denominator.bit_length())
 
 
 def _bounded(value: Fraction, text: str) -> Fraction:
     if _bits(value) > _MAX_BITS:
-        raise UsageError(f"expression {_echo(text)}: a value exceeds the allowed size "
+        raise UsageError(f"expression {shown(text)}: a value exceeds the allowed size "
                          f"({_MAX_BITS} bits, about 1e330)")
     return value
 
@@ -85,12 +81,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(stripped):
         match = _TOKEN.match(stripped, pos)
         if not match or match.end() == pos:
-            raise UsageError(f"expression {_echo(text)}: unexpected character "
+            raise UsageError(f"expression {shown(text)}: unexpected character "
                              f"{stripped[pos:].lstrip()[:1]!r} at position {pos + 1}")
         kind = match.lastgroup
         out.append((kind, match.group(kind)))
         if len(out) > _MAX_TOKENS:
-            raise UsageError(f"expression {_echo(text)}: too long (more than {_MAX_TOKENS} tokens)")
+            raise UsageError(f"expression {shown(text)}: too long (more than {_MAX_TOKENS} tokens)")
         pos = match.end()
     return out
 
@@ -103,7 +99,7 @@ class _Parser:
         self.used: set[str] = set()
 
     def error(self, what: str) -> UsageError:
-        return UsageError(f"expression {_echo(self.text)}: {what}")
+        return UsageError(f"expression {shown(self.text)}: {what}")
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -214,13 +210,13 @@ def _eval(node: tuple, env: dict[str, Fraction], text: str) -> Fraction:
         return _bounded(left + right if op == "+" else left - right if op == "-" else left * right, text)
     if op == "/":
         if right == 0:
-            raise ExprDivisionByZero(f"expression {_echo(text)}: division by zero")
+            raise ExprDivisionByZero(f"expression {shown(text)}: division by zero")
         return _bounded(left / right, text)
     if right.denominator != 1 or abs(right) > _MAX_POWER:
-        raise UsageError(f"expression {_echo(text)}: powers must be whole numbers up to {_MAX_POWER}, "
+        raise UsageError(f"expression {shown(text)}: powers must be whole numbers up to {_MAX_POWER}, "
                          f"got {right if _bits(right) < 64 else 'a larger one'}")
     if left == 0 and right < 0:
-        raise ExprDivisionByZero(f"expression {_echo(text)}: division by zero")
+        raise ExprDivisionByZero(f"expression {shown(text)}: division by zero")
     if _bits(left) * abs(int(right)) > 2 * _MAX_BITS:  # refuse before computing a huge power
         _bounded(Fraction(2) ** (2 * _MAX_BITS), text)
     return _bounded(left ** int(right), text)
@@ -232,5 +228,5 @@ def evaluate(expr: Expr | str, env: dict[str, Fraction | int]) -> Fraction:
         expr = parse_expr_text(expr, env.keys())
     missing = expr.names - env.keys()
     if missing:
-        raise UsageError(f"expression {_echo(expr.text)}: no value for {', '.join(sorted(missing))}")
+        raise UsageError(f"expression {shown(expr.text)}: no value for {', '.join(sorted(missing))}")
     return _eval(expr.tree, {k: Fraction(v) for k, v in env.items()}, expr.text)

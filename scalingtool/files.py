@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from .echo import shown
 from .errors import UsageError
 
 __all__ = ["atomic_open", "check_output_path", "check_user_file", "read_user_bytes", "read_user_text",
@@ -28,11 +29,6 @@ MAX_READ_BYTES = 16 * 2**20
 #: the longest file or folder name (bytes) of common file systems; the temporary name of an
 #: atomic write adds about 20 bytes to at most 100 of the name
 NAME_MAX = 255
-
-
-def _show(path: str | os.PathLike[str]) -> str:
-    text = str(path)
-    return repr(text if len(text) <= 80 else text[:80] + "...")
 
 
 def _umask() -> int:
@@ -53,16 +49,17 @@ def check_output_path(path: str | os.PathLike[str], what: str = "output file") -
     target = Path(path)
     longest = max((len(os.fsencode(part)) for part in target.parts), default=0)
     if longest > NAME_MAX:
-        raise UsageError(f"{what}: cannot write {_show(target)}: a name in it has {longest} bytes "
+        raise UsageError(f"{what}: cannot write {shown(target, 80)}: a name in it has {longest} bytes "
                          f"(at most {NAME_MAX})")
     try:
         if target.is_dir():
-            raise UsageError(f"{what}: cannot write {_show(target)}: it is a folder (name a file inside it)")
+            raise UsageError(f"{what}: cannot write {shown(target, 80)}: it is a folder (name a file inside it)")
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
-            raise UsageError(f"{what}: cannot write {_show(target)}: folder {_show(folder)} does not exist")
+            raise UsageError(f"{what}: cannot write {shown(target, 80)}: folder {shown(folder, 80)} does not exist")
     except OSError as exc:
-        raise UsageError(f"{what}: cannot write {_show(target)} ({exc.strerror or exc.__class__.__name__})") from None
+        reason = exc.strerror or exc.__class__.__name__
+        raise UsageError(f"{what}: cannot write {shown(target, 80)} ({reason})") from None
     return target
 
 
@@ -82,7 +79,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"cannot write {_show(target)}: {exc.strerror}") from None
+        raise UsageError(f"cannot write {shown(target, 80)}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
@@ -97,7 +94,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
             pass
         if isinstance(exc, OSError) and not isinstance(exc, (BrokenPipeError, InterruptedError)):
             reason = exc.strerror or exc.__class__.__name__
-            raise UsageError(f"cannot write {_show(target)}: {reason} (nothing was written)") from None
+            raise UsageError(f"cannot write {shown(target, 80)}: {reason} (nothing was written)") from None
         raise
 
 
@@ -121,16 +118,16 @@ def check_user_file(path: str | os.PathLike[str], what: str = "file",
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise UsageError(f"{_show(path)}: no such {what}") from None
+        raise UsageError(f"{shown(path, 80)}: no such {what}") from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc.__class__.__name__
-        raise UsageError(f"{_show(path)}: cannot read {what} ({reason})") from None
+        raise UsageError(f"{shown(path, 80)}: cannot read {what} ({reason})") from None
     if stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{_show(path)}: is a folder, not a {what}")
+        raise UsageError(f"{shown(path, 80)}: is a folder, not a {what}")
     if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"{_show(path)}: not a regular file (a device or a pipe?); expected a {what}")
+        raise UsageError(f"{shown(path, 80)}: not a regular file (a device or a pipe?); expected a {what}")
     if info.st_size > limit:
-        raise UsageError(f"{_show(path)}: {what} too large ({_size(info.st_size)}; "
+        raise UsageError(f"{shown(path, 80)}: {what} too large ({_size(info.st_size)}; "
                          f"{_size(limit)} read at most)")
     return path
 
@@ -149,9 +146,9 @@ def read_user_bytes(path: str | os.PathLike[str], what: str = "file",
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise UsageError(f"{_show(path)}: cannot read {what} ({exc.strerror or exc.__class__.__name__})") from None
+        raise UsageError(f"{shown(path, 80)}: cannot read {what} ({exc.strerror or exc.__class__.__name__})") from None
     if len(data) > limit:
-        raise UsageError(f"{_show(path)}: {what} too large (more than {_size(limit)}; "
+        raise UsageError(f"{shown(path, 80)}: {what} too large (more than {_size(limit)}; "
                          f"{_size(limit)} read at most)")
     return data
 
@@ -162,4 +159,4 @@ def read_user_text(path: str | os.PathLike[str], what: str = "file", limit: int 
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{_show(path)}: cannot read {what} (not UTF-8 text)") from None
+        raise UsageError(f"{shown(path, 80)}: cannot read {what} (not UTF-8 text)") from None

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
 
+from .echo import shown
 from .errors import UsageError
+from .jsonable import to_json
 
 __all__ = ["FORMATS", "Report", "exact", "cell", "csv_text", "render", "terminal_width", "MAX_WIDTH"]
 
@@ -26,10 +28,7 @@ FORMATS = ("table", "json", "csv", "latex")
 
 def exact(value: Fraction | int | None) -> dict[str, Any] | None:
     """JSON form of an exact rational: its text and its float value."""
-    if value is None:
-        return None
-    value = Fraction(value)
-    return {"exact": str(value), "value": float(value)}
+    return None if value is None else to_json(Fraction(value), fractions="exact")
 
 
 def cell(value: Any) -> str:
@@ -86,30 +85,10 @@ class Report:
     latex: str | None = None  # a hand-made LaTeX rendering, if the command has a better one
 
 
-def _to_json(obj: Any) -> Any:
-    if isinstance(obj, Fraction):
-        return exact(obj)
-    if hasattr(obj, "tolist"):  # NumPy scalars and arrays in metadata
-        return obj.tolist()
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def _finite(obj: Any) -> Any:
-    """The payload with non-finite floats spelt out (JSON has no NaN or infinity):
-    NaN becomes ``null``, infinities ``"inf"`` / ``"-inf"``."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    return obj
-
-
 def render(report: Report, fmt: str) -> str:
     """The text of ``report`` in format ``fmt`` (``table`` is rendered with rich)."""
     if fmt == "json":
-        return json.dumps(_finite(report.payload), indent=2, default=lambda o: _finite(_to_json(o)),
+        return json.dumps(to_json(report.payload, nonfinite="null", fractions="exact"), indent=2,
                           allow_nan=False) + "\n"
     if fmt == "csv":
         return csv_text(report.columns, report.rows)
@@ -125,7 +104,7 @@ def render(report: Report, fmt: str) -> str:
         return "\n".join(lines) + "\n"
     if fmt == "table":
         return _rich_table(report)
-    raise UsageError(f"format: unknown format {str(fmt)[:40]!r} (table, json, csv or latex)")
+    raise UsageError(f"format: unknown format {shown(str(fmt), 40)} (table, json, csv or latex)")
 
 
 def _rich_table(report: Report) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from .echo import shown
 from .errors import UsageError
 
 __all__ = [
@@ -262,18 +263,13 @@ def check_precision(value: str) -> str:
     match = _PRECISION.match(text)
     digits = LIMITS["digits"]
     if not match:
-        raise UsageError(f"precision: {_echo(value)} is not recognised: expected float64 or mp:DIGITS "
+        raise UsageError(f"precision: {shown(value, 40)} is not recognised: expected float64 or mp:DIGITS "
                          f"with {digits.low} <= DIGITS <= {digits.high}", field="precision")
     number = int(match.group(1))
     if not digits.low <= number <= digits.high:
-        raise UsageError(f"precision: {_echo(value)} is out of range: expected mp:DIGITS with "
+        raise UsageError(f"precision: {shown(value, 40)} is out of range: expected mp:DIGITS with "
                          f"{digits.low} <= DIGITS <= {digits.high}", field="precision")
     return f"mp:{number}"
-
-
-def _echo(value: str, limit: int = 40) -> str:
-    """``repr`` of user text, cut so that a huge value is never echoed whole."""
-    return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
 @dataclass(frozen=True)

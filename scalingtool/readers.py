@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .echo import first_line
 from .errors import UsageError
 from .resources import require_memory
 
@@ -80,16 +81,11 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{source}: not valid TOML: {_first_line(exc, 120)}") from None
+        raise UsageError(f"{source}: not valid TOML: {first_line(exc, 120)}") from None
     except RecursionError:
         raise UsageError(f"{source}: not valid TOML: nested too deeply") from None
     except ValueError as exc:  # a number past Python's digit limit for int()
-        raise UsageError(f"{source}: not valid TOML: {_first_line(exc, 120)}") from None
-
-
-def _first_line(exc: BaseException, limit: int) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    return text if len(text) <= limit else text[:limit] + "..."
+        raise UsageError(f"{source}: not valid TOML: {first_line(exc, 120)}") from None
 
 
 def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
@@ -106,7 +102,7 @@ def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
         reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
         shape, fortran, dtype = reader(handle)
     except Exception as exc:  # numpy raises ValueError, SyntaxError or tokenize errors on a bad header
-        raise UsageError(f"{path}: cannot read: not a readable .npy file ({_first_line(exc, 120)})") from None
+        raise UsageError(f"{path}: cannot read: not a readable .npy file ({first_line(exc, 120)})") from None
     if dtype.hasobject or dtype.kind not in "fiub":
         raise UsageError(f"{path}: expected numbers, found an array of {dtype}")
     if any(int(n) < 0 for n in shape):

@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .echo import shown
 from .errors import UsageError
 
 __all__ = ["memory_budget", "memory_allowance", "physical_bytes", "require_memory", "Allowance", "BUDGET_ENV"]
@@ -54,11 +55,11 @@ def _env_bytes(physical: int) -> float | None:
     try:
         gib = float(text)
     except ValueError:
-        raise UsageError(f"{BUDGET_ENV} = {text[:40]!r}: expected a number of GiB") from None
+        raise UsageError(f"{BUDGET_ENV} = {shown(text, 40)}: expected a number of GiB") from None
     if not 0 < gib < 2**40:
-        raise UsageError(f"{BUDGET_ENV} = {text[:40]!r}: expected a positive number of GiB")
+        raise UsageError(f"{BUDGET_ENV} = {shown(text, 40)}: expected a positive number of GiB")
     if gib * 2**30 > physical:
-        raise UsageError(f"{BUDGET_ENV} = {text[:40]!r} GiB is more than this machine's "
+        raise UsageError(f"{BUDGET_ENV} = {shown(text, 40)} GiB is more than this machine's "
                          f"{physical / 2**30:.3g} GiB of memory: set at most that")
     return gib * 2**30
 

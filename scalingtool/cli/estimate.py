@@ -19,7 +19,7 @@ class Dynamics(str, Enum):
     gd = "gd"
 
 
-class Device(str, Enum):
+class KernelDevice(str, Enum):
     cpu = "cpu"
     cuda = "cuda"
 
@@ -67,7 +67,7 @@ def estimate_cmd(
     dynamics: Dynamics = typer.Option(Dynamics.sgd, "--dynamics", help="sgd (the paper's table) or gd (gradient flow) for the predictions."),
     decades: float = typer.Option(1.0, "--decades", help="--loss-curve: fit over the last this many decades of t."),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help="Refuse work needing more memory (e.g. 4G; default half the RAM)."),
-    device: Device = typer.Option(Device.cpu, "--device", help="--model: cpu or cuda."),
+    device: KernelDevice = typer.Option(KernelDevice.cpu, "--device", help="--model: cpu or cuda."),
     float64: bool = typer.Option(False, "--float64", help="--model: compute the NTK in float64."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Draw spectrum, target power, fits and bootstrap draws to this PNG (plot extra)."),
     fmt: TableFormat = format_option(),

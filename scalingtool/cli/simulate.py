@@ -30,7 +30,7 @@ class ArrayLibChoice(str, Enum):
     torch = "torch"
 
 
-class Device(str, Enum):
+class TrainingDevice(str, Enum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
@@ -94,7 +94,7 @@ def simulate_cmd(
     lr: Optional[str] = typer.Option(None, "--lr", help="Learning rate eta (default: stable for the predicted feature growth)."),
     seeds: str = typer.Option("2", "--seeds", help="Seeds, trained together as an ensemble."),
     backend: ArrayLibChoice = typer.Option(ArrayLibChoice.numpy, "--backend", help="numpy or torch (the torch extra)."),
-    device: Device = typer.Option(Device.auto, "--device", help="auto, cpu or cuda (torch)."),
+    device: TrainingDevice = typer.Option(TrainingDevice.auto, "--device", help="auto, cpu or cuda (torch)."),
     path: DataPath = typer.Option(DataPath.fast, "--path", help="fast: sample (h, y) in R^N (exact, theory §1); explicit: psi in R^M."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the loss curves (CSV, or JSON if the name ends in .json) atomically."),
     fmt: TableFormat = format_option(),

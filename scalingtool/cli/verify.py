@@ -13,7 +13,7 @@ import typer
 
 from ..errors import UsageError
 from ..files import check_output_path
-from ..formats import Report, exact, terminal_width
+from ..formats import Report, terminal_width
 from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, stderr_console, write_stdout
 
@@ -23,9 +23,9 @@ _SCHEMA = "scalingtool/verify/v2"
 
 
 def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, Fraction):
-        return exact(value)
-    return value if isinstance(value, str) else float(value)
+    """A check's number as the JSON document gives it: exact rationals (written as ``exact``
+    by the codec) and text as they are, any other number as a float."""
+    return value if value is None or isinstance(value, (str, Fraction)) else float(value)
 
 
 def _block_table(title: str, checks: list, claims: bool, width: int, colour: bool) -> str:

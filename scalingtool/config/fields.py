@@ -21,7 +21,9 @@ from dataclasses import field
 from fractions import Fraction
 from typing import Any, Sequence
 
+from ..echo import shown
 from ..errors import UsageError
+from ..jsonable import to_json
 from ..params import LIMITS, check, check_precision
 
 __all__ = [
@@ -120,11 +122,13 @@ def fit_window_steps(fit_window: tuple[float, float] | None, steps: int) -> tupl
 def parse_pair(value: Any) -> tuple[int, int]:
     """``(k_lo, k_hi)``: two whole numbers (each within ``LIMITS["alpha_range"]``)."""
     if isinstance(value, (str, bytes)):
-        raise UsageError(f"alpha_range = {value[:40]!r} is not supported: expected (k_lo, k_hi)", field="alpha_range")
+        raise UsageError(f"alpha_range = {shown(value, 40)} is not supported: expected (k_lo, k_hi)",
+                         field="alpha_range")
     try:
         lo, hi = value
     except (TypeError, ValueError):
-        raise UsageError(f"alpha_range = {value!r} is not supported: expected (k_lo, k_hi)", field="alpha_range") from None
+        raise UsageError(f"alpha_range = {shown(value, 40)} is not supported: expected (k_lo, k_hi)",
+                         field="alpha_range") from None
     return check("alpha_range", lo), check("alpha_range", hi)
 
 
@@ -184,15 +188,15 @@ def field_schema(cls: type) -> dict[str, Any]:
             bound = LIMITS[meta["limit"]]
             entry: dict[str, Any] = {"type": "integer" if bound.integer else "number",
                                      "description": bound.meaning}
-            entry["exclusiveMinimum" if bound.low_open else "minimum"] = _json_number(bound.low)
-            entry["maximum"] = _json_number(bound.high)
+            entry["exclusiveMinimum" if bound.low_open else "minimum"] = to_json(bound.low, fractions="number")
+            entry["maximum"] = to_json(bound.high, fractions="number")
         elif "choices" in meta:
             entry = {"enum": list(meta["choices"])}
         elif meta["shape"] == "ascending":
             bound = LIMITS[meta["item"]]
             item = {"type": "integer" if bound.integer else "number", "description": bound.meaning,
-                    "exclusiveMinimum" if bound.low_open else "minimum": _json_number(bound.low),
-                    "maximum": _json_number(bound.high)}
+                    "exclusiveMinimum" if bound.low_open else "minimum": to_json(bound.low, fractions="number"),
+                    "maximum": to_json(bound.high, fractions="number")}
             entry = {"type": "array", "items": item, "minItems": meta["at_least"],
                      "description": "strictly increasing"}
         else:
@@ -203,16 +207,12 @@ def field_schema(cls: type) -> dict[str, Any]:
             entry = {"anyOf": [entry, {"type": "null"}]}
         default = spec.default
         if default is not dataclasses.MISSING:
-            entry["default"] = _json_number(default) if isinstance(default, Fraction) else (
+            entry["default"] = to_json(default, fractions="number") if isinstance(default, Fraction) else (
                 list(default) if isinstance(default, tuple) else default)
         properties[spec.name] = entry
     required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
     return {"title": cls.__name__, "type": "object", "properties": properties, "required": required,
             "additionalProperties": False}
-
-
-def _json_number(value: Fraction) -> int | float:
-    return int(value) if value.denominator == 1 else float(value)
 
 
 class Config:

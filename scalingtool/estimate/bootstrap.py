@@ -45,7 +45,7 @@ import numpy as np
 from .deps import require_threadpoolctl
 from .fit import fit_capacity, half_slopes, power_fit
 from .lapack import eigh_along
-from .spectrum import Spectrum
+from .spectrum import MeasuredSpectrum
 
 __all__ = ["Replicates", "bootstrap", "default_threads", "reflect", "recentre", "interval", "RESAMPLE_FACTOR"]
 
@@ -110,7 +110,7 @@ def default_threads() -> int:
     return max(1, min(cores, MAX_THREADS))
 
 
-def _one_replicate(phi: np.ndarray, spec: Spectrum, counts: np.ndarray, top: int, lift: float,
+def _one_replicate(phi: np.ndarray, spec: MeasuredSpectrum, counts: np.ndarray, top: int, lift: float,
                    alpha_window: tuple[int, int], beta_window: tuple[int, int] | None) -> tuple:
     lam, powers = _replicate_spectrum(phi, spec.labels, counts, top, beta_window is not None)
     lam = lam + lift
@@ -122,7 +122,7 @@ def _one_replicate(phi: np.ndarray, spec: Spectrum, counts: np.ndarray, top: int
     return alpha, slope, halves, half_slopes(powers, beta_window, "power", spec.samples, alpha)
 
 
-def bootstrap(spec: Spectrum, alpha_window: tuple[int, int], beta_window: tuple[int, int] | None,
+def bootstrap(spec: MeasuredSpectrum, alpha_window: tuple[int, int], beta_window: tuple[int, int] | None,
               replicates: int, seed: int, progress: Callable[[int, int], object] | None = None,
               factor: int = RESAMPLE_FACTOR, threads: int | None = None) -> Replicates:
     """Refit ``alpha`` and the power slope ``s`` on ``replicates`` resamplings of the samples,

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 
 __all__ = ["predicted_gain", "circle_ntk_task", "CircleEstimate", "measure_circle_networks", "bridge_window", "circle_task_summary",
-           "shown"]
+           "estimate_text"]
 
 
 def circle_ntk_task(beta: float, samples: int = 800, width: int = 1024, modes: int = 200,
@@ -119,7 +119,7 @@ def predicted_gain(summary: dict[str, Any] | None, nominal: Fraction) -> tuple[F
     return nominal, f"theory §3 predicts {float(nominal):+.3f} for the nominal task"
 
 
-def shown(summary: dict[str, Any] | None, name: str) -> str | None:
+def estimate_text(summary: dict[str, Any] | None, name: str) -> str | None:
     """``"value [lo, hi]"`` of an estimated quantity of a summary (None when not measured)."""
     if not summary or summary.get(name) is None:
         return None

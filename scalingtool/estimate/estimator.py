@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import UsageError
 from .bootstrap import RESAMPLE_FACTOR, Replicates, bootstrap, interval, recentre, reflect
 from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
-from .spectrum import Spectrum
+from .spectrum import MeasuredSpectrum
 from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
 
 __all__ = ["Estimate", "estimate_spectrum", "QUANTITIES", "KEEP_FACTOR"]
@@ -50,7 +50,7 @@ class Estimate:
     sentence: str
     notes: list[str]
     dynamics: str
-    spectrum: Spectrum
+    spectrum: MeasuredSpectrum
     slope: float | None
     draws: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -106,7 +106,7 @@ def _sentence(point: Any, probability: dict[str, float]) -> str:
             "change the time, width or compute exponents (rich and lazy training scale alike).")
 
 
-def _windows(spec: Spectrum, window: str | tuple[int, int] | None, eps: float) -> Windows:
+def _windows(spec: MeasuredSpectrum, window: str | tuple[int, int] | None, eps: float) -> Windows:
     if window is None or window == "auto":
         total = float(np.sum(spec.labels ** 2)) / spec.samples if spec.labels is not None else None
         return auto_windows(spec.eigenvalues, spec.powers, spec.samples, total, eps)
@@ -131,7 +131,7 @@ def _parametric(powers: np.ndarray, window: tuple[int, int], slope: float, repli
     return np.array(out), np.array(halves)
 
 
-def estimate_spectrum(spec: Spectrum, source: str, window: str | tuple[int, int] | None = None,
+def estimate_spectrum(spec: MeasuredSpectrum, source: str, window: str | tuple[int, int] | None = None,
                       replicates: int = 200, seed: int = 0, dynamics: str = "sgd",
                       eps: float = float(np.finfo(np.float64).eps),
                       progress: Callable[[int, int], object] | None = None,

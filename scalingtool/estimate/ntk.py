@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..echo import first_line
 from ..errors import UsageError
 from .deps import require_torch
 from .sources import MIN_SAMPLES, check_finite, check_memory, gram_bytes
@@ -129,7 +130,7 @@ def ntk_gram(model: Any, inputs: Any, max_memory: float, device: str = "cpu", fl
             jac = jac_fn(params, x_all[lo:hi])
         except Exception as exc:
             raise UsageError(f"model: evaluating its Jacobian raised {exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0][:160] if str(exc) else ''}") from None
+                             f"{first_line(exc, 160) if str(exc) else ''}") from None
         first = jac[names[0]]
         if first.shape[1] != 1:
             raise UsageError(f"model: it must return one output per input (a scalar), got {first.shape[1]}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..echo import first_line
 from ..errors import UsageError
 from ..files import check_user_file
 from ..readers import npy_header, read_npy
@@ -55,8 +56,7 @@ def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
     except PermissionError:
         raise UsageError(f"{p}: cannot read (permission denied)") from None
     except (ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise UsageError(f"{p}: cannot read as numbers ({reason[:120]})") from None
+        raise UsageError(f"{p}: cannot read as numbers ({first_line(exc, 120)})") from None
     if arr.dtype.kind not in "fiub":
         raise UsageError(f"{p}: expected numbers, found an array of {arr.dtype}")
     arr = np.asarray(arr, dtype=np.float32 if arr.dtype == np.float32 else np.float64)

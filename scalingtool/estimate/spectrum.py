@@ -19,11 +19,11 @@ import numpy as np
 from ..errors import UsageError
 from .lapack import eigh_top
 
-__all__ = ["Spectrum", "decompose", "powers_from_arrays"]
+__all__ = ["MeasuredSpectrum", "decompose", "powers_from_arrays"]
 
 
 @dataclass
-class Spectrum:
+class MeasuredSpectrum:
     """``lambda_k`` and ``p_k`` (descending ``lambda``), the sample count, and for resampling
     the coordinates ``phi`` (P x r) of the samples in the top r modes and the labels."""
 
@@ -40,7 +40,7 @@ class Spectrum:
 
 
 def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None,
-              columns: int | None = None) -> Spectrum:
+              columns: int | None = None) -> MeasuredSpectrum:
     """The spectrum of ``K / P`` and the target powers ``p_k`` of ``labels`` (theory §6).
 
     ``keep`` modes (default all) are kept, and the sample coordinates of the top ``columns``
@@ -53,10 +53,10 @@ def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None,
     values, vectors, proj = eigh_top(gram, keep or samples, columns, labels)
     powers = proj ** 2 / samples
     phi = vectors * np.sqrt(np.clip(values[: vectors.shape[1]], 0.0, None) * samples)[None, :]
-    return Spectrum(values, powers, samples, phi, labels, max(trace - float(np.sum(values)), 0.0))
+    return MeasuredSpectrum(values, powers, samples, phi, labels, max(trace - float(np.sum(values)), 0.0))
 
 
-def powers_from_arrays(eigenvalues: np.ndarray, powers: np.ndarray | None, samples: int | None) -> Spectrum:
+def powers_from_arrays(eigenvalues: np.ndarray, powers: np.ndarray | None, samples: int | None) -> MeasuredSpectrum:
     """A spectrum given directly (no samples to resample): sorted descending, checked."""
     lam = np.asarray(eigenvalues, dtype=float)
     order = np.argsort(lam)[::-1]
@@ -68,4 +68,4 @@ def powers_from_arrays(eigenvalues: np.ndarray, powers: np.ndarray | None, sampl
         if np.any(powers < 0):
             raise UsageError("target power must be non-negative (it is a squared projection)")
         powers = powers[order]
-    return Spectrum(lam, powers, samples or lam.shape[0])
+    return MeasuredSpectrum(lam, powers, samples or lam.shape[0])

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..echo import shown
 from ..errors import ScalingToolError, UsageError
 from .fit import fit_power_slope
 
@@ -74,8 +75,7 @@ def parse_window(text: str, size: int) -> tuple[int, int]:
     """``"K1:K2"`` -> ``(K1, K2)`` with ``1 <= K1 < K2 <= size``."""
     parts = text.split(":")
     if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
-        shown = text if len(text) <= 40 else text[:40] + "..."
-        raise UsageError(f"window: expected auto or K1:K2 with whole numbers, e.g. 5:100, got {shown!r}")
+        raise UsageError(f"window: expected auto or K1:K2 with whole numbers, e.g. 5:100, got {shown(text, 40)}")
     lo, hi = int(parts[0]), int(parts[1])
     if not 1 <= lo < hi <= size:
         raise UsageError(f"window: expected 1 <= K1 < K2 <= {size} (the modes available), got {lo}:{hi}")

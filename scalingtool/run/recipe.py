@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..echo import short_path
 from ..errors import UsageError
 from ..files import read_user_text
 from ..readers import parse_toml
-from .schema import RECIPE_MAX_BYTES, RecipeFile, short_path, validate
+from .schema import RECIPE_MAX_BYTES, RecipeFile, validate
 
 __all__ = ["Recipe", "load_recipe", "parse_recipe"]
 

@@ -13,15 +13,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from ..echo import short_path
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
 from ..work import Executor, Part, SequentialExecutor
 from ..work import Progress as PartProgress
 from . import builtin
-from .jsonable import to_jsonable
+from ..jsonable import to_json
 from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
-from .schema import KindParams, short_path, validate, validate_params
+from .schema import KindParams, validate, validate_params
 from .store import BlockedPart, CorruptPart, Store
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
@@ -101,7 +102,7 @@ def _compute_parts(kind: Kind, parts: list[Part], store: Store, result: RunResul
         progress(len(data), len(parts))
 
     def done(key: str, computed: dict[str, Any]) -> None:
-        fresh = to_jsonable(computed)
+        fresh = to_json(computed)
         store.save(key, todo[key].params, fresh)
         data[key] = validate(kind.data, fresh, short_path(store.part_path(key)), "data").plain()
         if progress:

@@ -4,7 +4,7 @@ One place of truth, validated with pydantic 2. Numbers keep going through
 :mod:`scalingtool.params` (exact :class:`~fractions.Fraction`; a TOML number or a string such
 as ``"3/2"``), so the ranges of theory §1 are stated once. A failed validation becomes one
 :class:`~scalingtool.errors.UsageError` line naming the file, the section and key, and the
-expected type; echoed values are cut to :data:`ECHO` characters.
+expected type; echoed values are cut to :data:`~scalingtool.echo.ECHO` characters.
 
 A kind declares its parameters as a :class:`KindParams` model and its stored part data as a
 :class:`StoredData` model, and hands both to its :class:`~scalingtool.run.kinds.Kind` (that
@@ -22,46 +22,28 @@ from typing import Annotated, Any, Callable, Literal, TypeVar
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator,
                       StrictBool, StringConstraints, Tag, ValidationError, conlist, model_validator)
 
+from ..echo import short_path, shown
 from ..errors import UsageError
 from ..files import read_user_text
 from ..params import LIMITS, check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
-from .jsonable import to_jsonable
+from ..jsonable import to_json
 
 __all__ = [
-    "ECHO", "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "limited", "Alpha", "Beta", "KindParams", "StoredData",
-    "RecipeFile", "RunFile", "PartFile", "checked", "numbers", "unique", "whole", "shown",
-    "short_path", "validate", "validate_params", "read_json",
+    "RECIPE_MAX_BYTES", "STORE_MAX_BYTES", "limited", "Alpha", "Beta", "KindParams", "StoredData",
+    "RecipeFile", "RunFile", "PartFile", "checked", "numbers", "unique", "whole",
+    "validate", "validate_params", "read_json",
 ]
 
-ECHO = 60  #: characters of a bad value echoed in a message
 RECIPE_MAX_BYTES = 1 << 20  #: a recipe is a few kB; refuse anything over 1 MiB
 STORE_MAX_BYTES = 256 << 20  #: a stored part holds curves of at most ~1e5 points
 
 M = TypeVar("M", bound=BaseModel)
 
 
-# ---------------------------------------------------------------- echoing values
-
-def shown(value: Any, limit: int = ECHO) -> str:
-    """A short description of a bad value: its repr cut to ``limit`` characters."""
-    if isinstance(value, list):
-        return f"a list of {_items(len(value))}"
-    if isinstance(value, dict):
-        return "a table"
-    if not isinstance(value, (str, int, float, bool)):
-        return type(value).__name__
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
+# ---------------------------------------------------------------- counts in messages
 
 def _items(n: Any) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
-
-
-def short_path(path: str | os.PathLike[str], limit: int = 200) -> str:
-    """A path as shown in messages (the middle of a very long one cut out)."""
-    text = str(path)
-    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 3:]}"
 
 
 # ---------------------------------------------------------------- field types
@@ -180,7 +162,7 @@ class KindParams(Strict):
 
     def config(self) -> dict[str, Any]:
         """The validated values as JSON data (stored as ``config`` in ``run.json``)."""
-        return to_jsonable({name: _plain(getattr(self, name)) for name in type(self).model_fields})
+        return to_json({name: _plain(getattr(self, name)) for name in type(self).model_fields})
 
 
 class StoredData(BaseModel):

@@ -14,10 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..echo import short_path
 from ..errors import UsageError
 from ..files import atomic_open, write_text_atomic
-from .jsonable import to_jsonable
-from .schema import PartFile, RunFile, StoredData, read_json, short_path, validate
+from ..jsonable import to_json
+from .schema import PartFile, RunFile, StoredData, read_json, validate
 
 __all__ = ["Store", "BlockedPart", "CorruptPart", "claim_folder"]
 
@@ -100,7 +101,7 @@ class Store:
             return None
         try:
             stored = validate(PartFile, read_json(path, "stored part"), short_path(path))
-            if stored.params != to_jsonable(params):
+            if stored.params != to_json(params):
                 return None
             return validate(model, stored.data, short_path(path), "data").plain()
         except UsageError as exc:
@@ -108,13 +109,13 @@ class Store:
 
     def save(self, part_id: str, params: dict[str, Any], data: dict[str, Any]) -> None:
         """Store a part atomically."""
-        stored = {"params": to_jsonable(params), "data": to_jsonable(data)}
+        stored = {"params": to_json(params), "data": to_json(data)}
         path = self.part_path(part_id)
         write_text_atomic(path, json.dumps(stored) + "\n")
 
     def write_json(self, name: str, document: dict[str, Any]) -> Path:
         path = self.folder / name
-        write_text_atomic(path, json.dumps(to_jsonable(document), indent=2) + "\n")
+        write_text_atomic(path, json.dumps(to_json(document), indent=2) + "\n")
         return path
 
     def write_text(self, name: str, text: str) -> Path:

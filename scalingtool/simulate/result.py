@@ -24,6 +24,7 @@ import numpy as np
 
 from ..config import MEASURES
 from ..errors import UsageError
+from ..jsonable import to_json
 from .slope import decay_exponents
 
 __all__ = ["SimulationResult", "log_spaced_steps"]
@@ -159,15 +160,15 @@ class SimulationResult:
 
 def write_runs(path: str, runs: Sequence[tuple[float, SimulationResult]]) -> None:
     """Write the loss curves of ``(gamma0, result)`` runs to ``path`` atomically: JSON when
-    the name ends in ``.json`` (every result's :meth:`~SimulationResult.to_dict`), else CSV
-    (one row per gamma0, seed and recorded step)."""
+    the name ends in ``.json`` (every result's :meth:`~SimulationResult.to_dict`; non-finite
+    numbers as text, ``"nan"``, ``"inf"``), else CSV (one row per gamma0, seed and recorded step)."""
     import json
 
     from ..files import write_text_atomic
     from ..formats import csv_text
 
     if str(path).endswith(".json"):
-        text = json.dumps([{"gamma0": g, **r.to_dict()} for g, r in runs], default=str) + "\n"
+        text = json.dumps(to_json([{"gamma0": g, **r.to_dict()} for g, r in runs]), allow_nan=False) + "\n"
     else:
         rows = [{"gamma0": g, **row} for g, r in runs for row in r.to_rows()]
         text = csv_text(list(rows[0]) if rows else ["gamma0"], rows)

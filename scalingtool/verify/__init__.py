@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..echo import shown
 from ..errors import UsageError
 from ..work import Executor, Part, SequentialExecutor
 from .checks import FAIL, PASS, SKIP, Check
@@ -64,7 +65,7 @@ def parse_tiers(text: str) -> tuple[str, ...]:
         raise UsageError("name at least one tier")
     for name in names:
         if name not in TIERS:
-            raise UsageError(f"unknown tier {name[:60]!r}; choose from {', '.join(TIERS)}")
+            raise UsageError(f"unknown tier {shown(name)}; choose from {', '.join(TIERS)}")
     return names
 
 
@@ -132,7 +133,7 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
     tiers = tuple(dict.fromkeys(tiers))  # a tier named twice runs once
     for name in tiers:
         if name not in TIERS:
-            raise UsageError(f"unknown tier {str(name)[:60]!r}; choose from {', '.join(TIERS)}")
+            raise UsageError(f"unknown tier {shown(str(name))}; choose from {', '.join(TIERS)}")
     result = Verification(tiers=tuple(tiers), claims=paths)
     if parsed:
         from .claim_checks import check_claims

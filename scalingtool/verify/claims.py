@@ -18,7 +18,7 @@ parsed by :mod:`scalingtool.expr` (``+ - * / ^``, parentheses, ``min``, ``max``)
 evaluated as Python; ``regime`` takes a regime name, ``balance`` the terms that balance at
 the compute optimum (``"signal+width"`` or a list), and the crossover scales that may not
 exist take ``"never"``. Every problem is reported as one line naming the file, the claim
-and the key; echoed values are cut to :data:`ECHO` characters.
+and the key; echoed values are cut to :data:`~scalingtool.echo.ECHO` characters.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, ValidationError
 
+from ..echo import short_path, shown
 from ..errors import UsageError
 from ..files import read_user_text
 from ..expr import evaluate, parse_expr_text
@@ -38,7 +39,7 @@ from ..params import parse_alpha, parse_beta
 from ..readers import parse_toml
 
 __all__ = ["QUANTITIES", "TASK_QUANTITIES", "REGIMES", "TERMS", "NEVER", "MAX_BYTES", "MAX_CLAIMS",
-           "ECHO", "Claim", "ClaimSchema", "load_claims", "parse_claims", "short", "cut"]
+           "Claim", "ClaimSchema", "load_claims", "parse_claims"]
 
 #: what a claim may state (theory §3): per-training exponents, then task-level ones
 QUANTITIES = ("time", "width", "data", "compute", "n_star", "t_star", "transient", "balance",
@@ -52,7 +53,6 @@ TERMS = ("signal", "width", "transient", "noise")
 NEVER = "never"
 MAX_BYTES = 1_000_000
 MAX_CLAIMS = 1000
-ECHO = 60
 MAX_VALUE = 10 ** 6
 MAX_DIGITS = 10 ** 40
 
@@ -107,16 +107,6 @@ class Claim:
     index: int = 1
 
 
-def short(value: Any, limit: int = ECHO) -> str:
-    """``repr`` of ``value`` cut to ``limit`` characters (nothing a user wrote is echoed whole)."""
-    return cut(repr(value), limit)
-
-
-def cut(text: str, limit: int = ECHO) -> str:
-    """``text`` cut to ``limit`` characters, marked with ``...`` when cut."""
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 _DECIMAL = re.compile(r"(?<![A-Za-z_0-9.])(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
 
@@ -139,7 +129,7 @@ def _schema_error(exc: ValidationError, where: str) -> UsageError:
     err = next((e for e in mine if not e.get("type", "").endswith("_type")), mine[0])
     kind = err.get("type", "")
     if kind == "extra_forbidden":
-        return UsageError(f"{where}: unknown key {short(key)} (allowed: {', '.join(ClaimSchema.model_fields)})")
+        return UsageError(f"{where}: unknown key {shown(key)} (allowed: {', '.join(ClaimSchema.model_fields)})")
     if kind == "missing":
         return UsageError(f"{where}: missing key {key!r}")
     message = err.get("msg", "invalid value")
@@ -151,7 +141,7 @@ def _schema_error(exc: ValidationError, where: str) -> UsageError:
         message = {"value": "expected a number, a string or a list of term names",
                    "tolerance": "expected a number"}.get(key, "expected a number or a string")
     got = err.get("input")
-    return UsageError(f"{where}: key {key!r}: {message} (got {short(got)})")
+    return UsageError(f"{where}: key {key!r}: {message} (got {shown(got)})")
 
 
 def _key(err: dict[str, Any]) -> str:
@@ -174,13 +164,13 @@ def _value(schema: ClaimSchema, alpha: Fraction, beta: Fraction) -> tuple[str, A
         names = tuple(sorted({t.strip() for t in terms}))
         bad = [t for t in names if t not in TERMS]
         if bad:
-            raise UsageError(f"unknown term {short(bad[0])}; expected {', '.join(TERMS)}")
+            raise UsageError(f"unknown term {shown(bad[0])}; expected {', '.join(TERMS)}")
         return "+".join(names), names, Fraction(0)
     if isinstance(raw, list):
         raise UsageError("a list is a value for quantity 'balance' only")
     if quantity == "regime":
         if raw not in REGIMES:
-            raise UsageError(f"expected one of {', '.join(REGIMES)} (got {short(raw)})")
+            raise UsageError(f"expected one of {', '.join(REGIMES)} (got {shown(raw)})")
         return raw, raw, Fraction(0)
     text = _number(raw)
     if isinstance(raw, str) and raw.strip().lower() == NEVER:
@@ -189,8 +179,7 @@ def _value(schema: ClaimSchema, alpha: Fraction, beta: Fraction) -> tuple[str, A
         return NEVER, None, Fraction(0)
     value = evaluate(parse_expr_text(text), {"alpha": alpha, "beta": beta})  # bounded grammar
     if abs(value) > MAX_VALUE or max(abs(value.numerator), value.denominator) > MAX_DIGITS:
-        shown = short(text)
-        raise UsageError(f"{shown} is out of range: a claimed value is at most {MAX_VALUE} in size, "
+        raise UsageError(f"{shown(text)} is out of range: a claimed value is at most {MAX_VALUE} in size, "
                          f"with numerator and denominator under 10^40")
     return text, value, _rounding(text)
 
@@ -201,7 +190,7 @@ def _claim(raw: Any, source: str, index: int) -> Claim:
         raise UsageError(f"{where}: expected a table of keys")
     name = raw.get("name")
     if isinstance(name, str) and name:
-        where = f"{where} ({short(name)})"
+        where = f"{where} ({shown(name)})"
     try:
         schema = ClaimSchema.model_validate(raw)
     except ValidationError as exc:
@@ -244,7 +233,7 @@ def parse_claims(text: str, source: str = "<claims>") -> list[Claim]:
         err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
         kind, loc = err.get("type", ""), err.get("loc", ())
         if kind == "extra_forbidden":
-            raise UsageError(f"{source}: unknown top-level key {short(loc[0])}; "
+            raise UsageError(f"{source}: unknown top-level key {shown(loc[0])}; "
                              "claims go in [[claim]] tables") from None
         if kind == "missing" or (kind == "too_short" and loc == ("claim",)):
             raise UsageError(f"{source}: no [[claim]] tables found") from None
@@ -265,4 +254,4 @@ def _read(path: str | Path) -> str:
 
 def load_claims(path: str | Path) -> list[Claim]:
     """Read and check a claims file (one-line :class:`UsageError` on any problem)."""
-    return parse_claims(_read(path), cut(str(path), 200))
+    return parse_claims(_read(path), short_path(path))

@@ -35,6 +35,7 @@ import re
 import time
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from ..echo import shown
 from ..errors import NumericalError, ScalingToolError, UsageError
 from .part import Part, Progress
 
@@ -143,8 +144,7 @@ def check_scheduler(address: Any) -> str:
     ok = (scheme in _SCHEMES and colon and _HOST.match(host) is not None and port.isascii()
           and port.isdigit() and 0 < int(port) < 65536 and len(text) <= 300)
     if not ok:
-        shown = repr(address if not isinstance(address, str) or len(address) <= 80 else address[:80] + "...")
-        raise UsageError(f"scheduler = {shown} is not a scheduler address: expected [tcp://]host:port, "
+        raise UsageError(f"scheduler = {shown(address, 80)} is not a scheduler address: expected [tcp://]host:port, "
                          "e.g. tcp://10.0.0.5:8786", field="scheduler")
     return f"{scheme}://{host}:{int(port)}"
 
@@ -407,10 +407,10 @@ class DaskExecutor(Executor):
                 self.failures.append((part.key, value))
 
     def _failure_error(self) -> ScalingToolError:
-        shown = "; ".join(f"{name}: {message}" for name, message in self.failures[:3])
+        first = "; ".join(f"{name}: {message}" for name, message in self.failures[:3])
         more = f"; and {len(self.failures) - 3} more" if len(self.failures) > 3 else ""
         return NumericalError(f"{len(self.failures)} part(s) failed (finished parts are stored; "
-                              f"run again to retry): {shown}{more}")
+                              f"run again to retry): {first}{more}")
 
     def close(self) -> None:
         """Close the client and, for a local cluster, its worker processes."""

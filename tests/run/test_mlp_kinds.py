@@ -219,7 +219,7 @@ def test_a_configuration_may_carry_one_gain():
 
 
 def test_paired_error_needs_a_lazy_part_and_two_seeds():
-    from scalingtool.run.kinds.mlp_study import paired_stderr
+    from scalingtool.run.kinds.mlp_study.compute import paired_stderr
 
     assert paired_stderr({"exponents": [0.3, 0.4]}, None) is None
     assert paired_stderr({"exponents": [0.3]}, {"exponents": [0.2]}) is None

@@ -42,7 +42,7 @@ def test_the_local_window_sees_a_bend_that_a_whole_fit_would_average():
 
 
 def test_equal_loss_in_the_study_table():
-    from scalingtool.run.kinds.mlp_study import equal_loss
+    from scalingtool.run.kinds.mlp_study.compute import equal_loss
 
     lazy = {"time": T.tolist(), "loss": (2.0 * T ** -0.5).tolist()}
     rich = {"time": T.tolist(), "loss": (T ** -0.6).tolist()}
@@ -57,7 +57,7 @@ def test_equal_loss_in_the_study_table():
 
 
 def test_equal_loss_is_left_empty_when_a_curve_gives_no_number():
-    from scalingtool.run.kinds.mlp_study import equal_loss
+    from scalingtool.run.kinds.mlp_study.compute import equal_loss
 
     lazy = {"time": T.tolist(), "loss": (2.0 * T ** -0.5).tolist()}
     broken = {"time": T.tolist(), "loss": [*(T[:-1] ** -0.6).tolist(), math.nan]}  # a non-finite end

@@ -130,3 +130,24 @@ def test_bad_input_is_a_one_line_usage_error(kwargs, fragment):
 def test_numpy_scalars_and_text_are_accepted():
     res = simulate_linear("2", "1/2", np.float64(0.5), width=np.int64(8), steps=10, lr=np.float64(0.1))
     assert res.metadata["gamma0"] == 0.5 and res.lr == 0.1
+
+
+def test_written_runs_are_valid_json_with_non_finite_numbers_as_text(tmp_path):
+    """A stored run spells NaN and infinities out ("nan", "inf"): JSON has no bare NaN."""
+    from scalingtool.simulate.result import SimulationResult, write_runs
+
+    result = SimulationResult(kind="linear", seeds=(0,), steps=np.array([0, 1, 10, 100]),
+                              loss=np.array([[1.0, 0.5, 0.1, 0.01]]), floor=np.zeros(1), lr=0.1,
+                              fit_window=(1.0, 100.0),
+                              metadata={"s_max_seen": math.nan, "stability_ratio": math.inf,
+                                        "alpha": Fraction(3, 2), "width_floor": np.array([0.25, -np.inf])})
+    path = tmp_path / "runs.json"
+    write_runs(str(path), [(0.0, result)])
+
+    def reject(constant: str) -> None:
+        raise AssertionError(f"invalid JSON literal {constant}")
+
+    runs = json.loads(path.read_text(), parse_constant=reject)
+    meta = runs[0]["metadata"]
+    assert (meta["s_max_seen"], meta["stability_ratio"], meta["alpha"]) == ("nan", "inf", "3/2")
+    assert meta["width_floor"] == [0.25, "-inf"]

@@ -3,8 +3,9 @@ a user wrote is echoed whole, and nothing but the expression grammar runs."""
 
 import pytest
 
+from scalingtool.echo import ECHO
 from scalingtool.errors import UsageError
-from scalingtool.verify.claims import ECHO, parse_claims
+from scalingtool.verify.claims import parse_claims
 from tests.conftest import assert_usage_error
 
 GOOD = {"name": '"ok claim"', "alpha": "2", "beta": '"1/2"', "training": '"lazy"',

@@ -14,10 +14,11 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ...echo import shown
 from ...errors import UsageError
 from ...verify.checks import Check
 from ...work import Part
-from ..schema import KindParams, StoredData, shown
+from ..schema import KindParams, StoredData
 
 __all__ = ["Kind", "Outcome", "KINDS", "get_kind"]
 

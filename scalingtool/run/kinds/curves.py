@@ -36,11 +36,11 @@ class Family:
     quantity: str                                    # time | width | data
     variants: dict[str, tuple[str, str]]             # label -> (training, dynamics)
     schema: type[CurveParams]
-    solve: Callable[[Any, Curve], Any]               # (params, curve) -> solved curve
+    solve: Callable[[Any, CurveSpec], Any]           # (params, curve) -> solved curve
 
 
 @dataclass(frozen=True)
-class Curve:
+class CurveSpec:
     """One curve of a family: a task, a variant and its (training, dynamics)."""
 
     alpha: Fraction
@@ -56,7 +56,7 @@ def _plan_for(family: Family) -> Callable[[CurveParams], list[Part]]:
         parts = []
         for alpha, beta in params.tasks:
             for variant in params.variants:
-                curve = Curve(alpha, beta, variant, *family.variants[variant])
+                curve = CurveSpec(alpha, beta, variant, *family.variants[variant])
                 spec = {"alpha": str(alpha), "beta": str(beta), "variant": variant,
                         "training": curve.training, "dynamics": curve.dynamics, **config}
                 parts.append(Part(f"{family.name}_a{alpha}_b{beta}_{variant}".replace("/", "_"),
@@ -65,7 +65,7 @@ def _plan_for(family: Family) -> Callable[[CurveParams], list[Part]]:
     return plan
 
 
-def _compute_for(family: Family, params: CurveParams, curve: Curve) -> Callable[..., dict[str, Any]]:
+def _compute_for(family: Family, params: CurveParams, curve: CurveSpec) -> Callable[..., dict[str, Any]]:
     def compute(progress: Any) -> dict[str, Any]:
         from ...measure import local_exponent
         from ...theory import exponents
@@ -117,7 +117,7 @@ def _draw_for(family: Family) -> Callable[..., Any]:
     return draw
 
 
-def _infinite_width(params: TimeCurvesParams, curve: Curve) -> Any:
+def _infinite_width(params: TimeCurvesParams, curve: CurveSpec) -> Any:
     from ...config import FlowRun
     from ...reduced import run_infinite_flow
 
@@ -131,21 +131,21 @@ def _grid(params: SizeCurveParams) -> list[int]:
     return sorted({int(round(v)) for v in np.logspace(lo, hi, count)})
 
 
-def _width(params: SizeCurveParams, curve: Curve) -> Any:
+def _width(params: SizeCurveParams, curve: CurveSpec) -> Any:
     from ...config import WidthCurveRun
     from ...reduced import run_width_curve
 
     return run_width_curve(WidthCurveRun.from_user(alpha=curve.alpha, beta=curve.beta, widths=_grid(params)))
 
 
-def _data(params: SizeCurveParams, curve: Curve) -> Any:
+def _data(params: SizeCurveParams, curve: CurveSpec) -> Any:
     from ...config import DataCurveRun
     from ...reduced import run_data_curve
 
     return run_data_curve(DataCurveRun.from_user(alpha=curve.alpha, beta=curve.beta, sizes=_grid(params)))
 
 
-def _sgd_or_flow(params: SgdNoiseParams, curve: Curve) -> Any:
+def _sgd_or_flow(params: SgdNoiseParams, curve: CurveSpec) -> Any:
     """Lazy online SGD (exact second-moment recursion, ``t = eta n``) or lazy gradient flow."""
     from ...config import FlowRun, LazySgdRun
     from ...reduced import run_infinite_flow, run_sgd

@@ -66,14 +66,14 @@ def _plan(params: MlpParams) -> list[Part]:
 
 
 def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:
-    from ...estimate.circle import predicted_gain, shown
+    from ...estimate.circle import estimate_text, predicted_gain
 
     rows, checks = [], []
     for part_id, d in data.items():
         bridge = d.get("bridge") if d.get("bridge") and d["bridge"].get("lazy") is not None else None
         rows.append({"run": part_id, "alpha": Fraction(d["alpha"]), "beta": Fraction(d["beta"]),
-                     "predicted": Fraction(d["predicted"]), "alpha_est": shown(bridge, "alpha"),
-                     "beta_est": shown(bridge, "beta"), "predicted_est": shown(bridge, d["training"]),
+                     "predicted": Fraction(d["predicted"]), "alpha_est": estimate_text(bridge, "alpha"),
+                     "beta_est": estimate_text(bridge, "beta"), "predicted_est": estimate_text(bridge, d["training"]),
                      "measured": d["mean"], "spread": d["spread"]})
         if d["training"] == "lazy":
             line = Fraction(d["predicted"]) if bridge is None else bridge["lazy"]

@@ -1,0 +1,146 @@
+"""The ``mlp-study`` kind's schema (theory §5): its ``[params]`` (:class:`StudyParams`, with the
+measured gains it checks, :class:`Gain`), its stored part data (:class:`StudyData`), and the
+part ids of its grid."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from ....config import DATA_MODES, DTYPES, PARAMETRISATIONS
+from ....errors import UsageError
+from ....params import check, parse_beta
+from ...schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, limited,
+                       numbers, positive, unique)
+
+__all__ = ["StudyParams", "Gain", "StudyData", "EXPECT", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
+
+#: the checks' keys (not the runs'): changing them must not recompute a part
+EXPECT = ("lazy_tolerance", "max_drift", "gains")
+#: the keys that span the grid of parts (each part gets one value of each)
+GRID = ("beta", "gamma0", "depth", "data", "width")
+
+
+#: the largest |rich - lazy| a gain may state: exponents here lie in (0, 2)
+_GAIN_LIMIT = Fraction(2)
+
+
+class Gain(Strict):
+    """One configuration's measured ``rich - lazy`` time exponent difference (``value``, paired
+    over the study's seeds) and the tolerance a rerun must stay within (about twice its
+    standard error): ``{beta, depth, data, width, gamma0, value, tolerance}``."""
+
+    beta: Beta
+    depth: limited("depth")  # type: ignore[valid-type]
+    data: Literal[DATA_MODES] = "online"  # type: ignore[valid-type]
+    width: limited("width")  # type: ignore[valid-type]
+    gamma0: Gamma0
+    value: Exact
+    tolerance: Tolerance  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Any:
+        if abs(self.value) > _GAIN_LIMIT:
+            raise UsageError(f"value must lie in [-{_GAIN_LIMIT}, {_GAIN_LIMIT}], got {float(self.value):.3g}")
+        return self
+
+    def part(self) -> str:
+        """The id of the part this gain is measured on."""
+        return part_id(str(self.beta), self.depth, self.data, self.width, float(self.gamma0))
+
+
+class StudyParams(KindParams):
+    """``mlp-study`` (theory §5): one part per ``(beta, depth, data, width, gamma0)``."""
+
+    beta: numbers(parse_beta, 6)  # type: ignore[valid-type]
+    gamma0: numbers(lambda v, n: check("gamma0", v, n), 12)  # type: ignore[valid-type]
+    depth: unique(limited("depth"), 4) = [1]  # type: ignore[valid-type]
+    data: unique(Literal[DATA_MODES], 2) = ["online"]  # type: ignore[valid-type]
+    width: unique(limited("width"), 8) = [512]  # type: ignore[valid-type]
+    param: Literal[PARAMETRISATIONS] = "mup"  # type: ignore[valid-type]
+    seeds: limited("seeds") = 3  # type: ignore[valid-type]
+    steps: limited("steps") = 2000  # type: ignore[valid-type]
+    modes: limited("modes") = 64  # type: ignore[valid-type]
+    batch: limited("batch") = 64  # type: ignore[valid-type]
+    points: limited("points") = 256  # type: ignore[valid-type]
+    kernel_points: limited("kernel_points") = 256  # type: ignore[valid-type]
+    max_substeps: limited("max_substeps") = 256  # type: ignore[valid-type]
+    dtype: Literal[DTYPES] = "float64"  # type: ignore[valid-type]
+    #: every lazy exponent of a hard target within this of the lazy theory line (None: no check)
+    lazy_tolerance: Tolerance | None = None  # type: ignore[valid-type]
+    #: every part's drift of its late exponent at most this (None: no check)
+    max_drift: positive(1) | None = None  # type: ignore[valid-type]
+    #: measured rich - lazy differences to check, one per listed configuration of the grid
+    gains: list[Gain] = Field(default_factory=list, max_length=64)
+
+    @model_validator(mode="after")
+    def _gains_in_grid(self) -> Any:
+        if self.gains and 0 not in self.gamma0:
+            raise UsageError("gains compare with the lazy network: gamma0 must include 0")
+        ids = {part_id(*combo) for combo in grid(self)}
+        for i, gain in enumerate(self.gains):
+            if gain.gamma0 == 0 or gain.part() not in ids:
+                raise UsageError(f"gains[{i}]: no rich configuration beta = {gain.beta}, depth = {gain.depth}, "
+                                 f"data = {gain.data}, width = {gain.width}, gamma0 = {float(gain.gamma0):g} "
+                                 f"in the grid")
+        if len({g.part() for g in self.gains}) != len(self.gains):
+            raise UsageError("gains: each configuration may appear only once")
+        return self
+
+
+class StudyData(StoredData):
+    time: Values  # type: ignore[valid-type]
+    loss: Values  # type: ignore[valid-type]
+    loss_seeds: list[list[float]]
+    exponents: list[float]
+    mean: float
+    spread: float
+    early_mean: float
+    drift: float
+    window: tuple[Positive, Positive]
+    alpha: Exact
+    beta: Exact
+    alpha_seeds: list[float]
+    lazy_theory: Exact
+    rich_theory: Exact
+    rich_onset: float | None
+    lr: float
+    substeps_total: int
+    substeps_max: int
+    elapsed_s: float
+    interrupted: bool
+    kernel_time: list[float]
+    spectrum: list[list[float]]
+    rayleigh: list[float]
+    alignment: list[float]
+    top: list[float]
+    bands: list[tuple[int, int]]
+    residual_rayleigh: list[float] = Field(default_factory=list)
+    eigenvalues: list[list[float]] = Field(default_factory=list)
+    band_fractions: list[list[float]]
+    #: the theory §6 estimate of the configuration's task (None: stored before it was measured)
+    bridge: dict[str, Any] | None = None
+
+
+def grid(params: StudyParams) -> list[tuple[str, int, str, int, float]]:
+    """The ``(beta, depth, data, width, gamma0)`` of every part, in the plan's order."""
+    return list(itertools.product([str(b) for b in params.beta], params.depth, params.data, params.width,
+                                  [float(g) for g in params.gamma0]))
+
+
+def part_id(beta: str, depth: int, data: str, width: int, gamma0: float) -> str:
+    """The store id of the part of one configuration and gamma0."""
+    return f"b{beta}_d{depth}_{data}_N{width}_g{gamma0:g}".replace("/", "_")
+
+
+def config_key(pid: str) -> str:
+    """The configuration of a part: its id less the gamma0."""
+    return pid.rsplit("_g", 1)[0]
+
+
+def gamma0_of(pid: str) -> float:
+    """The gamma0 of a part, read back from its id."""
+    return float(pid.rsplit("_g", 1)[1])
