@@ -54,6 +54,7 @@ from .kernel_spectrum import band_fractions, fourier_diagonal, octave_bands, tar
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .substeps import SubstepClock
+from .threads import DECOMPOSITION_SMALL, STEP_SMALL, fitted_threads
 
 __all__ = ["simulate_relu_mlp", "CircleMLP", "draw_initial", "initial_kernel", "effective_gamma", "PARAMETRISATIONS",
            "DATA_MODES", "DTYPES"]
@@ -427,8 +428,13 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
         x_train, y_train = _circle(torch, train_theta), target(train_theta)
         g0_train = net.initial(x_train)
 
+    def kernel_eigenvalues(kern: Any) -> Any:
+        """Eigenvalues of ``K/G`` in ascending order, on the threads that fit a G x G problem."""
+        with fitted_threads(float(kern.shape[-1]) ** 3, DECOMPOSITION_SMALL, torch):
+            return torch.linalg.eigvalsh(kern / kern.shape[-1])
+
     def kernel_top(kern: Any) -> np.ndarray:
-        return torch.linalg.eigvalsh(kern / kern.shape[-1])[..., -1].cpu().numpy()
+        return kernel_eigenvalues(kern)[..., -1].cpu().numpy()
 
     kern0 = net.kernel(x_k)
     spectrum0 = fourier_diagonal(kern0)
@@ -481,11 +487,11 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
             log["spectrum"].append(fourier_diagonal(kern).mean(0)[: 4 * modes + 1])
             log["rayleigh"].append(rayleigh)
             log["alignment"].append(alignment)
-            log["top"].append(kernel_top(kern))
+            eig = kernel_eigenvalues(kern)  # one decomposition for the top and the spectrum
+            log["top"].append(eig[..., -1].cpu().numpy())
             with torch.no_grad():
                 log["residual_rayleigh"].append(target_alignment(kern, y_k - net.output(x_k, g0_k))[0])
-            eig = torch.linalg.eigvalsh(kern / kern.shape[-1]).flip(-1).cpu().numpy()
-            log["eigenvalues"].append(eig.mean(0))
+            log["eigenvalues"].append(eig.flip(-1).cpu().numpy().mean(0))
             log["bands"].append(band_fractions(resid.cpu().numpy(), bands).mean(0))
         return obs
 
@@ -493,7 +499,10 @@ def simulate_relu_mlp(beta: float | Fraction | str, gamma0: float | Fraction | s
                         advice=f" (default rule: lr = {eta_default:.3g})")
     record_steps = log_spaced_steps(steps, parse_int(record_per_decade, "record_per_decade", 2, 1000))
     record_steps = np.union1d(record_steps, sorted(kernel_steps))
-    rec = run_loop(clock, observe, steps, record_steps, guard, check_every=max(64, check_every), progress=progress)
+    step_work = float(members * max(per_step, kernel_points) * width * max(1, (depth - 1) * width))
+    with fitted_threads(step_work, STEP_SMALL, torch):  # a narrow network: one thread, no barriers
+        rec = run_loop(clock, observe, steps, record_steps, guard, check_every=max(64, check_every),
+                       progress=progress)
     curves = rec.curves()
     beta_mean = float(np.mean(beta_meas))
     metadata = {
