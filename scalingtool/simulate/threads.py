@@ -9,7 +9,10 @@ of the team is always waiting for a time slice, and each barrier then costs a sc
 quantum: the same decomposition took 0.7-5 s, 30 to 250 times its one-thread time. Such
 problems are too small to gain from a second thread even on an idle machine; so is the
 training step of a narrow network (a few thousand activations), whose small kernels (such as
-``torch.searchsorted``, parallel from 200 elements) open a parallel region each.
+``torch.searchsorted``, parallel from 200 elements) open a parallel region each. After every
+parallel region the team's idle threads also spin for a while before they sleep, burning a
+core the rest of the process (or the machine) could use; and changing torch's thread count
+costs milliseconds. So a small run takes one count for its whole numerical body.
 
 :func:`fitted_threads` is a context that sets torch's intra-op threads, and the BLAS and
 OpenMP pools that :mod:`threadpoolctl` finds (when it is installed), to :func:`thread_count`
