@@ -64,9 +64,75 @@ def _error(message: str) -> None:
     sys.stderr.write(f"scalingtool: error: {message}\n")
 
 
+class _PlainCoercion:
+    """Typer's coercion of one single-valued option, without building a Pydantic adapter.
+
+    Recent Typer coerces option values through Pydantic ``TypeAdapter`` objects; importing
+    Pydantic and building them is most of a quick command's start-up. Typer returns ``None``
+    for a missing value, ``str(value)`` for a ``str`` option and its own ``coerce_cli_choice``
+    for an Enum choice; this does the same directly, and hands anything else (and every
+    error, so that the messages stay Typer's) to Typer's adapter-based coercion.
+    """
+
+    def __init__(self, kind: str, choices: tuple = (), case_sensitive: bool = True) -> None:
+        self.kind, self.choices, self.case_sensitive = kind, choices, case_sensitive
+
+    def coerce(self, value, param, ctx):  # noqa: ANN001, ANN201 -- Typer's RuntimeParam.coerce
+        if value is None:
+            return None
+        try:
+            if self.kind == "str" and isinstance(value, str):
+                return str(value)
+            if self.kind == "choice":
+                from typer._param_types import coerce_cli_choice
+
+                return coerce_cli_choice(value, choices=self.choices,
+                                         case_sensitive=self.case_sensitive, ctx=ctx)
+        except Exception:  # Typer's own coercion below raises its error for it
+            pass
+        from typer._coercion import build_runtime_param
+
+        param._runtime_param = build_runtime_param(param.type_descriptor)
+        return param._runtime_param.coerce(value, param=param, ctx=ctx)
+
+
+def _plain_coercion(command) -> None:  # noqa: ANN001
+    """Give every single-valued option of ``command`` and its subcommands :class:`_PlainCoercion`
+    (keeps start-up fast); a Typer without adapter-based coercion is left as it is."""
+    for param in getattr(command, "params", ()):
+        _plain_param(param)
+    help_option = getattr(command, "get_help_option", None)
+    if help_option is not None:  # the --help option is made on first use: give it one then
+        def get_help_option(ctx, _made=help_option):  # noqa: ANN001, ANN202
+            option = _made(ctx)
+            _plain_param(option)
+            return option
+
+        command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        _plain_coercion(sub)
+
+
+def _plain_param(param) -> None:  # noqa: ANN001
+    from enum import Enum
+
+    desc = getattr(param, "type_descriptor", None)
+    if (desc is None or getattr(param, "_runtime_param", False) is not None
+            or param.multiple or param.nargs != 1):
+        return
+    annotation, info = desc.annotation, desc.parameter_info
+    if annotation is str and desc.file_annotation is None and info.parser is None:
+        param._runtime_param = _PlainCoercion("str")
+    elif isinstance(annotation, type) and issubclass(annotation, Enum) and info.parser is None:
+        param._runtime_param = _PlainCoercion("choice", tuple(annotation), info.case_sensitive)
+    else:
+        param._runtime_param = _PlainCoercion("other")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
     command = typer.main.get_command(app)
+    _plain_coercion(command)
     try:
         result = command.main(args=list(argv) if argv is not None else None,
                               prog_name="scalingtool", standalone_mode=False)

@@ -89,10 +89,11 @@ class LinearNetwork:
 
     def step(self, signal: Callable[[Any], Any]) -> None:
         """One (S)GD step with the gradient signal ``g = signal(u)`` (module docstring)."""
-        g = signal(self.predictor())
-        if self.b_matrix is None:
-            self.a += self.lr * g
-            return
-        da = self.lr * (self.b_matrix @ g[..., None])[..., 0]
-        self.lib.add_outer_(self.b_matrix, self.a, g, self.lr * self.gamma0**2 / self.width)
-        self.a += da
+        with self.lib.no_autograd():  # the step is explicit: torch needs no autograd records
+            g = signal(self.predictor())
+            if self.b_matrix is None:
+                self.a += self.lr * g
+                return
+            da = self.lr * (self.b_matrix @ g[..., None])[..., 0]
+            self.lib.add_outer_(self.b_matrix, self.a, g, self.lr * self.gamma0**2 / self.width)
+            self.a += da

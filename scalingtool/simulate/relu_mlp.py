@@ -53,6 +53,7 @@ from .kernel_spectrum import band_fractions, fourier_diagonal, octave_bands, tar
 from .loop import BlowUpGuard, run_loop
 from .result import SimulationResult, log_spaced_steps
 from .substeps import SubstepClock
+from .threads import DECOMPOSITION_SMALL, STEP_SMALL, fitted_threads
 
 __all__ = ["simulate_relu_mlp", "run_relu_mlp", "CircleMLP", "draw_initial", "initial_kernel", "effective_gamma"]
 
@@ -391,89 +392,99 @@ def run_relu_mlp(config: ReluMLPRun, progress: Callable[[int, int], object] | No
     per_step = batch if data == "online" else points
     _check_memory(members, depth, width, max(per_step, test_points), kernel_points, dtype)
 
-    gamma = effective_gamma(param, gamma0_f, width)
-    weights, phases = draw_initial(seed_list, depth, width, modes)
-    net = CircleMLP(weights, gamma, bias=bias, device=dev, dtype=dtype)
-    kw = {"dtype": net.dtype, "device": dev}
-    target = _Target(torch, float(beta_q), phases, **kw)
-    test_theta = _grid_angles(torch, members, test_points, 0.5, **kw)
-    x_test, y_test = _circle(torch, test_theta), target(test_theta)
-    g0_test = net.initial(x_test)
-    k_theta = _grid_angles(torch, members, kernel_points, 0.0, **kw)
-    x_k, y_k = _circle(torch, k_theta), target(k_theta)
-    g0_k = net.initial(x_k)
-    if data == "grid":
-        train_theta = _grid_angles(torch, members, points, 0.0, **kw)
-        x_train, y_train = _circle(torch, train_theta), target(train_theta)
-        g0_train = net.initial(x_train)
-
-    def kernel_top(kern: Any) -> np.ndarray:
-        return torch.linalg.eigvalsh(kern / kern.shape[-1])[..., -1].cpu().numpy()
-
-    kern0 = net.kernel(x_k)
-    spectrum0 = fourier_diagonal(kern0)
-    alpha_meas = fit_alpha(spectrum0, (k_lo, k_hi))
-    q = ALPHA_NOMINAL * float(beta_q) + 1.0
-    beta_meas = (q - 1.0) / alpha_meas
-    top0 = kernel_top(kern0)
-    trace_ratio = float(np.max(torch.diagonal(kern0, dim1=-2, dim2=-1).mean(-1).cpu().numpy() / top0))
-    factor = 1.0 + trace_ratio / batch if data == "online" else 1.0
-    eta_default = safety * 2.0 / (float(np.max(top0)) * factor)
-    eta = eta_default if lr_f is None else lr_f
-
-    sampler = torch.Generator(device=dev)
-    sampler.manual_seed(int(stream_seed(seed_list[0], MLP_SAMPLE_STREAM).generate_state(1, np.uint64)[0] >> np.uint64(1)))
-
-    def substep(step_lr: float) -> None:
+    # the whole numerical body on threads fitted to the training step: a narrow network runs on
+    # one thread (no parallel regions, no workers spinning between them); see simulate.threads
+    step_work = float(members * max(per_step, kernel_points) * width * max(1, (depth - 1) * width))
+    with fitted_threads(step_work, STEP_SMALL, torch):
+        gamma = effective_gamma(param, gamma0_f, width)
+        weights, phases = draw_initial(seed_list, depth, width, modes)
+        net = CircleMLP(weights, gamma, bias=bias, device=dev, dtype=dtype)
+        kw = {"dtype": net.dtype, "device": dev}
+        target = _Target(torch, float(beta_q), phases, **kw)
+        test_theta = _grid_angles(torch, members, test_points, 0.5, **kw)
+        x_test, y_test = _circle(torch, test_theta), target(test_theta)
+        g0_test = net.initial(x_test)
+        k_theta = _grid_angles(torch, members, kernel_points, 0.0, **kw)
+        x_k, y_k = _circle(torch, k_theta), target(k_theta)
+        g0_k = net.initial(x_k)
         if data == "grid":
-            net.step(x_train, y_train, step_lr, g0_train)
-            return
-        theta = 2.0 * math.pi * torch.rand((members, batch), generator=sampler, **kw)
-        net.step(_circle(torch, theta), target(theta), step_lr)
+            train_theta = _grid_angles(torch, members, points, 0.0, **kw)
+            x_train, y_train = _circle(torch, train_theta), target(train_theta)
+            g0_train = net.initial(x_train)
 
-    probe_theta = _grid_angles(torch, members, min(kernel_points, 64), 0.0, **kw)
-    x_probe = _circle(torch, probe_theta)
-    tops = {"now": top0}
+        def kernel_eigenvalues(kern: Any) -> Any:
+            """Eigenvalues of ``K/G`` in ascending order, on the threads that fit a G x G problem."""
+            with fitted_threads(float(kern.shape[-1]) ** 3, DECOMPOSITION_SMALL, torch):
+                return torch.linalg.eigvalsh(kern / kern.shape[-1])
 
-    def probe_top() -> float:
-        tops["now"] = kernel_top(net.kernel(x_probe))
-        return float(np.max(tops["now"]))
+        def kernel_top(kern: Any) -> np.ndarray:
+            return kernel_eigenvalues(kern)[..., -1].cpu().numpy()
 
-    clock = SubstepClock(eta, safety, max_substeps, substep, probe_top if gamma > 0 else None,
-                         every=check_every, factor=factor)
-    kernel_steps = set(int(s) for s in log_spaced_steps(steps, kernel_per_decade)) | {steps}
-    bands = octave_bands(modes)
-    log: dict[str, list[Any]] = {"steps": [], "spectrum": [], "rayleigh": [], "alignment": [], "top": [],
-                                 "bands": [], "residual_rayleigh": [], "eigenvalues": []}
+        kern0 = net.kernel(x_k)
+        spectrum0 = fourier_diagonal(kern0)
+        alpha_meas = fit_alpha(spectrum0, (k_lo, k_hi))
+        q = ALPHA_NOMINAL * float(beta_q) + 1.0
+        beta_meas = (q - 1.0) / alpha_meas
+        top0 = kernel_top(kern0)
+        trace_ratio = float(np.max(torch.diagonal(kern0, dim1=-2, dim2=-1).mean(-1).cpu().numpy() / top0))
+        factor = 1.0 + trace_ratio / batch if data == "online" else 1.0
+        eta_default = safety * 2.0 / (float(np.max(top0)) * factor)
+        eta = eta_default if lr_f is None else lr_f
 
-    def observe() -> dict[str, np.ndarray]:
-        with torch.no_grad():
-            resid = y_test - net.output(x_test, g0_test)
-        obs = {"loss": (0.5 * (resid**2).mean(dim=1)).cpu().numpy(), "kernel_top": np.asarray(tops["now"])}
-        if data == "grid":
+        sampler = torch.Generator(device=dev)
+        sampler.manual_seed(int(stream_seed(seed_list[0], MLP_SAMPLE_STREAM).generate_state(1, np.uint64)[0] >> np.uint64(1)))
+
+        def substep(step_lr: float) -> None:
+            if data == "grid":
+                net.step(x_train, y_train, step_lr, g0_train)
+                return
+            theta = 2.0 * math.pi * torch.rand((members, batch), generator=sampler, **kw)
+            net.step(_circle(torch, theta), target(theta), step_lr)
+
+        probe_theta = _grid_angles(torch, members, min(kernel_points, 64), 0.0, **kw)
+        x_probe = _circle(torch, probe_theta)
+        tops = {"now": top0}
+
+        def probe_top() -> float:
+            tops["now"] = kernel_top(net.kernel(x_probe))
+            return float(np.max(tops["now"]))
+
+        clock = SubstepClock(eta, safety, max_substeps, substep, probe_top if gamma > 0 else None,
+                             every=check_every, factor=factor)
+        kernel_steps = set(int(s) for s in log_spaced_steps(steps, kernel_per_decade)) | {steps}
+        bands = octave_bands(modes)
+        log: dict[str, list[Any]] = {"steps": [], "spectrum": [], "rayleigh": [], "alignment": [], "top": [],
+                                     "bands": [], "residual_rayleigh": [], "eigenvalues": []}
+
+        def observe() -> dict[str, np.ndarray]:
             with torch.no_grad():
-                obs["train"] = (0.5 * ((y_train - net.output(x_train, g0_train)) ** 2).mean(dim=1)).cpu().numpy()
-        done = clock.calls
-        if done in kernel_steps and (not log["steps"] or log["steps"][-1] != done):
-            kern = net.kernel(x_k)
-            rayleigh, alignment = target_alignment(kern, y_k)
-            log["steps"].append(done)
-            log["spectrum"].append(fourier_diagonal(kern).mean(0)[: 4 * modes + 1])
-            log["rayleigh"].append(rayleigh)
-            log["alignment"].append(alignment)
-            log["top"].append(kernel_top(kern))
-            with torch.no_grad():
-                log["residual_rayleigh"].append(target_alignment(kern, y_k - net.output(x_k, g0_k))[0])
-            eig = torch.linalg.eigvalsh(kern / kern.shape[-1]).flip(-1).cpu().numpy()
-            log["eigenvalues"].append(eig.mean(0))
-            log["bands"].append(band_fractions(resid.cpu().numpy(), bands).mean(0))
-        return obs
+                resid = y_test - net.output(x_test, g0_test)
+            obs = {"loss": (0.5 * (resid**2).mean(dim=1)).cpu().numpy(), "kernel_top": np.asarray(tops["now"])}
+            if data == "grid":
+                with torch.no_grad():
+                    obs["train"] = (0.5 * ((y_train - net.output(x_train, g0_train)) ** 2).mean(dim=1)).cpu().numpy()
+            done = clock.calls
+            if done in kernel_steps and (not log["steps"] or log["steps"][-1] != done):
+                kern = net.kernel(x_k)
+                rayleigh, alignment = target_alignment(kern, y_k)
+                log["steps"].append(done)
+                log["spectrum"].append(fourier_diagonal(kern).mean(0)[: 4 * modes + 1])
+                log["rayleigh"].append(rayleigh)
+                log["alignment"].append(alignment)
+                eig = kernel_eigenvalues(kern)  # one decomposition for the top and the spectrum
+                log["top"].append(eig[..., -1].cpu().numpy())
+                with torch.no_grad():
+                    log["residual_rayleigh"].append(target_alignment(kern, y_k - net.output(x_k, g0_k))[0])
+                log["eigenvalues"].append(eig.flip(-1).cpu().numpy().mean(0))
+                log["bands"].append(band_fractions(resid.cpu().numpy(), bands).mean(0))
+            return obs
 
-    guard = BlowUpGuard(eta, label="kernel lambda_max", key="kernel_top",
-                        advice=f" (default rule: lr = {eta_default:.3g})")
-    record_steps = log_spaced_steps(steps, record_per_decade)
-    record_steps = np.union1d(record_steps, sorted(kernel_steps))
-    rec = run_loop(clock, observe, steps, record_steps, guard, check_every=max(64, check_every), progress=progress)
+        guard = BlowUpGuard(eta, label="kernel lambda_max", key="kernel_top",
+                            advice=f" (default rule: lr = {eta_default:.3g})")
+        record_steps = log_spaced_steps(steps, record_per_decade)
+        record_steps = np.union1d(record_steps, sorted(kernel_steps))
+        rec = run_loop(clock, observe, steps, record_steps, guard, check_every=max(64, check_every),
+                       progress=progress)
     curves = rec.curves()
     beta_mean = float(np.mean(beta_meas))
     metadata = {
