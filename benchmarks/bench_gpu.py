@@ -43,7 +43,7 @@ def _sync(torch, device: str) -> None:
 
 def mlp_steps_per_second(torch, device: str, depth: int, width: int, dtype: str, seconds: float = 2.0) -> float:
     """Full-batch steps per second of ``CircleMLP.step`` (timed for about ``seconds``)."""
-    from scalingtool.simulate.relu_mlp import CircleMLP, draw_initial
+    from scalingtool.simulate.circle_mlp import CircleMLP, draw_initial
 
     seeds, points = [0, 1, 2], 512
     weights, _ = draw_initial(seeds, depth, width, 8)

@@ -98,7 +98,7 @@ def main() -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: tests/
-    from scalingtool.simulate.relu_mlp import CircleMLP, draw_initial
+    from scalingtool.simulate.circle_mlp import CircleMLP, draw_initial
     from tests.simulate.numpy_mlp import NumpyCircleNetwork, grid
 
     seeds = list(range(args.seeds))

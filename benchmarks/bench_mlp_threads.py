@@ -33,7 +33,7 @@ COMMAND = [sys.executable, "-m", "scalingtool", "simulate", "--model", "mlp-circ
 STEPS_ALONE = """
 import math, torch
 torch.set_num_threads(1)
-from scalingtool.simulate.relu_mlp import CircleMLP, draw_initial
+from scalingtool.simulate.circle_mlp import CircleMLP, draw_initial
 weights, _ = draw_initial([0], 1, 16, 64)
 theta = 2 * math.pi * torch.arange(512, dtype=torch.float64)[None] / 512
 x = torch.stack([torch.cos(theta), torch.sin(theta)], dim=-1)

@@ -27,7 +27,7 @@ def circle_ntk_task(beta: float, samples: int = 800, width: int = 1024, modes: i
                     seed: int = 0, depth: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """``(K, y)``: the initial tangent kernel ``K = N J J^T`` (P x P) of the seed's network on
     P grid angles and its power-law target there (``c_k^2 = k^-(2 beta + 1)``)."""
-    from ..simulate.relu_mlp import initial_kernel
+    from ..simulate.circle_mlp import initial_kernel
 
     return initial_kernel(beta, seed, depth=depth, width=width, modes=modes, points=samples)
 

@@ -5,7 +5,7 @@ active (``h_n > 0``) on one open arc of the circle: ``|theta - phi_n| < delta_n`
 ``delta_n = arccos(-b_n / rho_n)``, or everywhere (``b_n > rho_n``), or nowhere. The
 one-layer network only ever needs two products with its (S, B, N) activation mask ``m``:
 ``m c`` for per-unit coefficients ``c`` (S, N, d) and ``m^T v`` for per-input values ``v``
-(S, B, d) (:meth:`~.relu_mlp.CircleMLP._shallow`). With arcs both are sweeps along the
+(S, B, d) (:meth:`~.circle_mlp.CircleMLP._shallow`). With arcs both are sweeps along the
 circle: sorted arc ends, prefix sums and binary searches, ``O((N + B) log)`` per member
 instead of ``O(N B)``, and nothing of size N x B is formed.
 

@@ -19,7 +19,7 @@ SMALL = dict(width=64, steps=300, modes=16, grid=64, seeds=2, alpha_range=(2, 8)
 def test_target_has_the_requested_power_per_mode():
     import torch
 
-    from scalingtool.simulate.relu_mlp import _Target
+    from scalingtool.simulate.circle_mlp import CircleTarget as _Target
 
     theta = 2 * np.pi * np.arange(256) / 256
     y = _Target(torch, 0.5, np.zeros((1, 32)), dtype=torch.float64)(torch.as_tensor(theta)[None])[0].numpy()

@@ -17,7 +17,7 @@ HAVE_CUDA = HAVE_TORCH and __import__("torch").cuda.is_available()
 
 
 def _net(depth: int, width: int, gamma: float, seeds=(0,), modes: int = 8, dtype: str = "float64"):
-    from scalingtool.simulate.relu_mlp import CircleMLP, draw_initial
+    from scalingtool.simulate.circle_mlp import CircleMLP, draw_initial
 
     weights, phases = draw_initial(seeds, depth, width, modes)
     return CircleMLP(weights, gamma, dtype=dtype), phases
@@ -38,7 +38,7 @@ def test_lazy_network_is_its_linearisation(depth):
     # Float64 round-off over 20 steps of a contraction: 1e-10 relative is ample.
     import torch
 
-    from scalingtool.simulate.relu_mlp import _Target
+    from scalingtool.simulate.circle_mlp import CircleTarget as _Target
 
     net, phases = _net(depth, 32, 0.0)
     x = _grid_inputs(net, 24)
@@ -164,7 +164,7 @@ def test_torch_and_numpy_agree_on_the_small_case(gamma0):
     # the outputs on the shifted grid. Same arithmetic up to float64 round-off order: 1e-9.
     import torch
 
-    from scalingtool.simulate.relu_mlp import CircleMLP, _Target, draw_initial
+    from scalingtool.simulate.circle_mlp import CircleMLP, CircleTarget as _Target, draw_initial
 
     from .numpy_mlp import NumpyCircleNetwork, grid
 
@@ -259,7 +259,7 @@ def test_hand_gradient_matches_autograd(depth, gamma):
     # independent computation of the same gradient (float64 round-off: 1e-10 relative)
     import torch
 
-    from scalingtool.simulate.relu_mlp import _Target
+    from scalingtool.simulate.circle_mlp import CircleTarget as _Target
 
     net, phases = _net(depth, 24, gamma, seeds=(0, 1))
     x = _grid_inputs(net, 20, 2)
