@@ -68,8 +68,6 @@ DEFAULT_WIDTH = LinearRun.width
 DEFAULT_STEPS = LinearRun.steps
 
 
-def _check_memory(nbytes: float, what: str) -> None:
-    require_memory(nbytes, what, "seeds, M or width, or use path='fast'")
 
 
 def _build_signal(mode: str, proj: Projection, task: PowerLawTask, lib: ArrayLib, path: str,
@@ -158,10 +156,13 @@ def run_linear(config: LinearRun, lib: ArrayLib,
                    "width or seeds")
     task = choose_modes(float(alpha_q), float(beta_q), width, c.M, c.tail)
     if explicit:
-        _check_memory(8.0 * members * width * task.modes * (2 if lib.name == "torch" else 1),
-                      "the explicit path's A")
+        require_memory(8.0 * members * width * task.modes * (2 if lib.name == "torch" else 1),
+                       "the explicit path's A", "seeds, M or width, or use path='fast'")
     if data is not None:
-        _check_memory(8.0 * members * data * (width + 1), f"a data set of {data} points")
+        require_memory(8.0 * members * data * (width + 1), f"a data set of {data} points", "data, seeds or width")
+    if batch is not None:  # each step draws (h, y) for every sample and member, and a product of that size
+        require_memory(8.0 * 2 * members * batch * (width + 1), f"a batch of {batch} samples a step",
+                       "batch, seeds or width")
     proj = build_projection(task, width, seed_list, keep_matrix=explicit, share=share_projection)
     signal, eigs = _build_signal(mode, proj, task, lib, path, seed_list, rng, batch, data)
 

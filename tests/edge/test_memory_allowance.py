@@ -59,3 +59,37 @@ def test_under_an_address_space_limit_a_large_run_is_one_line():
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "ulimit -v" in lines[0] and "lower width or seeds" in lines[0], done.stderr
+
+
+#: the largest in-range sizes of each command that allocates with its input
+LARGEST = [
+    ["simulate", "--width", "1000000000000", "--steps", "1"],
+    ["simulate", "--data", "1000000000", "--width", "64", "--steps", "1"],
+    ["simulate", "--batch", "1000000000", "--width", "64", "--steps", "1"],
+    ["simulate", "--model", "relu-mlp", "--width", "1000000000000", "--steps", "1", "--seeds", "1"],
+    ["simulate", "--model", "relu-mlp", "--batch", "1000000000", "--width", "8", "--steps", "1", "--seeds", "1"],
+    ["simulate", "--model", "mlp-circle", "--width", "1000000000000", "--steps", "1"],
+    ["solve", "--alpha", "2", "--beta", "1/2", "--width", "100000"],
+]
+
+
+def test_the_largest_sizes_under_ulimit_v_end_in_one_line_naming_what_to_lower():
+    # one process under a 4 GiB address space runs every case (in-process, as a user's shell would)
+    code = (
+        "import contextlib, io, json, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))\n"
+        "from scalingtool.cli import main\n"
+        "out = []\n"
+        f"for argv in {LARGEST!r}:\n"
+        "    err = io.StringIO()\n"
+        "    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        code = main(argv)\n"
+        "    out.append([code, err.getvalue()])\n"
+        "print(json.dumps(out))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    import json
+
+    for argv, (code, err) in zip(LARGEST, json.loads(done.stdout)):
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and "lower " in lines[0] and "GiB" in lines[0], (argv, err)
