@@ -74,7 +74,9 @@ class Report:
     """What a command prints.
 
     ``rows`` are dictionaries keyed by ``columns`` (values: Fraction, float, int, str, None);
-    ``payload`` is the JSON document; ``notes`` are lines shown under the table only.
+    ``payload`` is the JSON document; ``notes`` are lines shown under the table only;
+    ``csv_rows`` are rows the CSV adds after ``rows``: what the notes say in numbers (a CSV has
+    no notes, and must not lose them).
     """
 
     title: str
@@ -83,6 +85,7 @@ class Report:
     payload: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     latex: str | None = None  # a hand-made LaTeX rendering, if the command has a better one
+    csv_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def render(report: Report, fmt: str) -> str:
@@ -91,7 +94,7 @@ def render(report: Report, fmt: str) -> str:
         return json.dumps(to_json(report.payload, nonfinite="null", fractions="exact"), indent=2,
                           allow_nan=False) + "\n"
     if fmt == "csv":
-        return csv_text(report.columns, report.rows)
+        return csv_text(report.columns, report.rows + report.csv_rows)
     if fmt == "latex":
         if report.latex is not None:
             return report.latex

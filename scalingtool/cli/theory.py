@@ -119,7 +119,27 @@ def exponents_report(result: Any, trainings: tuple[str, ...], gamma0: Fraction |
         payload["gain"] = {k: exact(v) for k, v in result.gain.items()}
     columns = ["quantity", *trainings] + (["rich/lazy"] if len(trainings) == 2 else []) + ["meaning"]
     title = f"Scaling exponents, alpha = {result.alpha}, beta = {result.beta} ({result.regime})"
-    return Report(title, columns, rows, payload, notes)
+    return Report(title, columns, rows, payload, notes, csv_rows=_crossover_rows(cross, at, trainings))
+
+
+def _crossover_rows(cross: Any, at: dict[str, Any], trainings: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The crossover scales as CSV rows: each power (``x`` in ``scale ~ control^x``, "-" when the
+    scale never appears) and, where the control was given, the scale itself."""
+    rich = {"rich": cross.rich_onset} if "rich" in trainings else {}  # the onset is the rich network's
+    rows = [{"quantity": "rich_onset", **rich, "meaning": "tau_rich ~ gamma0^x (rich behaviour from)"},
+            {"quantity": "width_plateau", **{tr: cross.width_plateau for tr in trainings},
+             "meaning": "tau_N ~ N^x (width floor reached)"},
+            {"quantity": "noise_takeover", **{tr: cross.noise_takeover[tr] for tr in trainings},
+             "meaning": "t_noise ~ (eta/Bsz)^x (SGD noise dominates after)"}]
+    if "rich_onset" in at and rich:
+        rows.append({"quantity": "rich_onset_tau", "rich": at["rich_onset"].value, "meaning": "tau at the given gamma0"})
+    if "width_plateau" in at:
+        rows.append({"quantity": "width_plateau_tau", **{tr: at["width_plateau"].value for tr in trainings},
+                     "meaning": "tau at the given N"})
+    if at.get("noise_takeover"):
+        rows.append({"quantity": "noise_takeover_t", **{tr: v.value for tr, v in at["noise_takeover"].items()},
+                     "meaning": "t at the given eta/Bsz"})
+    return rows
 
 
 def exponents_cmd(

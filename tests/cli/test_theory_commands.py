@@ -136,3 +136,16 @@ def test_exponents_imports_nothing_heavy():
             "print(sorted(m for m in ('sympy', 'numpy', 'matplotlib', 'torch', 'mpmath') if m in sys.modules), file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stderr.strip() == "[]", r.stderr
+
+
+def test_csv_carries_the_crossover_scales_the_table_and_json_give(cli):
+    import json
+
+    argv = ["exponents", "-a", "2", "-b", "1/2", "--gamma0", "1", "--width", "100"]
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(cli(*argv, "-f", "csv").out))}
+    crossovers = json.loads(cli(*argv, "-f", "json").out)["crossovers"]
+    assert rows["rich_onset"]["rich"] == "-4" == crossovers["rich_onset_gamma0_power"]["exact"]
+    assert rows["rich_onset"]["lazy"] == "-"  # the onset belongs to the rich network
+    assert rows["width_plateau"]["lazy"] == "2" == crossovers["width_plateau_n_power"]["exact"]
+    assert float(rows["width_plateau_tau"]["lazy"]) == crossovers["width_plateau_tau"] == 1e4  # N^2 at N = 100
+    assert float(rows["rich_onset_tau"]["rich"]) == crossovers["rich_onset_tau"] == 1.0  # gamma0^-4 at 1
