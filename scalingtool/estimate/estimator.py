@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import UsageError
 from .bootstrap import RESAMPLE_FACTOR, Replicates, bootstrap, interval, recentre, reflect
-from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
+from .fit import CAPACITY_LIFT_MAX, LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
 from .spectrum import MeasuredSpectrum
 from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
 
@@ -155,9 +155,9 @@ def estimate_spectrum(spec: MeasuredSpectrum, source: str, window: str | tuple[i
     slope, power_corrected = power_fit(spec.powers, wins.beta, alpha, known) if wins.beta is not None else (None, True)
     notes: list[str] = _corrections(spec, wins, alpha, corrected, slope, power_corrected, known)
     if not corrected:
-        notes.append(f"alpha: the finite-sample bias of the eigenvalues exceeds {LIFT_MAX:.0%} in the window "
-                     "(alpha near 1, where the tail sum barely converges) and is not corrected: alpha may be "
-                     "underestimated")
+        notes.append(f"alpha: the finite-sample bias of the eigenvalues exceeds {CAPACITY_LIFT_MAX:.0%} in the "
+                     "window (alpha near 1, where the tail sum barely converges) and is not corrected: alpha is "
+                     "underestimated by more than its spread, so no interval is given for it, beta or the predictions")
     if samples_known and not power_corrected:
         notes.append(f"beta: the finite-sample bias of the target powers exceeds {LIFT_MAX:.0%} in the window "
                      "(or alpha <= 1 or the power slope <= 1) and is not corrected")
@@ -190,6 +190,8 @@ def estimate_spectrum(spec: MeasuredSpectrum, source: str, window: str | tuple[i
         reason = curvature(value, halves, draws if samples_known or what == "target-power" else None, what)
         if reason:
             raise NoPowerLaw(reason)
+    if not corrected:  # the draws spread around a biased value: an interval would exclude the truth
+        a_draws = s_draws = None
     a_ci = interval(a_draws) if a_draws is not None and samples_known else None
     b_draws = beta_from(a_draws, s_draws) if s_draws is not None else None
     beta_value = beta_from(alpha, slope) if slope is not None else None
