@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import model_validator
 
+from ...config import LinearRun
 from ...errors import UsageError
 from ...params import check
 from ...verify.checks import judge
@@ -86,12 +87,14 @@ def _plan(params: SweepParams) -> list[Part]:
     alpha, beta, device = params.alpha, params.beta, params.device
 
     def part(width: int, gamma0: Fraction, seed: int) -> Part:
-        def compute(progress: Any) -> dict[str, Any]:
-            from ...simulate import simulate_linear
+        net = LinearRun(alpha=alpha, beta=beta, gamma0=gamma0, width=width, steps=config["steps"], seeds=(seed,),
+                        backend="torch" if device == "cuda" else "numpy", device=device, rng="numpy")
 
-            backend = "torch" if device == "cuda" else "numpy"
-            r = simulate_linear(alpha, beta, gamma0, width=width, steps=config["steps"], seeds=[seed],
-                                backend=backend, device=device, rng="numpy", progress=progress).completed()
+        def compute(progress: Any) -> dict[str, Any]:
+            from ...simulate.arraylib import get_arraylib
+            from ...simulate.linear import run_linear
+
+            r = run_linear(net, get_arraylib(net.backend, net.device), progress).completed()
             return {"width": width, "gamma0": str(gamma0), "seed": seed,
                     "exponent": _finite(float(r.exponents[0])),
                     "stderr": _finite(float(r.exponent_stderrs[0])), "lr": r.lr,

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ....config import ReluMLPRun
 from ....verify.checks import Check, judge
 from ....work import Part
 from .. import Outcome
@@ -29,24 +30,27 @@ def plan(params: StudyParams) -> list[Part]:
     def part(beta: str, depth: int, data: str, width: int, g: float) -> Part:
         spec = {"beta_run": beta, "depth_run": depth, "data_run": data, "width_run": width, "gamma0_run": g,
                 **shared}
+        # the network's config, checked as a whole while planning: a bad combination stops the
+        # run before any part is computed
+        run = ReluMLPRun.from_user(beta=beta, gamma0=g, depth=depth, width=width, param=spec["param"], data=data,
+                                   batch=spec["batch"], points=spec["points"], steps=spec["steps"],
+                                   modes=spec["modes"], seeds=spec["seeds"], kernel_points=spec["kernel_points"],
+                                   alpha_range=tuple(spec["alpha_range"]), max_substeps=spec["max_substeps"],
+                                   dtype=spec["dtype"])
 
         def compute(progress: Any) -> dict[str, Any]:
-            return _compute(spec, progress)
+            return _compute(spec, run, progress)
         return Part(part_id(beta, depth, data, width, g), spec, compute)
 
     return [part(*combo) for combo in grid(params)]
 
 
-def _compute(spec: dict[str, Any], progress: Any) -> dict[str, Any]:
-    from ....simulate.relu_mlp import simulate_relu_mlp
+def _compute(spec: dict[str, Any], run: ReluMLPRun, progress: Any) -> dict[str, Any]:
+    from ....simulate.relu_mlp import run_relu_mlp
     from ....simulate.slope import late_exponents
     from ....theory import exponents
 
-    r = simulate_relu_mlp(spec["beta_run"], spec["gamma0_run"], depth=spec["depth_run"], width=spec["width_run"],
-                          param=spec["param"], data=spec["data_run"], batch=spec["batch"], points=spec["points"],
-                          steps=spec["steps"], modes=spec["modes"], seeds=spec["seeds"],
-                          kernel_points=spec["kernel_points"], alpha_range=tuple(spec["alpha_range"]),
-                          max_substeps=spec["max_substeps"], dtype=spec["dtype"], progress=progress)
+    r = run_relu_mlp(run, progress)
     r = r.completed()  # Ctrl-C: never store a partial run as a finished part
     meta = r.metadata
     t = np.asarray(r.time, float)
