@@ -100,7 +100,7 @@ def bench_sweep(widths: list[int], steps_timed: int) -> None:
     """Seconds of one sweep part = set-up + steps x per-step, per width; the full grid's total."""
     from scalingtool.run.kinds import get_kind
     from scalingtool.run.recipe import load_recipe
-    from scalingtool.run.schema import validate_params
+    from scalingtool.run.schema.messages import validate_params
 
     recipe = load_recipe(ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml")
     kind = get_kind(recipe.kind)

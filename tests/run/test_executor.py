@@ -222,7 +222,7 @@ def test_the_same_parts_give_the_same_results_here_and_on_a_local_cluster(local,
     give identical results one after another here and on the cluster."""
     from scalingtool.run.kinds import get_kind
     from scalingtool.run.recipe import load_recipe
-    from scalingtool.run.schema import validate_params
+    from scalingtool.run.schema.messages import validate_params
     from scalingtool.verify import verify
 
     recipe = load_recipe(PHASE)
