@@ -7,7 +7,7 @@ Side by side in one run, on this machine:
   the cluster's start-up (the cost a one-off command pays; a cluster reached with
   ``--scheduler`` is already up);
 * the round trip per part: trivial parts sent one at a time (the overhead a part must dwarf
-  to be worth distributing) and grouped (:data:`scalingtool.work.executor.MIN_TASK_SECONDS`);
+  to be worth distributing) and grouped (:data:`scalingtool.work.dask_executor.MIN_TASK_SECONDS`);
 * ``--verify``: ``verify`` with every tier (each tier's parts, longest first, on one
   executor), sequential vs the cluster;
 * ``--sweep``: seconds per part of the simulation sweep (``the built-in recipe simulate-sweep``)
@@ -59,7 +59,7 @@ def bench_recipe(executor, recipe: Path, quick: bool) -> tuple[float, float]:
 def bench_overhead(executor, count: int) -> tuple[float, float, int]:
     """Seconds per trivial part sent one at a time, and grouped (with the number of groups)."""
     from scalingtool.work import Part
-    from scalingtool.work import executor as module
+    from scalingtool.work import dask_executor as module
 
     saved = module.MIN_TASK_SECONDS
     parts = [Part.of(str(i), partial(pow, i, 2)) for i in range(count)]
@@ -100,7 +100,7 @@ def bench_sweep(widths: list[int], steps_timed: int) -> None:
     """Seconds of one sweep part = set-up + steps x per-step, per width; the full grid's total."""
     from scalingtool.run.kinds import get_kind
     from scalingtool.run.recipe import load_recipe
-    from scalingtool.run.schema import validate_params
+    from scalingtool.run.schema.messages import validate_params
 
     recipe = load_recipe(ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml")
     kind = get_kind(recipe.kind)
@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument("--trivial", type=int, default=200, help="trivial parts for the overhead")
     args = parser.parse_args()
 
-    from scalingtool.work.executor import MIN_TASK_SECONDS, DaskExecutor
+    from scalingtool.work.dask_executor import MIN_TASK_SECONDS, DaskExecutor
 
     print(f"os.cpu_count() = {os.cpu_count()}; OMP_NUM_THREADS = {os.environ.get('OMP_NUM_THREADS')}; {load()}")
     start, executor = timed(DaskExecutor, workers=args.workers)

@@ -1,7 +1,8 @@
-"""Guarded readers for the files users write or hand over: TOML text and ``.npy`` arrays.
+"""Guarded readers for the files users write or hand over: TOML text, JSON documents and
+``.npy`` arrays.
 
 Each reader bounds what it reads before parsing it (nesting depth and number length of TOML,
-an array's declared size against the file's bytes and the memory allowance) and turns every
+the bytes of a JSON document, an array's declared size against the file's bytes and the memory allowance) and turns every
 failure into one :class:`~scalingtool.errors.UsageError` line naming the file, so that no
 hostile file reaches a parser that would take quadratic time, allocate what a header claims
 or end in a traceback.
@@ -9,13 +10,15 @@ or end in a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from .echo import first_line
+from .echo import first_line, short_path, shown
 from .errors import UsageError
+from .files import read_user_text
 from .resources import require_memory
 
 if sys.version_info >= (3, 11):
@@ -23,7 +26,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["parse_toml", "toml_depth", "read_npy", "npy_header", "TOML_MAX_DEPTH"]
+__all__ = ["parse_toml", "toml_depth", "read_json", "read_npy", "npy_header", "TOML_MAX_DEPTH"]
 
 #: deepest nesting of a TOML document (tables, arrays, dotted keys): far beyond any recipe or
 #: claims file, far below where tomllib's time grows quadratically with the depth
@@ -86,6 +89,18 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise UsageError(f"{source}: not valid TOML: nested too deeply") from None
     except ValueError as exc:  # a number past Python's digit limit for int()
         raise UsageError(f"{source}: not valid TOML: {first_line(exc, 120)}") from None
+
+
+def read_json(path: str | os.PathLike[str], what: str, cap: int) -> Any:
+    """The JSON document in ``path``, read capped at ``cap`` bytes; invalid JSON is a one-line
+    :class:`UsageError`."""
+    text = read_user_text(path, what, limit=cap)
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{short_path(path)}: not valid JSON ({shown(str(exc), 80)[1:-1]})") from None
+    except RecursionError:
+        raise UsageError(f"{short_path(path)}: not valid JSON (nested too deeply)") from None
 
 
 def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:

@@ -3,7 +3,8 @@
 Neither: one after another in this process (Dask is not imported). ``--workers N``: a local
 Dask cluster of N worker processes, closed when the command ends (also on Ctrl-C).
 ``--scheduler ADDRESS``: an existing Dask cluster (``dask scheduler`` + ``dask worker``, or
-dask-jobqueue on SLURM/PBS). The executor itself is :mod:`scalingtool.work.executor`.
+dask-jobqueue on SLURM/PBS). The executors are in :mod:`scalingtool.work.executor` and
+:mod:`scalingtool.work.dask_executor`.
 """
 
 from __future__ import annotations

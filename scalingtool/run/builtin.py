@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..files import read_user_text
 from .recipe import parse_recipe
-from .schema import RECIPE_MAX_BYTES
+from .schema.models import RECIPE_MAX_BYTES
 
 __all__ = ["BuiltinRecipe", "names", "listing", "read", "resolve", "source_of"]
 

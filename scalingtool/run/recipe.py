@@ -8,7 +8,7 @@ A recipe names what it computes, with which layer, on which grid, and what it ex
     kind = "phase"                         # the computation (see `scalingtool run --help`)
     description = "..."
 
-    [params]                               # the kind's parameters (its schema, run/schema.py)
+    [params]                               # the kind's parameters (its schema, in its module)
     alpha = { min = "3/2", max = "4", steps = 11 }
     [quick]                                # overrides of [params] under --quick (same keys)
     alpha = { min = "3/2", max = "4", steps = 3 }
@@ -29,7 +29,8 @@ from ..echo import short_path
 from ..errors import UsageError
 from ..files import read_user_text
 from ..readers import parse_toml
-from .schema import RECIPE_MAX_BYTES, RecipeFile, validate
+from .schema.messages import validate
+from .schema.models import RECIPE_MAX_BYTES, RecipeFile
 
 __all__ = ["Recipe", "load_recipe", "parse_recipe"]
 

@@ -22,7 +22,8 @@ from . import builtin
 from ..jsonable import to_json
 from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
-from .schema import KindParams, validate, validate_params
+from .schema.messages import validate, validate_params
+from .schema.models import KindParams
 from .store import BlockedPart, CorruptPart, Store
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]

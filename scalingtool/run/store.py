@@ -3,7 +3,7 @@
 ``DIR/parts/<id>.json`` holds ``{"params": ..., "data": ...}``. A part whose file exists
 with the same ``params`` is not recomputed; an interrupted run leaves only whole files
 (each is written to a temporary file and renamed), so re-running resumes where it stopped.
-Everything read back is validated against a schema (:mod:`.schema`); a write that fails
+Everything read back is validated against a schema (:mod:`.schema.models`); a write that fails
 (full disk, a folder in the way) is one :class:`~scalingtool.errors.UsageError` naming the
 file and the operating system's reason, and leaves no partial file.
 """
@@ -18,9 +18,13 @@ from ..echo import short_path
 from ..errors import UsageError
 from ..files import atomic_open, write_text_atomic
 from ..jsonable import to_json
-from .schema import PartFile, RunFile, StoredData, read_json, validate
+from ..readers import read_json
+from .schema.messages import validate
+from .schema.models import PartFile, RunFile, StoredData
 
-__all__ = ["Store", "BlockedPart", "CorruptPart", "claim_folder"]
+__all__ = ["Store", "BlockedPart", "CorruptPart", "claim_folder", "STORE_MAX_BYTES"]
+
+STORE_MAX_BYTES = 256 << 20  #: a stored part holds curves of at most ~1e5 points
 
 
 class CorruptPart(UsageError):
@@ -100,7 +104,7 @@ class Store:
         if not path.exists():
             return None
         try:
-            stored = validate(PartFile, read_json(path, "stored part"), short_path(path))
+            stored = validate(PartFile, read_json(path, "stored part", STORE_MAX_BYTES), short_path(path))
             if stored.params != to_json(params):
                 return None
             return validate(model, stored.data, short_path(path), "data").plain()
@@ -135,4 +139,4 @@ class Store:
         path = self.folder / "run.json"
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{short_path(self.folder)}: no run.json here; is this the output folder of a recipe run?")
-        return validate(RunFile, read_json(path, "run file"), short_path(path))
+        return validate(RunFile, read_json(path, "run file", STORE_MAX_BYTES), short_path(path))

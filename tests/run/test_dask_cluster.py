@@ -100,7 +100,7 @@ def test_scheduler_run_stores_what_a_sequential_run_stores(scheduler, sequential
 
 @pytest.mark.slow
 def test_a_worker_killed_mid_run_loses_nothing(scheduler, sequential, tmp_path):
-    from scalingtool.work.executor import DaskExecutor
+    from scalingtool.work.dask_executor import DaskExecutor
 
     killed = []
     with DaskExecutor(scheduler=scheduler) as executor:

@@ -12,8 +12,8 @@ import pytest
 from scalingtool.errors import NumericalError, UsageError
 from scalingtool.run import run_recipe
 from scalingtool.work import Part
-from scalingtool.work.executor import (RETRIES, SequentialExecutor, check_scheduler, check_workers,
-                                       make_executor, max_workers)
+from scalingtool.work.dask_executor import RETRIES
+from scalingtool.work.executor import SequentialExecutor, check_scheduler, check_workers, make_executor, max_workers
 from tests.conftest import assert_usage_error
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,12 +129,12 @@ def test_unreachable_scheduler_times_out(cli, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     import socket
 
-    from scalingtool.work import executor
+    from scalingtool.work import dask_executor
 
     with socket.socket() as s:  # a free port on this machine: nothing listens there
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1.0)
     r = cli("run", str(PHASE), "--quick", "--out", str(tmp_path), "--scheduler", f"127.0.0.1:{port}")
     assert_usage_error(r, "--scheduler", f"127.0.0.1:{port}", "within 1 s")
 
@@ -176,11 +176,11 @@ def test_a_server_that_is_not_a_dask_scheduler_is_one_line_within_the_timeout(cl
     pytest.importorskip("distributed")
     import time
 
-    from scalingtool.work import executor
+    from scalingtool.work import dask_executor
 
     listener, held = _server(reply)
     try:
-        monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+        monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1.0)
         port = listener.getsockname()[1]
         started = time.monotonic()
         r = cli("run", str(PHASE), "--quick", "--out", str(tmp_path / "o"), "--scheduler", f"127.0.0.1:{port}")
@@ -197,7 +197,7 @@ def test_a_server_that_is_not_a_dask_scheduler_is_one_line_within_the_timeout(cl
 @pytest.fixture(scope="module")
 def local():
     pytest.importorskip("distributed")
-    from scalingtool.work.executor import DaskExecutor
+    from scalingtool.work.dask_executor import DaskExecutor
 
     with DaskExecutor(workers=2) as executor:
         yield executor
@@ -222,7 +222,7 @@ def test_the_same_parts_give_the_same_results_here_and_on_a_local_cluster(local,
     give identical results one after another here and on the cluster."""
     from scalingtool.run.kinds import get_kind
     from scalingtool.run.recipe import load_recipe
-    from scalingtool.run.schema import validate_params
+    from scalingtool.run.schema.messages import validate_params
     from scalingtool.verify import verify
 
     recipe = load_recipe(PHASE)
@@ -267,7 +267,7 @@ def test_gpu_parts_run_on_a_gpu_worker(tmp_path):
     if not torch.cuda.is_available():
         pytest.skip("no CUDA device")
     from scalingtool.run import parse_recipe
-    from scalingtool.work.executor import DaskExecutor
+    from scalingtool.work.dask_executor import DaskExecutor
 
     text = (ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml").read_text()
     cpu = run_recipe(parse_recipe(text, "cpu.toml"), tmp_path / "cpu", quick=True, figures=False)
@@ -333,7 +333,7 @@ def test_long_or_untimed_tasks_go_one_per_worker_thread(local):
     """Two parts per thread are kept in flight only once parts are known to be short; a long
     one queued at a busy worker could otherwise wait there while another worker idles (the
     full verify's two 60 s networks: 0.87x before this rule)."""
-    from scalingtool.work.executor import IN_FLIGHT_PER_THREAD, MIN_TASK_SECONDS
+    from scalingtool.work.dask_executor import IN_FLIGHT_PER_THREAD, MIN_TASK_SECONDS
 
     local.durations = []
     assert local._in_flight() == 1

@@ -5,7 +5,8 @@ import pytest
 from pydantic import ValidationError
 
 from scalingtool.run.kinds import get_kind
-from scalingtool.run.schema import FrontierData, validate_params
+from scalingtool.run.kinds.frontier import FrontierData
+from scalingtool.run.schema.messages import validate_params
 
 
 def _plan(widths, trainings=("lazy", "rich")):

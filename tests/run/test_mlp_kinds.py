@@ -7,7 +7,7 @@ import pytest
 
 from scalingtool.errors import UsageError
 from scalingtool.run.kinds import get_kind
-from scalingtool.run.schema import validate_params
+from scalingtool.run.schema.messages import validate_params
 
 STUDY = {"beta": ["1/4", "1/2"], "gamma0": [0, 1], "depth": [1, 3], "width": [32]}
 

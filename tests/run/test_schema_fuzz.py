@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from scalingtool.errors import UsageError
 from scalingtool.run.kinds import KINDS, get_kind
-from scalingtool.run.schema import validate, validate_params
+from scalingtool.run.schema.messages import validate, validate_params
 
 KIND_NAMES = sorted(KINDS)
 SCALARS = st.one_of(

@@ -1,8 +1,8 @@
 """The computations a recipe can name (its ``kind``), each in the module of its layer.
 
-A :class:`Kind` declares its ``[params]`` and its stored part data as schemas
-(:class:`~scalingtool.run.schema.KindParams`, :class:`~scalingtool.run.schema.StoredData`),
-turns the validated parameters into a list of independent :class:`~scalingtool.work.Part` s
+A :class:`Kind` declares its ``[params]`` and its stored part data as schemas, models in its
+own module (:class:`~scalingtool.run.schema.models.KindParams`,
+:class:`~scalingtool.run.schema.models.StoredData`), turns the validated parameters into a list of independent :class:`~scalingtool.work.Part` s
 (each computed once and stored, so runs resume), then turns the parts' data into a table, the
 measured-vs-predicted checks, and a figure. A new kind registers by naming its module in
 :data:`KINDS`.
@@ -18,7 +18,7 @@ from ...echo import shown
 from ...errors import UsageError
 from ...verify.checks import Check
 from ...work import Part
-from ..schema import KindParams, StoredData
+from ..schema.models import KindParams, StoredData
 
 __all__ = ["Kind", "Outcome", "KINDS", "get_kind"]
 

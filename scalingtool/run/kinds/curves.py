@@ -14,18 +14,115 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Annotated, Any, Callable, Literal
 
 import numpy as np
+from pydantic import StringConstraints, conlist, model_validator
 
+from ...errors import UsageError
+from ...params import LIMITS, parse_alpha, parse_beta
 from ...verify.checks import judge
-from ..schema import (CurveData, CurveParams, DataCurveParams, SgdNoiseParams, SizeCurveParams,
-                      TimeCurvesParams, WidthCurveParams)
+from ..schema.fields import (Exact, Float64End, Positive, Tolerance, Values, checked, limited, positive,
+                            same_length, unique, whole)
+from ..schema.models import KindParams, StoredData
 from ...work import Part
 from . import Kind, Outcome
 
 __all__ = ["KINDS"]
 
+
+# ---------------------------------------------------------------- parameters and data
+
+def _variants(*labels: str) -> Any:
+    return unique(Literal[labels], len(labels))  # type: ignore[valid-type]
+
+
+TimeVariants = _variants("lazy", "rich")
+LazyVariants = _variants("lazy")
+SgdVariants = _variants("sgd", "flow")
+
+Tasks = conlist(tuple[Annotated[Fraction, checked(parse_alpha, "alpha")],
+                      Annotated[Fraction, checked(parse_beta, "beta")]], min_length=1, max_length=12)
+
+
+class CurveParams(KindParams):
+    """Shared by the curve kinds (theory §2-§4): tasks ``[[alpha, beta], ...]``, the measured
+    window in decades and the tolerance on the measured exponent."""
+
+    tasks: Tasks  # type: ignore[valid-type]
+    decades: limited("decades") = "2"  # type: ignore[valid-type]
+    tolerance: Tolerance = "5e-3"  # type: ignore[valid-type]
+
+
+class TimeCurvesParams(CurveParams):
+    """``time-curves``: infinite-width gradient flow up to ``end`` (float64: ``t <= 1e12``)."""
+
+    variants: TimeVariants = ["lazy", "rich"]  # type: ignore[valid-type]
+    gamma0: limited("gamma0") = "1"  # type: ignore[valid-type]
+    end: Float64End = "1e10"  # type: ignore[valid-type]
+
+
+class SizeCurveParams(CurveParams):
+    """A curve over sizes ``start..end`` (``per_decade`` points a decade, at most 1e8)."""
+
+    variants: LazyVariants = ["lazy"]  # type: ignore[valid-type]
+    start: positive(10**8) = "1e3"  # type: ignore[valid-type]
+    end: positive(10**8) = "1e6"  # type: ignore[valid-type]
+    per_decade: whole(1, 50) = 4  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if not 1 <= self.start < self.end:
+            raise UsageError(f"expected 1 <= start < end, got start = {self.start}, end = {self.end}")
+        return self
+
+
+class WidthCurveParams(SizeCurveParams):
+    """``width-curve``: lazy ``t -> inf`` loss versus width."""
+
+
+class DataCurveParams(SizeCurveParams):
+    """``data-curve``: lazy ridgeless loss versus data size."""
+
+
+class SgdNoiseParams(CurveParams):
+    """``sgd-noise``: online SGD (step ``lr``, ``batch``) against flow, to ``t = end``,
+    that is ``end / lr`` steps (within ``LIMITS["sgd_steps"]``)."""
+
+    variants: SgdVariants = ["sgd", "flow"]  # type: ignore[valid-type]
+    lr: limited("lr") = "3/10"  # type: ignore[valid-type]
+    batch: limited("batch") = 1  # type: ignore[valid-type]
+    end: Float64End = "1e7"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        steps, limit = self.end / self.lr, LIMITS["sgd_steps"]
+        if not limit.low <= steps <= limit.high:
+            raise UsageError(f"end / lr = {float(steps):.3g} steps is out of range: expected "
+                             f"{limit.describe('steps')}")
+        return self
+
+
+Text = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class CurveData(StoredData):
+    x: Values  # type: ignore[valid-type]
+    loss: Values  # type: ignore[valid-type]
+    measured: float | None
+    estimate: float
+    drift: float
+    window: tuple[Positive, Positive]
+    reason: Text
+    predicted: Exact
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        same_length(self, "x", "loss")
+        return self
+
+
+# ---------------------------------------------------------------- the families
 
 @dataclass(frozen=True)
 class Family:

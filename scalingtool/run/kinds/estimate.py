@@ -17,7 +17,8 @@ from pydantic import field_validator
 
 from ...errors import UsageError
 from ...verify.checks import FAIL, PASS, Check
-from ..schema import KindParams, StoredData, unique, whole
+from ..schema.fields import unique, whole
+from ..schema.models import KindParams, StoredData
 from ...work import Part
 from . import Kind, Outcome
 

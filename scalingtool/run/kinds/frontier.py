@@ -13,11 +13,45 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import model_validator
 
+from ...params import Training
 from ...verify.checks import judge
-from ..schema import FrontierData, FrontierParams
+from ..schema.fields import Alpha, Beta, Tolerance, Values, limited, same_length, unique
+from ..schema.models import KindParams, StoredData
 from ...work import Part
 from . import Kind, Outcome
+
+ProjectionWidth = limited("projection_width")
+
+
+class FrontierParams(KindParams):
+    """``frontier`` (theory §2-§3): finite-width flow over 3 to 12 distinct widths (``LIMITS["projection_width"]``)."""
+
+    alpha: Alpha
+    beta: Beta
+    widths: unique(ProjectionWidth, 12, 3)  # type: ignore[valid-type]
+    trainings: unique(Training, 2) = ["lazy", "rich"]  # type: ignore[valid-type]
+    tolerance: Tolerance = "0.03"  # type: ignore[valid-type]
+    allocation_tolerance: Tolerance = "0.06"  # type: ignore[valid-type]
+
+
+class FrontierData(StoredData):
+    """One width's loss curve of a frontier (``t`` increasing, ``loss`` positive)."""
+
+    training: Training
+    width: ProjectionWidth  # type: ignore[valid-type]
+    t: Values  # type: ignore[valid-type]
+    loss: Values  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        same_length(self, "t", "loss")
+        if not all(0 < a < b for a, b in zip(self.t, self.t[1:])) or not self.t[0] > 0:
+            raise ValueError("t must be positive and increasing")
+        if not all(v > 0 for v in self.loss):
+            raise ValueError("loss must be positive")
+        return self
 
 
 def _plan(params: FrontierParams) -> list[Part]:

@@ -18,17 +18,62 @@ in the check's note and as dashed reference slopes in the figure (theory §5). W
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import model_validator
 
+from ...errors import UsageError
+from ...params import Training, check
 from ...verify.checks import judge
-from ..schema import MlpData, MlpParams
+from ..schema.fields import Beta, Exact, Tolerance, Values, checked, limited, numbers, same_length
+from ..schema.models import KindParams, StoredData
 from ...work import Part
 from . import Kind, Outcome
 
 #: bootstrap resamplings of the estimate of alpha and beta from the initial NTK (theory §6)
 BRIDGE_REPLICATES = 50
+
+
+class MlpParams(KindParams):
+    """``mlp-circle`` (theory §5): the ReLU network, one part per ``gamma0`` (at most 6)."""
+
+    beta: Beta
+    gamma0: numbers(lambda v, n: check("gamma0", v, n), 6)  # type: ignore[valid-type]
+    width: limited("width") = 256  # type: ignore[valid-type]
+    steps: limited("steps") = 2000  # type: ignore[valid-type]
+    seeds: limited("seeds") = 2  # type: ignore[valid-type]
+    modes: limited("modes") = 128  # type: ignore[valid-type]
+    grid: Annotated[int, checked(lambda v, key: check("points", v, key))] = 512  # type: ignore[valid-type]
+    tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
+    #: the rich - lazy exponent difference this network was measured to have (None: check the
+    #: theory's margin instead) and the tolerance on it (about twice its standard error over seeds)
+    rich_minus_lazy: Exact | None = None
+    rich_minus_lazy_tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if self.grid < 4 * self.modes:
+            raise UsageError(f"grid = {self.grid} must be at least 4 x modes = {4 * self.modes}")
+        return self
+
+
+class MlpData(StoredData):
+    steps: Values  # type: ignore[valid-type]
+    loss: Values  # type: ignore[valid-type]
+    mean: float
+    spread: float
+    alpha: Exact
+    beta: Exact
+    training: Training
+    predicted: Exact
+    #: alpha, beta and the theory lines estimated from the initial kernel (theory §6; None: not measured)
+    bridge: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        same_length(self, "steps", "loss")
+        return self
 
 
 def _plan(params: MlpParams) -> list[Part]:

@@ -8,12 +8,42 @@ outcome (the checks): rich is never worse, and equal to lazy for ``beta >= 1``.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import StringConstraints, conlist
+
+from ...params import Dynamics, parse_alpha, parse_beta
 from ...verify.checks import judge
-from ..schema import PhaseData, PhaseParams
+from ..schema.fields import Alpha, Beta, numbers, positive
+from ..schema.models import KindParams, StoredData
 from ...work import Part
 from . import Kind, Outcome
+
+
+class PhaseParams(KindParams):
+    """``phase`` (theory §3): an (alpha, beta) grid of compute-optimal exponents."""
+
+    alpha: numbers(parse_alpha, 60)  # type: ignore[valid-type]
+    beta: numbers(parse_beta, 60)  # type: ignore[valid-type]
+    dynamics: Dynamics = "sgd"
+
+
+#: an exponent as stored: exact and positive (the figures and the table divide by them)
+Exponent = positive(1000)
+
+
+class PhaseRow(StoredData):
+    beta: Beta
+    regime: Annotated[str, StringConstraints(max_length=40)]
+    lazy: Exponent  # type: ignore[valid-type]
+    rich: Exponent  # type: ignore[valid-type]
+    lazy_time: Exponent  # type: ignore[valid-type]
+    rich_time: Exponent  # type: ignore[valid-type]
+
+
+class PhaseData(StoredData):
+    alpha: Alpha
+    rows: conlist(PhaseRow, min_length=1, max_length=60)  # type: ignore[valid-type]
 
 
 def _plan(params: PhaseParams) -> list[Part]:

@@ -28,11 +28,13 @@ from ...config import LinearRun
 from ...errors import UsageError
 from ...params import check
 from ...verify.checks import judge
-from ..schema import Alpha, Beta, KindParams, StoredData, Tolerance, Values, limited, numbers, unique
+from ..schema.fields import Alpha, Beta, Tolerance, Values, limited, numbers, unique
+from ..schema.models import KindParams, StoredData
 from ...work import Part
 from . import Kind, Outcome
 
 _RICH_GAMMA0 = 2.0  # simulate.RICH_GAMMA0, not imported here: planning must stay light
+Width = limited("width")
 
 
 class SweepParams(KindParams):
@@ -40,7 +42,7 @@ class SweepParams(KindParams):
 
     alpha: Alpha = "2"  # type: ignore[assignment]
     beta: Beta = "1/2"  # type: ignore[assignment]
-    widths: unique(limited("width"), 16)  # type: ignore[valid-type]
+    widths: unique(Width, 16)  # type: ignore[valid-type]
     gamma0: numbers(lambda v, n: check("gamma0", v, n), 16)  # type: ignore[valid-type]
     seeds: limited("seeds") = 2  # type: ignore[valid-type]
     steps: limited("steps") = 1000  # type: ignore[valid-type]

@@ -13,8 +13,8 @@ from pydantic import Field, model_validator
 from ....config import DATA_MODES, DTYPES, PARAMETRISATIONS
 from ....errors import UsageError
 from ....params import check, parse_beta
-from ...schema import (Beta, Exact, Gamma0, KindParams, Positive, StoredData, Strict, Tolerance, Values, limited,
-                       numbers, positive, unique)
+from ...schema.fields import Beta, Exact, Gamma0, Positive, Tolerance, Values, limited, numbers, positive, unique
+from ...schema.models import KindParams, StoredData, Strict
 
 __all__ = ["StudyParams", "Gain", "StudyData", "EXPECT", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
 
