@@ -34,7 +34,7 @@ def scheduler_option():
 @contextmanager
 def open_executor(workers: Optional[int], scheduler: Optional[str]) -> Iterator[object]:
     """The executor the options ask for; says on stderr where parts run (and the dashboard)."""
-    from ..work.executor import make_executor
+    from ..work.options import make_executor
 
     from ..errors import UsageError
 

@@ -13,7 +13,8 @@ from scalingtool.errors import NumericalError, UsageError
 from scalingtool.run import run_recipe
 from scalingtool.work import Part
 from scalingtool.work.dask_executor import RETRIES
-from scalingtool.work.executor import SequentialExecutor, check_scheduler, check_workers, make_executor, max_workers
+from scalingtool.work.executor import SequentialExecutor
+from scalingtool.work.options import check_scheduler, check_workers, make_executor, max_workers
 from tests.conftest import assert_usage_error
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,7 @@ def test_sequential_starts_the_longest_first_and_hands_over_progress():
 
 def test_default_run_does_not_import_dask(tmp_path):
     code = ("import sys; import scalingtool.cli; from scalingtool.run import run_recipe; "
-            "from scalingtool.work.executor import make_executor; "
+            "from scalingtool.work.options import make_executor; "
             f"run_recipe({str(PHASE)!r}, {str(tmp_path)!r}, quick=True, figures=False, executor=make_executor()); "
             "assert not any(m == 'dask' or m.startswith(('dask.', 'distributed')) for m in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -113,7 +114,7 @@ def test_missing_extra_is_named(cli, tmp_path, monkeypatch):
 
 def test_bad_recipe_is_refused_before_a_cluster_starts(cli, tmp_path, monkeypatch):
     """A misspelt key costs no cluster start-up: the recipe is validated first."""
-    from scalingtool.work import executor
+    from scalingtool.work import options as executor
 
     def no_cluster(*args, **kwargs):
         raise AssertionError("a cluster was started for a recipe that does not validate")
