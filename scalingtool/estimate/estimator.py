@@ -21,10 +21,12 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import UsageError
+from ..theory import exponents
 from .bootstrap import RESAMPLE_FACTOR, Replicates, bootstrap, interval, recentre, reflect
 from .fit import LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
-from .spectrum import MeasuredSpectrum
-from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
+from .sources import check_psd_fast
+from .spectrum import MeasuredSpectrum, decompose
+from .window import P_FRACTION, NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
 
 __all__ = ["Estimate", "estimate_spectrum", "QUANTITIES", "KEEP_FACTOR"]
 
@@ -56,8 +58,6 @@ class Estimate:
 
 
 def _theory(alpha: float, beta: float, dynamics: str) -> Any | None:
-    from ..theory import exponents
-
     if not (math.isfinite(alpha) and math.isfinite(beta)) or alpha <= 1.0 or beta <= 0.0:
         return None
     a = Fraction(alpha).limit_denominator(_DENOMINATOR)
@@ -213,8 +213,6 @@ def estimate_spectrum(spec: MeasuredSpectrum, source: str, window: str | tuple[i
 def keep_modes(samples: int, window: str | tuple[int, int] | None) -> tuple[int, int]:
     """Modes kept (``KEEP_FACTOR`` times the window's upper end) and modes resampled by the
     bootstrap (``RESAMPLE_FACTOR`` times it), each at most P."""
-    from .window import P_FRACTION
-
     hi = samples // P_FRACTION
     if isinstance(window, str) and window != "auto":
         hi = max(hi, parse_window(window, samples)[1])
@@ -257,9 +255,6 @@ def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
     ``psd_known``: a matrix ``X X^T`` formed here from features is positive semi-definite by
     construction.
     """
-    from .sources import check_psd_fast
-    from .spectrum import decompose
-
     samples = gram.shape[0]
     if not psd_known:
         check_psd_fast(gram, source)
