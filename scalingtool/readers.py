@@ -91,6 +91,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
 def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
     """``(shape, dtype, fortran_order)`` of an open ``.npy`` file, checked: no objects (they
     would need pickles), a sane shape, and as many bytes in the file as the header declares."""
+    # deferred: NumPy; TOML reading ('scalingtool recipes', 'verify --exact-only') never needs it
     import numpy as np
     from numpy.lib import format as npy
 
@@ -117,7 +118,7 @@ def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
 
 def read_npy(path: Path, what: str) -> Any:
     """The array of a ``.npy`` file, its size asked of the memory allowance before reading."""
-    import numpy as np
+    import numpy as np  # deferred: NumPy, as in npy_header
 
     try:
         with open(path, "rb") as handle:
