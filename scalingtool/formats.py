@@ -13,6 +13,9 @@ import csv
 import io
 import json
 import math
+import os
+import shutil
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
@@ -111,6 +114,7 @@ def render(report: Report, fmt: str) -> str:
 
 
 def _rich_table(report: Report) -> str:
+    # deferred: rich loads only for a table ('--help', 'docs' and the json/csv formats never need it)
     from rich.console import Console
     from rich.table import Table
 
@@ -138,9 +142,6 @@ MAX_WIDTH = 1000
 def terminal_width(fallback: int = 120, minimum: int = 80) -> int:
     """The terminal's width, else ``COLUMNS``, else ``fallback``; at least ``minimum`` and at most
     :data:`MAX_WIDTH`, whatever ``COLUMNS`` holds (text, a negative or a 20-digit number)."""
-    import os
-    import shutil
-
     text = os.environ.get("COLUMNS", "").strip()
     if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
         text = ""  # unusable: fall back as if unset
@@ -153,9 +154,6 @@ def terminal_width(fallback: int = 120, minimum: int = 80) -> int:
 
 def _colour() -> bool | None:
     """Colour only on a terminal and never under ``NO_COLOR`` (https://no-color.org)."""
-    import os
-    import sys
-
     if os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty() or None

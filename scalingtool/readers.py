@@ -106,6 +106,7 @@ def read_json(path: str | os.PathLike[str], what: str, cap: int) -> Any:
 def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
     """``(shape, dtype, fortran_order)`` of an open ``.npy`` file, checked: no objects (they
     would need pickles), a sane shape, and as many bytes in the file as the header declares."""
+    # deferred: NumPy; TOML reading ('scalingtool recipes', 'verify --exact-only') never needs it
     import numpy as np
     from numpy.lib import format as npy
 
@@ -132,7 +133,7 @@ def npy_header(path: Path, handle: Any) -> tuple[tuple[int, ...], Any, bool]:
 
 def read_npy(path: Path, what: str) -> Any:
     """The array of a ``.npy`` file, its size asked of the memory allowance before reading."""
-    import numpy as np
+    import numpy as np  # deferred: NumPy, as in npy_header
 
     try:
         with open(path, "rb") as handle:

@@ -78,7 +78,7 @@ def _mapped_bytes() -> int:
 def _address_space_bytes() -> float | None:
     """The room left under ``RLIMIT_AS`` (None: no limit)."""
     try:
-        import resource
+        import resource  # deferred: POSIX only (the ImportError branch covers the rest)
     except ImportError:  # pragma: no cover - non-POSIX
         return None
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)

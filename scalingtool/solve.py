@@ -17,6 +17,10 @@ from .config.reduced import SolveRun, sgd_steps_rule
 from .errors import UsageError
 from .files import write_text_atomic
 from .formats import csv_text
+from .measure import local_exponent
+from .reduced import largest_stable_step, power_law_spectrum, projection_spectrum, run_flow, run_sgd
+from .reduced.precision import named_precision
+from .theory import exponents
 
 __all__ = ["Solution", "solve", "solve_run", "write_curve", "DEFAULT_T_MAX"]
 
@@ -39,9 +43,6 @@ class Solution:
 
 def _eta_for_sgd(run: SolveRun) -> Fraction:
     """Half the largest stable step of the SGD recursion (theory §2: bisection on stability)."""
-    from .reduced import largest_stable_step, power_law_spectrum, projection_spectrum
-    from .reduced.precision import named_precision
-
     if run.width is None:
         spec = power_law_spectrum(run.alpha, run.beta, named_precision(run.precision))
     else:
@@ -69,10 +70,6 @@ def solve(alpha: Any, beta: Any, gamma0: Any = 0, width: int | None = None,
 
 def solve_run(run: SolveRun, progress: Callable[[int, int], None] | None = None) -> Solution:
     """:func:`solve` for a config built once at the edge."""
-    from .measure import local_exponent
-    from .reduced import run_flow, run_sgd
-    from .theory import exponents
-
     training, dynamics = run.training, run.dynamics
     t_end = run.t_max
     if dynamics == "gd":

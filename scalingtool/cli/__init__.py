@@ -14,10 +14,12 @@ line on stderr with a meaningful exit code: 0 success, 1 failed verification, 2 
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import Sequence
 
 import typer
 
+from .. import __version__
 from ..errors import ScalingToolError
 from . import docs, estimate, recipes, run, simulate, solve, theory, verify
 
@@ -51,8 +53,6 @@ _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Usage
 def _root(ctx: typer.Context,
           version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.")) -> None:
     if version:
-        from .. import __version__
-
         typer.echo(f"scalingtool {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
@@ -84,13 +84,14 @@ class _PlainCoercion:
             if self.kind == "str" and isinstance(value, str):
                 return str(value)
             if self.kind == "choice":
+                # deferred: private Typer modules; only a Typer with adapter-based coercion has them, and calls this
                 from typer._param_types import coerce_cli_choice
 
                 return coerce_cli_choice(value, choices=self.choices,
                                          case_sensitive=self.case_sensitive, ctx=ctx)
         except Exception:  # Typer's own coercion below raises its error for it
             pass
-        from typer._coercion import build_runtime_param
+        from typer._coercion import build_runtime_param  # deferred: private Typer module, as above
 
         param._runtime_param = build_runtime_param(param.type_descriptor)
         return param._runtime_param.coerce(value, param=param, ctx=ctx)
@@ -114,8 +115,6 @@ def _plain_coercion(command) -> None:  # noqa: ANN001
 
 
 def _plain_param(param) -> None:  # noqa: ANN001
-    from enum import Enum
-
     desc = getattr(param, "type_descriptor", None)
     if (desc is None or getattr(param, "_runtime_param", False) is not None
             or param.multiple or param.nargs != 1):

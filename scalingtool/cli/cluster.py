@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 
 import typer
 
+from ..errors import UsageError
 from .common import as_options, stderr_console
 
 __all__ = ["workers_option", "scheduler_option", "open_executor"]
@@ -34,9 +35,8 @@ def scheduler_option():
 @contextmanager
 def open_executor(workers: Optional[int], scheduler: Optional[str]) -> Iterator[object]:
     """The executor the options ask for; says on stderr where parts run (and the dashboard)."""
+    # deferred: keeps start-up ('--help', 'exponents') from loading the executors
     from ..work.options import make_executor
-
-    from ..errors import UsageError
 
     if workers is not None and scheduler is not None:
         raise UsageError("--workers and --scheduler are exclusive: start a local cluster or connect to one")

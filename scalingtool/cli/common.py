@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 
 import typer
 
-from ..errors import ScalingToolError
+from ..errors import ScalingToolError, UsageError
 from ..files import write_text_atomic
 from ..formats import Report, render
 
@@ -48,8 +48,6 @@ def as_options(**flags: str) -> Iterator[None]:
     The library's errors name quantities (``t_max``); here they become flags (``--t-max``):
     by default ``--`` plus the field with ``_`` as ``-``, or as given in ``flags``.
     """
-    from ..errors import UsageError
-
     try:
         yield
     except UsageError as exc:
@@ -104,7 +102,7 @@ def _discard_stdout() -> None:
 
 def stderr_console():
     """A rich console on stderr that honours ``NO_COLOR``."""
-    from rich.console import Console
+    from rich.console import Console  # deferred: rich loads only when something is drawn on stderr
 
     return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
 
@@ -142,6 +140,7 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Callabl
 
     Yields ``update(done, total)``, the ``progress`` callback the library functions accept.
     """
+    # deferred: rich loads only when a progress bar is drawn
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
 

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from .common import write_stdout
+
 
 def docs_cmd(section: Optional[str] = typer.Argument(
         None, help="A section number such as 3 or 3.3 (default: the whole document).")) -> None:
@@ -13,9 +15,8 @@ def docs_cmd(section: Optional[str] = typer.Argument(
 
     Example: scalingtool docs 3.3
     """
+    # deferred: keeps start-up ('--help', 'exponents') from loading the docs module (zipfile, importlib.resources)
     from ..docs import theory_section, theory_text
-
-    from .common import write_stdout
 
     write_stdout(theory_text() if section is None else theory_section(section))
 

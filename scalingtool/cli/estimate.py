@@ -25,6 +25,7 @@ class KernelDevice(str, Enum):
 
 
 def _memory(text: Optional[str]) -> float:
+    # deferred: NumPy; keeps start-up ('--help', 'exponents') from loading it
     from ..estimate.sources import default_max_memory, parse_memory
 
     if text is None:
@@ -100,10 +101,10 @@ def estimate_cmd(
                            bootstrap, seed, dynamics.value, limit, device.value, float64)
     except UsageError as exc:
         raise _with_option(exc) from None
-    from ..estimate.report import estimate_report
+    from ..estimate.report import estimate_report  # deferred: NumPy, as in _memory
 
     if plot is not None:
-        from ..estimate.plot import save_plot
+        from ..estimate.plot import save_plot  # deferred: NumPy, as in _memory
 
         save_plot(result, str(plot))
     emit(estimate_report(result), fmt)
@@ -112,6 +113,7 @@ def estimate_cmd(
 def _estimate(which: str, features: Any, gram: Any, spectrum: Any, model: Any, labels: Any, target_power: Any,
               samples: Optional[int], window: str, bootstrap: int, seed: int, dynamics: str, limit: float,
               device: str, float64: bool) -> Any:
+    # deferred, here and below: NumPy and the estimator; keeps start-up ('--help', 'exponents') from loading them
     import numpy as np
 
     from ..estimate import sources
@@ -156,6 +158,7 @@ def _estimate(which: str, features: Any, gram: Any, spectrum: Any, model: Any, l
 
 def _loss_curve(path: Any, spectrum: Any, target_power: Any, samples: Optional[int], window: str,
                 bootstrap: int, seed: int, dynamics: str, decades: float, fmt: TableFormat) -> None:
+    # deferred: NumPy and the estimator; keeps start-up ('--help', 'exponents') from loading them
     from ..estimate import sources
     from ..estimate.estimator import estimate_spectrum
     from ..estimate.loss_curve import fit_loss_curve, read_loss_curve

@@ -27,6 +27,7 @@ def list_cmd(ctx: typer.Context, fmt: TableFormat = format_option()) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    # deferred: recipes and their schema (pydantic); keeps start-up ('--help', 'exponents') from loading them
     from ..run.builtin import listing
 
     rows = [{"name": r.name, "layer": r.layer, "title": r.title} for r in listing()]
@@ -43,7 +44,7 @@ def show_cmd(name: str = typer.Argument(..., help="A built-in recipe name, e.g. 
 
     Example: scalingtool recipes show phase > my-phase.toml
     """
-    from ..run.builtin import read
+    from ..run.builtin import read  # deferred: pydantic, as in list_cmd
 
     write_stdout(read(name))
 

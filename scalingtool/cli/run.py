@@ -15,6 +15,7 @@ from .common import TableFormat, emit, format_option, progress_bar
 
 def complete_recipe(incomplete: str) -> list[str]:
     """Shell completion: the built-in recipe names starting with ``incomplete``."""
+    # deferred: recipes and their schema (pydantic); keeps start-up ('--help', 'exponents') from loading them
     from ..run.builtin import names
 
     return [n for n in names() if n.startswith(incomplete)]
@@ -42,6 +43,7 @@ def run_cmd(
 
     Example: scalingtool run phase --quick --out out/phase
     """
+    # deferred: the runner (pydantic, NumPy); keeps start-up ('--help', 'exponents') from loading it
     from ..run import check_recipe, run_recipe
     from ..run.runner import output_folder
     from ..run.store import claim_folder
@@ -74,7 +76,7 @@ def plot_cmd(folder: str = typer.Argument(..., help="The output folder of `scali
 
     Example: scalingtool plot out/phase
     """
-    from ..run import redraw
+    from ..run import redraw  # deferred: the runner, as in run_cmd
 
     for path in redraw(folder):
         typer.echo(str(path))

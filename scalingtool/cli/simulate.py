@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from fractions import Fraction
 from typing import Any, Optional
@@ -9,8 +10,9 @@ from typing import Any, Optional
 import typer
 
 from ..errors import UsageError
+from ..files import check_output_path
 from ..formats import Report, exact
-from ..params import check
+from ..params import Task, check
 from .common import TableFormat, as_options, emit, format_option, progress_bar
 
 
@@ -53,16 +55,17 @@ def _config(model: Model, task: Any, **flags: Any) -> Any:
     out keep the model's defaults."""
     given = {k: v for k, v in flags.items() if v is not None}
     if model is Model.linear:
+        # deferred: the configs and the simulator; keeps start-up ('--help', 'exponents') from loading them
         from ..config import LinearRun
 
         keep = ("width", "steps", "batch", "data", "lr", "seeds", "backend", "device", "path")
         return LinearRun.from_user(alpha=task.alpha, beta=task.beta, **{k: given[k] for k in keep if k in given})
     if model is Model.mlp_circle:
-        from ..simulate.mlp_circle import mlp_circle_config
+        from ..simulate.mlp_circle import mlp_circle_config  # deferred, as above (NumPy)
 
         keep = ("width", "steps", "lr", "seeds", "device")
         return mlp_circle_config(task.beta, 0, **{k: given[k] for k in keep if k in given})
-    from ..config import ReluMLPRun
+    from ..config import ReluMLPRun  # deferred, as above
 
     shape = {"data": "online"} if "data" not in given else {"data": "grid", "points": given["data"]}
     keep = ("width", "steps", "batch", "lr", "seeds", "depth", "param", "device")
@@ -71,11 +74,12 @@ def _config(model: Model, task: Any, **flags: Any) -> Any:
 
 def _train(model: Model, config: Any, progress: Any) -> Any:
     if model is Model.linear:
+        # deferred: NumPy and the simulator; keeps start-up ('--help', 'exponents') from loading them
         from ..simulate.arraylib import get_arraylib
         from ..simulate.linear import run_linear
 
         return run_linear(config, get_arraylib(config.backend, config.device), progress)
-    from ..simulate.relu_mlp import run_relu_mlp
+    from ..simulate.relu_mlp import run_relu_mlp  # deferred, as above
 
     return run_relu_mlp(config, progress)
 
@@ -103,10 +107,7 @@ def simulate_cmd(
 
     Example: scalingtool simulate --alpha 2 --beta 1/2 --gamma0 0,2 --seeds 3
     """
-    from dataclasses import replace
-
-    from ..files import check_output_path
-    from ..params import Task
+    # deferred: NumPy and the simulator; keeps start-up ('--help', 'exponents') from loading them
     from ..simulate.predict import predicted_exponent
     from ..simulate.result import write_runs
 

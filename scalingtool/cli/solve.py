@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from ..files import check_output_path
 from ..formats import Report, exact
 from .common import TableFormat, as_options, emit, format_option, progress_bar
 
@@ -37,7 +38,7 @@ def solve_cmd(
 
     Example: scalingtool solve --alpha 2 --beta 0.5 --gamma0 1
     """
-    from ..files import check_output_path
+    # deferred: the config and the reduced dynamics (NumPy, mpmath); keeps start-up ('--help', 'exponents') from loading them
     from ..config import SolveRun
     from ..solve import solve_run, write_curve
 

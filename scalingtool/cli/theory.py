@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from fractions import Fraction
 from typing import Any, Optional
 
 import typer
 
+from ..errors import UsageError
 from ..formats import Report, exact
 from ..params import check, parse_alpha, parse_beta, parse_int
 from ..theory.scales import crossover_scales
@@ -158,7 +160,7 @@ def exponents_cmd(
 
     Example: scalingtool exponents --alpha 2 --beta 1/2
     """
-    from ..theory import exponents
+    from ..theory import exponents  # deferred: the compiled formulas; '--help' and 'docs' never load them
 
     with as_options():
         result = exponents(check("alpha", alpha), check("beta", beta), dynamics.value,
@@ -184,8 +186,7 @@ def phase_cmd(
 
     Example: scalingtool phase --alpha-min 1.5 --alpha-max 3 --steps 4 --format csv
     """
-    from ..errors import UsageError
-    from ..theory.phase import linear_grid, phase_points
+    from ..theory.phase import linear_grid, phase_points  # deferred, as in exponents_cmd
 
     a0, a1 = parse_alpha(alpha_min, "alpha-min"), parse_alpha(alpha_max, "alpha-max")
     b0, b1 = parse_beta(beta_min, "beta-min"), parse_beta(beta_max, "beta-max")
@@ -216,8 +217,7 @@ def derive_cmd(
 
     Example: scalingtool derive --format latex
     """
-    import json
-    from ..theory import derive
+    from ..theory import derive  # deferred: SymPy; keeps start-up ('--help', 'exponents') from loading it
 
     results = derive(dynamics.value)
     if fmt is DeriveFormat.json:

@@ -30,6 +30,7 @@ def _json_value(value: Any) -> Any:
 
 def _block_table(title: str, checks: list, claims: bool, width: int, colour: bool) -> str:
     """One line per row: long cells are cut with an ellipsis, notes go below the table."""
+    # deferred: rich and the report module; keeps start-up ('--help', 'exponents') from loading them
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -97,7 +98,7 @@ def _progress() -> Iterator[Any]:
 
         yield plain
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # deferred: rich, as above
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -131,6 +132,7 @@ def verify_cmd(
 
     Example: scalingtool verify --quick
     """
+    # deferred: the verifier (and claims: pydantic); keeps start-up ('--help', 'exponents') from loading them
     from ..verify import parse_tiers, verify
     from ..verify.report import junit_suites
 
@@ -147,7 +149,7 @@ def verify_cmd(
         result = verify(tiers, quick=quick, claims=paths, exact_only=exact_only, progress=progress,
                         executor=executor)
     if junit_xml is not None:
-        from ..junit import write_junit
+        from ..junit import write_junit  # deferred: xml.etree, only with --junit-xml
 
         write_junit(junit_xml, junit_suites(result.checks))
     counts = result.counts()

@@ -13,11 +13,15 @@ carry over (capacity about 2, ``beta_hat = 2 beta / alpha_hat`` for a target bui
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
 
 import numpy as np
+
+from .estimator import estimate_gram
+from .window import NoPowerLaw
 
 __all__ = ["predicted_gain", "circle_ntk_task", "CircleEstimate", "measure_circle_networks", "bridge_window", "circle_task_summary",
            "estimate_text"]
@@ -27,6 +31,8 @@ def circle_ntk_task(beta: float, samples: int = 800, width: int = 1024, modes: i
                     seed: int = 0, depth: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """``(K, y)``: the initial tangent kernel ``K = N J J^T`` (P x P) of the seed's network on
     P grid angles and its power-law target there (``c_k^2 = k^-(2 beta + 1)``)."""
+    # deferred: the simulator (mpmath, the reduced layer) loads only when a kernel is drawn, not
+    # when a stored mlp run is redrawn ('scalingtool plot') and only its estimates are formatted
     from ..simulate.circle_mlp import initial_kernel
 
     return initial_kernel(beta, seed, depth=depth, width=width, modes=modes, points=samples)
@@ -78,9 +84,6 @@ def measure_circle_networks(beta: float, seeds: Sequence[int], *, depth: int, wi
     The initial kernel does not depend on ``gamma0`` or the parametrisation (``delta = 0``), so
     one estimate serves every ``gamma0`` of a configuration.
     """
-    from .estimator import estimate_gram
-    from .window import NoPowerLaw
-
     window = bridge_window(k_range, modes)
     out = CircleEstimate([], [], [], [], window, samples, replicates, [])
     for seed in seeds:
@@ -102,8 +105,6 @@ def circle_task_summary(beta: float, seeds: Sequence[int], *, depth: int, width:
                         k_range: tuple[int, int], dynamics: str, samples: int, replicates: int = 50) -> dict[str, Any]:
     """:meth:`CircleEstimate.summary` of :func:`measure_circle_networks`, or ``{"failed": [reason]}``
     without scipy (the estimate extra): a simulation then keeps its nominal theory lines."""
-    import importlib.util
-
     if importlib.util.find_spec("scipy") is None:
         return {"failed": ["the estimate needs scipy: pip install 'scalingtool[estimate]'"]}
     return measure_circle_networks(beta, seeds, depth=depth, width=width, modes=modes, k_range=k_range,

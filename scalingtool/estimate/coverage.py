@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .estimator import estimate_gram
+from .kernels import feature_gram
+from .synthetic import gaussian_task
+from .window import NoPowerLaw
+
 __all__ = ["REGIME_TASKS", "Coverage", "one_run", "coverage"]
 
 #: one task per regime (SGD boundaries: hard beta < 1, super-easy beta > 2 - 1/alpha)
@@ -39,12 +44,6 @@ class Coverage:
 def one_run(alpha: float, beta: float, samples: int, features: int, replicates: int,
             seed: int, threads: int | None = None) -> tuple[bool, bool, str | None, float, float]:
     """Estimate one synthetic task: (alpha covered, beta covered, regime, CI widths)."""
-    from .estimator import estimate_gram
-    from .kernels import feature_gram
-    from .synthetic import gaussian_task
-
-    from .window import NoPowerLaw
-
     x, y = gaussian_task(alpha, beta, samples, features, seed=seed, tail=True)
     try:
         e = estimate_gram(feature_gram(x, 1e12), y, "synthetic", replicates=replicates, seed=seed + 7,

@@ -12,7 +12,7 @@ __all__ = ["require_scipy", "require_threadpoolctl", "require_torch"]
 def require_scipy() -> Any:
     """``scipy`` or a usage error naming the extra that installs it."""
     try:
-        import scipy.linalg
+        import scipy.linalg  # optional extra: scipy
         import scipy.optimize  # noqa: F401
     except ImportError:
         raise UsageError("estimate needs scipy: pip install 'scalingtool[estimate]'") from None
@@ -25,7 +25,7 @@ def require_threadpoolctl() -> Any:
     """``threadpoolctl.threadpool_limits`` (the bootstrap's threads each run a single-threaded
     BLAS) or a usage error naming the extra that installs it."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # optional extra: threadpoolctl
     except ImportError:
         raise UsageError("estimate needs threadpoolctl: pip install 'scalingtool[estimate]'") from None
     return threadpool_limits
@@ -34,7 +34,7 @@ def require_threadpoolctl() -> Any:
 def require_torch() -> Any:
     """``torch`` (with ``torch.func``) or a usage error naming the extra."""
     try:
-        import torch
+        import torch  # optional extra: torch
         import torch.func  # noqa: F401
     except ImportError:
         raise UsageError("the NTK of a model needs PyTorch: pip install 'scalingtool[torch]'") from None

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
+from .deps import require_torch
 
 __all__ = ["load_digits", "digits_target", "two_layer_mlp", "mlp", "TARGETS"]
 
@@ -20,7 +21,7 @@ TARGETS = ("regression", "one-vs-rest")
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
     """``(X, labels)``: standardised pixels (1797 x 64) and the digit of each image."""
     try:
-        from sklearn.datasets import load_digits as sk_load
+        from sklearn.datasets import load_digits as sk_load  # optional extra: scikit-learn
     except ImportError:
         raise UsageError("the digits data ship with scikit-learn: pip install scikit-learn") from None
     data = sk_load()
@@ -42,8 +43,6 @@ def digits_target(labels: np.ndarray, target: str, digit: int = 0) -> np.ndarray
 
 def two_layer_mlp(inputs: int, width: int, seed: int = 0) -> Any:
     """``f(x) = a . relu(W x / sqrt(d) + b) / sqrt(N)`` in NTK parametrisation (torch)."""
-    from .deps import require_torch
-
     torch = require_torch()
     torch.manual_seed(seed)
 
@@ -65,8 +64,6 @@ def two_layer_mlp(inputs: int, width: int, seed: int = 0) -> Any:
 
 def mlp(width: int = 256, target: str = "regression", seed: int = 0) -> tuple[Any, Any, np.ndarray]:
     """``(model, inputs, labels)``: the width-256 MLP on all 1797 digits (the digits recipe's network)."""
-    from .deps import require_torch
-
     torch = require_torch()
     x, labels = load_digits()
     return two_layer_mlp(x.shape[1], width, seed), torch.as_tensor(x, dtype=torch.float32), \

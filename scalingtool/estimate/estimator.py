@@ -21,10 +21,12 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import UsageError
+from ..theory import exponents
 from .bootstrap import RESAMPLE_FACTOR, Replicates, bootstrap, interval, recentre, reflect
 from .fit import CAPACITY_LIFT_MAX, LIFT_MAX, beta_from, capacity_fit, fit_power_slope, half_slopes, power_fit
-from .spectrum import MeasuredSpectrum
-from .window import NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
+from .sources import check_psd_fast
+from .spectrum import MeasuredSpectrum, decompose
+from .window import P_FRACTION, NoPowerLaw, Windows, auto_windows, check_decade, curvature, parse_window
 
 __all__ = ["Estimate", "estimate_spectrum", "QUANTITIES", "KEEP_FACTOR"]
 
@@ -56,8 +58,6 @@ class Estimate:
 
 
 def _theory(alpha: float, beta: float, dynamics: str) -> Any | None:
-    from ..theory import exponents
-
     if not (math.isfinite(alpha) and math.isfinite(beta)) or alpha <= 1.0 or beta <= 0.0:
         return None
     a = Fraction(alpha).limit_denominator(_DENOMINATOR)
@@ -215,8 +215,6 @@ def estimate_spectrum(spec: MeasuredSpectrum, source: str, window: str | tuple[i
 def keep_modes(samples: int, window: str | tuple[int, int] | None) -> tuple[int, int]:
     """Modes kept (``KEEP_FACTOR`` times the window's upper end) and modes resampled by the
     bootstrap (``RESAMPLE_FACTOR`` times it), each at most P."""
-    from .window import P_FRACTION
-
     hi = samples // P_FRACTION
     if isinstance(window, str) and window != "auto":
         hi = max(hi, parse_window(window, samples)[1])
@@ -229,7 +227,7 @@ def keep_modes(samples: int, window: str | tuple[int, int] | None) -> tuple[int,
 _SILENT_SHIFT = 5e-4
 
 
-def _corrections(spec: Spectrum, wins: Any, alpha: float, corrected: bool, slope: float | None,
+def _corrections(spec: MeasuredSpectrum, wins: Any, alpha: float, corrected: bool, slope: float | None,
                  power_corrected: bool, known: int | None) -> list[str]:
     """One note per finite-sample correction that moved a fit (theory §6), with the value
     before it, so that no adjusted number is reported without saying so."""
@@ -259,9 +257,6 @@ def estimate_gram(gram: np.ndarray, labels: np.ndarray | None, source: str,
     ``psd_known``: a matrix ``X X^T`` formed here from features is positive semi-definite by
     construction.
     """
-    from .sources import check_psd_fast
-    from .spectrum import decompose
-
     samples = gram.shape[0]
     if not psd_known:
         check_psd_fast(gram, source)

@@ -171,7 +171,7 @@ def _routine(name: str) -> Any:
     while it runs): its address is the pointer in the PyCapsule ``scipy.linalg.cython_lapack``
     exports for it."""
     require_scipy()
-    from scipy.linalg import cython_lapack
+    from scipy.linalg import cython_lapack  # optional extra: scipy
 
     capsule = cython_lapack.__pyx_capi__[name]
     get_name = ctypes.PYFUNCTYPE(ctypes.c_char_p, ctypes.py_object)(("PyCapsule_GetName", ctypes.pythonapi))

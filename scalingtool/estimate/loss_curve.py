@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import UsageError
 from ..files import read_user_text
 from .bootstrap import interval
+from .sources import _path
 
 __all__ = ["LossCurve", "CurveFit", "read_loss_curve", "fit_loss_curve", "implied_beta", "MAX_ROWS"]
 
@@ -49,8 +50,6 @@ class CurveFit:
 
 def read_loss_curve(path: str) -> LossCurve:
     """Columns ``t,loss`` and optionally ``seed`` or ``width`` (CSV with a header)."""
-    from .sources import _path
-
     p = _path(path, "loss-curve")
     text = read_user_text(p, "loss-curve file")
     try:

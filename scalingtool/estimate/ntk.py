@@ -94,7 +94,7 @@ def ntk_gram(model: Any, inputs: Any, max_memory: float, device: str = "cpu", fl
              chunk: int | None = None) -> np.ndarray:
     """The empirical NTK Gram matrix (float64 NumPy, P x P) of ``model`` on ``inputs``."""
     torch = require_torch()
-    from torch.func import functional_call, jacrev, vmap
+    from torch.func import functional_call, jacrev, vmap  # optional extra: torch
 
     if device == "cuda" and not torch.cuda.is_available():
         raise UsageError("device: cuda was asked for but no CUDA device is available")

@@ -8,13 +8,14 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
+from ..files import atomic_open
 from .estimator import Estimate
 
 __all__ = ["draw_estimate", "save_plot", "require_pyplot"]
 
 
 def require_pyplot() -> Any:
-    try:
+    try:  # optional extra: matplotlib
         import matplotlib
 
         matplotlib.use("Agg")
@@ -59,8 +60,6 @@ def draw_estimate(e: Estimate, axes: Any) -> None:
 
 def save_plot(e: Estimate, path: str) -> None:
     """Write the figure to ``path`` (PNG) atomically."""
-    from ..files import atomic_open
-
     plt = require_pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), gridspec_kw={"width_ratios": [2, 1, 1]})
     draw_estimate(e, axes)

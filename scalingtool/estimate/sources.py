@@ -21,6 +21,7 @@ from ..errors import UsageError
 from ..files import check_user_file
 from ..readers import npy_header, read_npy
 from ..resources import physical_bytes, require_memory
+from .deps import require_scipy
 
 __all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
            "load_gram", "load_labels", "load_vector", "check_memory", "default_max_memory",
@@ -178,8 +179,6 @@ def check_psd_fast(gram: np.ndarray, name: str) -> None:
     mostly in BLAS 2). Only when the factorisation fails is the smallest eigenvalue computed,
     for the message. ``gram`` is not modified (the test works on a copy).
     """
-    from .deps import require_scipy
-
     scipy = require_scipy()
     top = _top_eigenvalue(gram)
     if top > 0:

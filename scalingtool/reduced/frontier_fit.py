@@ -51,6 +51,7 @@ import numpy as np
 from ..config.reduced import DEFAULT_FIT_WIDTHS, DEFAULT_STEPPING, FlowRun, FrontierFitRun, LazySgdRun, Projection
 from ..errors import NumericalError, UsageError
 from ..measure import fit_slope, local_exponent
+from ..theory.maxmin import optimum
 from .finite_width import projection_spectrum
 from .infinite_width import closed_form, run_infinite_flow, solve_spectrum
 from .modes import Spectrum
@@ -120,8 +121,6 @@ def maxmin_exponent(terms: Sequence[Term], p: float = 1.0, q: float = 1.0
         raise UsageError("maxmin_exponent: expected at least one term")
     if not (p > 0 and q > 0):
         raise UsageError(f"p = {p}, q = {q}: expected positive compute powers")
-    from ..theory.maxmin import optimum
-
     best = optimum([(Fraction(t.time_exponent), Fraction(t.width_exponent)) for t in terms],
                    Fraction(p), Fraction(q), tuple(t.name for t in terms))
     if best.t_star is None:

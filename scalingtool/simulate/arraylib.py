@@ -239,7 +239,7 @@ def _same_normals(torch: Any) -> bool:
 def _import_torch() -> Any:
     """``import torch``, or a :class:`UsageError` saying how to install it."""
     try:
-        import torch
+        import torch  # optional extra: torch
     except ImportError:
         raise UsageError(TORCH_MISSING) from None
     return torch

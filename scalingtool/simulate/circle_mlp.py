@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..spectral import MLP_STREAM, generators, stream_seed
+from ..spectral import MLP_STREAM, generators
 from .arcs import Arcs, DenseMask, on_circle
 from .arraylib import _import_torch
 from .circle_task import target_amplitudes

@@ -29,7 +29,7 @@ __all__ = ["fourier_diagonal", "target_alignment", "octave_bands", "band_fractio
 
 def fourier_diagonal(kernel: Any) -> np.ndarray:
     """``P_k = e_k^* K e_k / G^2`` for ``k = 0..G/2`` of each (G, G) kernel in a (S, G, G) torch tensor."""
-    import torch
+    import torch  # optional extra: torch (the kernel is a torch tensor)
 
     points = kernel.shape[-1]
     rows = torch.fft.fft(kernel.to(torch.complex128), dim=-2)

@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 from ..config import ReluMLPRun, parse_pair
 from ..errors import UsageError
 from ..params import LIMITS, check
+from .relu_mlp import run_relu_mlp
 from .result import SimulationResult
 
 __all__ = ["simulate_mlp_circle", "mlp_circle_config"]
@@ -47,6 +48,4 @@ def simulate_mlp_circle(beta: float | Fraction | str, gamma0: float | Fraction |
     :func:`~.relu_mlp.run_relu_mlp` result (``kind="relu-mlp"``; ``extra["train"]`` is the
     training loss).
     """
-    from .relu_mlp import run_relu_mlp
-
     return run_relu_mlp(mlp_circle_config(beta, gamma0, **options), progress)

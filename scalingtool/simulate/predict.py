@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from ..theory import exponents
 from .circle_task import measured_task
 from .result import SimulationResult
 
@@ -21,8 +22,6 @@ __all__ = ["predicted_exponent"]
 def predicted_exponent(result: SimulationResult, alpha: Fraction, beta: Fraction,
                        dynamics: str) -> tuple[Fraction, str, tuple[Fraction, Fraction]]:
     """``(predicted exponent, law, (alpha, beta) used)`` for one simulated run."""
-    from ..theory import exponents
-
     training = result.metadata["training"]
     if result.kind == "relu-mlp":
         alpha, beta = measured_task(result)

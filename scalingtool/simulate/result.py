@@ -16,6 +16,7 @@ One shape for every simulator (linear network, MLP on the circle):
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
@@ -24,6 +25,8 @@ import numpy as np
 
 from ..config import MEASURES
 from ..errors import UsageError
+from ..files import write_text_atomic
+from ..formats import csv_text
 from ..jsonable import to_json
 from .slope import decay_exponents
 
@@ -162,11 +165,6 @@ def write_runs(path: str, runs: Sequence[tuple[float, SimulationResult]]) -> Non
     """Write the loss curves of ``(gamma0, result)`` runs to ``path`` atomically: JSON when
     the name ends in ``.json`` (every result's :meth:`~SimulationResult.to_dict`; non-finite
     numbers as text, ``"nan"``, ``"inf"``), else CSV (one row per gamma0, seed and recorded step)."""
-    import json
-
-    from ..files import write_text_atomic
-    from ..formats import csv_text
-
     if str(path).endswith(".json"):
         text = json.dumps(to_json([{"gamma0": g, **r.to_dict()} for g, r in runs]), allow_nan=False) + "\n"
     else:

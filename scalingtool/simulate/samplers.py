@@ -100,7 +100,7 @@ def _lower_product(blocks: list[tuple[int, Any]], z: Any) -> Any:
     multiplies only the columns of ``z`` it has nonzeros for, about half the work of the full
     product (on torch's CPU path, where that product is the bulk of an SGD step); the same
     sums, in another order (equal to rounding)."""
-    import torch
+    import torch  # optional extra: torch (only its CPU path calls this)
 
     return torch.cat([z[..., :j] @ block for j, block in blocks], dim=-1)
 

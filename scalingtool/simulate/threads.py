@@ -62,7 +62,7 @@ def _threadpools() -> Any | None:
     """A cached :class:`threadpoolctl.ThreadpoolController`, or None without threadpoolctl."""
     if not _CONTROLLER:
         try:
-            from threadpoolctl import ThreadpoolController
+            from threadpoolctl import ThreadpoolController  # optional extra: threadpoolctl
         except ImportError:
             _CONTROLLER.append(None)
         else:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..params import Task, parse_positive
+from .compiled import exponents_compiled
 from .results import Crossovers, TaskExponents, TrainingExponents
 
 __all__ = ["exponents", "ENGINES"]
@@ -29,6 +30,7 @@ _TRAININGS = ("lazy", "rich")
 
 
 def _sympy_training(task: Task, training: str, dynamics: str, p: Fraction, q: Fraction) -> TrainingExponents:
+    # deferred: SymPy modules; the compiled engine ('scalingtool exponents') never loads them
     from .compute import compute_optimum
     from .regimes import observed_time_decay
     from .symbols import to_fraction, to_sympy
@@ -54,6 +56,7 @@ def _sympy_training(task: Task, training: str, dynamics: str, p: Fraction, q: Fr
 
 
 def _sympy_exponents(task: Task, dynamics: str, p: Fraction, q: Fraction) -> TaskExponents:
+    # deferred: SymPy modules; the compiled engine ('scalingtool exponents') never loads them
     from .crossover import noise_takeover_power, rich_onset_power, width_plateau_power
     from .regimes import classify
     from .symbols import to_fraction, to_sympy
@@ -97,7 +100,5 @@ def exponents(alpha: Any, beta: Any, dynamics: str = "sgd", p: Any = 1, q: Any =
     if engine == "compiled" and not default_convention:
         raise UsageError("engine 'compiled' covers C = N t only; use engine 'sympy' for other conventions")
     if engine == "compiled" or (engine == "auto" and default_convention):
-        from .compiled import exponents_compiled
-
         return exponents_compiled(task.alpha, task.beta, dynamics)
     return _sympy_exponents(task, dynamics, p_, q_)

@@ -124,6 +124,8 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
     anything is computed, so a malformed file costs nothing. ``executor`` computes the
     claims' and the tiers' parts (default: one after another, here).
     """
+    # deferred: claims need pydantic; 'import scalingtool.verify' (the pytest plugin, loaded by
+    # every pytest session) stays free of it
     from .claims import load_claims
 
     paths = tuple(dict.fromkeys(str(p) for p in claims))  # a file named twice is checked once
@@ -136,7 +138,7 @@ def verify(tiers: Sequence[str] | None = None, quick: bool = False,
             raise UsageError(f"unknown tier {shown(str(name))}; choose from {', '.join(TIERS)}")
     result = Verification(tiers=tuple(tiers), claims=paths)
     if parsed:
-        from .claim_checks import check_claims
+        from .claim_checks import check_claims  # deferred: pydantic, as above
 
         def claim_step(done: int, total: int, rows: list[Check]) -> None:
             if progress:

@@ -124,7 +124,7 @@ _RICH_SGD = ("rich gradient flow stands in for rich SGD: the noise term does not
 
 def _measure(claim: Claim, quick: bool) -> Check:
     """The numeric row of ``claim`` (module docstring says which method measures what)."""
-    from .reduced_tier import Case  # the numerics (NumPy) load only when a claim is measured
+    from .reduced_tier import Case  # deferred: keeps 'verify --exact-only' free of NumPy
 
     q, training, dynamics = claim.quantity, claim.training, claim.dynamics
     if q in _NOT_MEASURED:
@@ -165,7 +165,7 @@ def _measure(claim: Claim, quick: bool) -> Check:
 
 
 def _from_case(claim: Claim, case: Any, what: str, stand_in: str = "") -> Check:
-    from .reduced_tier import measure_case
+    from .reduced_tier import measure_case  # deferred: NumPy, as in _measure
 
     try:
         measured, note = measure_case(case)
@@ -179,7 +179,7 @@ def _from_case(claim: Claim, case: Any, what: str, stand_in: str = "") -> Check:
 
 
 def _from_term_fit(claim: Claim, run_as: str, stand_in: str) -> Check:
-    from .reduced_tier import term_fit
+    from .reduced_tier import term_fit  # deferred: NumPy, as in _measure
 
     q = claim.quantity
     try:

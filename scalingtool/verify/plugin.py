@@ -14,6 +14,10 @@ from typing import Any, Iterator
 
 import pytest
 
+from ..errors import UsageError
+from .checks import FAIL
+from .report import claim_message, row_message
+
 SUFFIX = ".claims.toml"
 
 
@@ -37,8 +41,7 @@ class ClaimsFile(pytest.File):
     """One claims file: one :class:`ClaimItem` per claim."""
 
     def collect(self) -> Iterator["ClaimItem"]:
-        from ..errors import UsageError
-        from .claims import load_claims
+        from .claims import load_claims  # deferred: every pytest session loads this plugin; pydantic only here
 
         try:
             claims = load_claims(self.path)
@@ -59,9 +62,7 @@ class ClaimItem(pytest.Item):
         self.claim = claim
 
     def runtest(self) -> None:
-        from .checks import FAIL
-        from .claim_checks import check_claims
-        from .report import claim_message, row_message
+        from .claim_checks import check_claims  # deferred: pydantic, as in collect
 
         exact_only = bool(self.config.getoption("claims_exact_only"))
         rows = check_claims([self.claim], exact_only=exact_only)

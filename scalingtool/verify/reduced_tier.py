@@ -12,7 +12,10 @@ from functools import lru_cache, partial
 from fractions import Fraction as F
 from typing import Any
 
+from .. import reduced
+from ..config import DataCurveRun, FlowRun, FrontierFitRun, FrontierRun, LazySgdRun, WidthCurveRun
 from ..measure import local_exponent
+from ..reduced import run_frontier, run_frontier_fit
 from ..theory import exponents
 from ..work import Part
 from . import TierPlan
@@ -99,9 +102,6 @@ def cases(quick: bool) -> list[Case]:
 
 def measure_case(case: Case) -> tuple[float | None, str]:
     """The measured exponent of ``case`` and a note (window, drift or why it failed)."""
-    from .. import reduced
-    from ..config import DataCurveRun, FlowRun, LazySgdRun, WidthCurveRun
-
     gamma0 = 1 if case.training == "rich" else 0
     if case.quantity == "time":
         if case.dynamics == "gd":
@@ -141,9 +141,6 @@ def measure_case(case: Case) -> tuple[float | None, str]:
 def _envelope(alpha: F, beta: F, training: str, dynamics: str, top: int) -> Any:
     """One frontier (widths 16..top, doubling) serves both its exponent and its allocation;
     SGD (lazy) with eta = 0.3, batch 1 on the exact recursion."""
-    from ..config import FrontierRun
-    from ..reduced import run_frontier
-
     widths = [16 * 2 ** k for k in range(7) if 16 * 2 ** k <= top]
     return run_frontier(FrontierRun.from_user(alpha=alpha, beta=beta, widths=widths, training=training,
                                               dynamics=dynamics, gamma0=1, eta=F(3, 10) if dynamics == "sgd" else 1))
@@ -152,9 +149,6 @@ def _envelope(alpha: F, beta: F, training: str, dynamics: str, top: int) -> Any:
 @lru_cache(maxsize=None)
 def term_fit(alpha: F, beta: F, training: str, dynamics: str) -> Any:
     """The term fit of the loss surface (3 seeds), cached: one fit serves every quantity."""
-    from ..config import FrontierFitRun
-    from ..reduced import run_frontier_fit
-
     return run_frontier_fit(FrontierFitRun.from_user(alpha=alpha, beta=beta, training=training, dynamics=dynamics,
                                                      gamma0=1, eta=F(3, 10) if dynamics == "sgd" else 1))
 

@@ -13,11 +13,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 from fractions import Fraction as F
 from functools import partial
 
 import numpy as np
 
+from ..reduced.finite_width import spectrum_from_projection
+from ..reduced.infinite_width import solve_spectrum
+from ..reduced.sgd import solve_sgd_spectrum
+from ..simulate import simulate_linear
+from ..simulate.projection import build_projection
+from ..simulate.relu_mlp import simulate_relu_mlp
+from ..simulate.slope import late_exponents, paired_difference
+from ..simulate.task import choose_modes
 from ..theory import exponents
 from ..work import Part
 from . import TierPlan
@@ -48,8 +57,6 @@ def _margin_settings(quick: bool) -> tuple[int, int]:
 
 def _exponent(alpha: F, beta: F, gamma0: float, width: int, quick: bool) -> tuple[float, float]:
     """Mean and spread over seeds of one network's measured time exponent."""
-    from ..simulate import simulate_linear
-
     steps, seeds = _margin_settings(quick)
     run = simulate_linear(alpha, beta, gamma0, width=width, steps=steps, seeds=seeds).completed()
     return float(run.exponent_mean), float(run.exponent_spread)
@@ -83,17 +90,10 @@ def _margin_rows(quick: bool, measured: list[tuple[float, float]]) -> list[Check
 
 
 def _reduced_of(proj, i: int, width: int):
-    from ..reduced.finite_width import spectrum_from_projection
-
     return spectrum_from_projection(proj.sigma[i], proj.b[i], float(2 * proj.floor[i]), width)
 
 
 def _follow_checks() -> list[Check]:
-    from ..reduced.infinite_width import solve_spectrum
-    from ..simulate import simulate_linear
-    from ..simulate.projection import build_projection
-    from ..simulate.task import choose_modes
-
     alpha, beta, width, modes, seeds, steps, lr = 2.0, 0.5, 24, 200, (11,), 6000, 1e-3
     checks = []
     for gamma0 in (0.0, 1.5):
@@ -116,11 +116,6 @@ def _follow_checks() -> list[Check]:
 
 
 def _sgd_check(quick: bool) -> Check:
-    from ..reduced.sgd import solve_sgd_spectrum
-    from ..simulate import simulate_linear
-    from ..simulate.projection import build_projection
-    from ..simulate.task import choose_modes
-
     alpha, beta, width, modes, batch, lr = 2.0, 3.0, 32, 256, 4, 0.2
     steps, seeds = (2000, 64) if quick else (5000, 200)
     result = simulate_linear(alpha, beta, 0, width=width, steps=steps, batch=batch, seeds=seeds,
@@ -154,13 +149,8 @@ _RELU_SEEDS = (0, 1, 2, 3, 4, 5)
 def _relu_run(seed: int, gamma0: float) -> tuple[float, float, float] | None:
     """One seed's time exponent over the last decade of ``t``, with the capacity measured from
     its initial kernel and the source derived from it; None without PyTorch."""
-    import importlib.util
-
     if importlib.util.find_spec("torch") is None:
         return None
-    from ..simulate.relu_mlp import simulate_relu_mlp
-    from ..simulate.slope import late_exponents
-
     run = simulate_relu_mlp(_RELU["beta"], gamma0, seeds=[seed], **{k: v for k, v in _RELU.items() if k != "beta"})
     run = run.completed()
     time = np.asarray(run.time, float)
@@ -178,8 +168,6 @@ def _relu_parts() -> list[Part]:
 def _relu_rows(measured: list[tuple[float, float, float] | None]) -> list[Check]:
     """Rich minus lazy of the ReLU network, paired over seeds, against the theory §3 margin of
     the task measured from its initial kernels (online SGD)."""
-    from ..simulate.slope import paired_difference
-
     case = (f"ReLU depth={_RELU['depth']} N={_RELU['width']} beta={_RELU['beta']} (target) "
             f"seeds={len(_RELU_SEEDS)}")
     if any(m is None for m in measured):

@@ -28,6 +28,7 @@ _TRAININGS = ("lazy", "rich")
 
 def compile_theory(dynamics: str) -> dict[str, Any]:
     """The derived formulas of ``dynamics`` as a JSON-ready dictionary (runs SymPy)."""
+    # deferred: SymPy and the derivation; evaluating the compiled formulas needs neither
     import sympy as sp
 
     from ..formulas import global_values, regime_values
