@@ -18,7 +18,7 @@ from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
 from ..work import Executor, Part, SequentialExecutor
 from ..work import Progress as PartProgress
-from . import builtin
+from .builtin import resolve
 from ..jsonable import to_json
 from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
@@ -136,7 +136,7 @@ def _within(progress: Callable[[float, int], None], data: dict[str, Any], parts:
 
 
 def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, KindParams, list[Part]]:
-    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*builtin.resolve(recipe))
+    recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
     params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
     return recipe, kind, params, _plan(kind, params, recipe.source)

@@ -25,6 +25,7 @@ from ..echo import shown
 from ..errors import UsageError
 from ..work import Executor, Part, SequentialExecutor
 from .checks import FAIL, PASS, SKIP, Check
+from .plan import TierPlan
 
 __all__ = ["TIERS", "DEFAULT_TIERS", "Verification", "verify", "parse_tiers", "Check", "Progress",
            "TierPlan", "run_tiers"]
@@ -67,17 +68,6 @@ def parse_tiers(text: str) -> tuple[str, ...]:
         if name not in TIERS:
             raise UsageError(f"unknown tier {shown(name)}; choose from {', '.join(TIERS)}")
     return names
-
-
-@dataclass(frozen=True)
-class TierPlan:
-    """A tier's parts and ``assemble(results) -> rows`` (``results`` in the parts' order).
-    Each part is one measurement (:meth:`Part.of <scalingtool.work.Part.of>`: not stored, no
-    progress of its own), keyed by its row name; its ``cost`` is a rough duration in seconds
-    on one core (full grid), used only to start the longest parts first."""
-
-    parts: list[Part]
-    assemble: Callable[[list], list[Check]]
 
 
 def run_tiers(plans: dict[str, TierPlan], progress: Callable[[str, int, int], None] | None = None,

@@ -18,7 +18,7 @@ from ..measure import local_exponent
 from ..reduced import run_frontier, run_frontier_fit
 from ..theory import exponents
 from ..work import Part
-from . import TierPlan
+from .plan import TierPlan
 from .checks import Check, judge
 from .theory_tier import case_name
 

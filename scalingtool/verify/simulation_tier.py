@@ -29,7 +29,7 @@ from ..simulate.slope import late_exponents, paired_difference
 from ..simulate.task import choose_modes
 from ..theory import exponents
 from ..work import Part
-from . import TierPlan
+from .plan import TierPlan
 from .checks import SKIP, Check, judge
 
 __all__ = ["simulation_plan"]

@@ -11,7 +11,7 @@ from functools import partial
 
 from ..theory import exponents
 from ..work import Part
-from . import TierPlan
+from .plan import TierPlan
 from .checks import Check, judge
 
 #: exponents compared between the engines (theory §3)

@@ -194,8 +194,6 @@ def test_the_capacity_bias_near_alpha_one_is_corrected_where_first_order_holds_a
     bias is 27% in the window and the self-consistent first-order correction lands on the truth
     (1.302-1.304 over seeds; uncorrected 1.22-1.23, whose 95% intervals of +-0.007 excluded it);
     at alpha = 1.2 (45%) the correction falls short, and no interval is claimed."""
-    import numpy as np
-
     from scalingtool.estimate.estimator import estimate_gram
     from scalingtool.estimate.synthetic import gaussian_task
 
