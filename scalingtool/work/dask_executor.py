@@ -16,10 +16,12 @@ Dask itself is imported when an executor is made, never with this module.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
+import signal
 import time
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import NumericalError, ScalingToolError, UsageError
 from .executor import Executor, OnDone, longest_first
@@ -106,6 +108,25 @@ def _import_distributed() -> Any:
     return distributed
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back while a cluster starts, and deliver it once it has.
+
+    Processes started meanwhile (the fork server, the nannies, the workers) inherit the blocked
+    signal, so a Ctrl-C at the terminal reaches this process alone: it stops the run and closes
+    the cluster, instead of every child printing its own traceback. A Ctrl-C pressed during the
+    start is pending, and raises ``KeyboardInterrupt`` here as soon as the start is done.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class DaskExecutor(Executor):
     """Parts on a ``dask.distributed`` cluster: ``workers`` local processes (one thread each)
     or the cluster of the scheduler at ``scheduler``. Use as a context manager, or
@@ -125,7 +146,8 @@ class DaskExecutor(Executor):
         self.groups_sent = 0
         self.client = None
         try:
-            self._start(distributed, workers, scheduler, timeout, resources)
+            with _interrupts_held():
+                self._start(distributed, workers, scheduler, timeout, resources)
         except BaseException:  # e.g. Ctrl-C while the workers start: leave no process behind
             self.close()
             raise

@@ -39,6 +39,24 @@ def test_ctrl_c_prints_one_line_and_exits_130():
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("delay", [0.5, 1.0, 1.5, 2.5])
+def test_ctrl_c_at_any_moment_of_a_cluster_run_is_one_line(tmp_path, delay):
+    # once the interpreter runs (its own start-up, ~0.05 s, is Python's): while the command line
+    # loads, while the local cluster's processes start and while its parts run: one line, exit 130
+    # (0 if it finished first), and no child process's traceback
+    pytest.importorskip("distributed")
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "scalingtool", "run", "phase", "--quick", "--workers", "2",
+                             "--out", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, preexec_fn=default_sigint)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    lines = [line for line in err.strip().splitlines() if not line.startswith("parts run on")]
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert (proc.returncode, lines) in ((130, ["scalingtool: error: interrupted"]), (0, [])), (proc.returncode, err)
+
+
 def _limit_file_size():  # runs in the child: files may grow to 2 kB (SIGXFSZ is ignored by Python)
     import resource
 
