@@ -21,7 +21,8 @@ and the standard library (Dask when a cluster is asked for), so any layer can ha
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 from .part import Part, Progress
 
@@ -68,8 +69,27 @@ class Executor(ABC):
 
 
 class SequentialExecutor(Executor):
-    """One part after another in this process, longest first; the first error propagates."""
+    """One part after another in this process, longest first; the first error propagates.
+
+    Each part runs on one BLAS thread, as on a Dask worker (one thread per worker process), so
+    that a part's result does not depend on where it ran: a multi-threaded BLAS sums in another
+    order and changes the last bits of a simulation, and a stored run must be the same whichever
+    executor computed its parts. A part may still take more threads for a large problem of its
+    own (the ReLU network's training, :mod:`scalingtool.simulate.threads`).
+    """
 
     def map_parts(self, parts: Iterable[Part], on_done: OnDone, progress: Progress = None) -> None:
-        for part in longest_first(parts):
-            on_done(part.key, part.compute(progress))
+        with _one_blas_thread():
+            for part in longest_first(parts):
+                on_done(part.key, part.compute(progress))
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    try:
+        from threadpoolctl import threadpool_limits  # optional extra: threadpoolctl
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
