@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import UsageError
-from ..params import Task, parse_positive
+from ..params import Task, check
 from .compiled import exponents_compiled
 from .results import Crossovers, TaskExponents, TrainingExponents
 
@@ -94,8 +94,8 @@ def exponents(alpha: Any, beta: Any, dynamics: str = "sgd", p: Any = 1, q: Any =
         raise UsageError(f"dynamics: unknown value {dynamics!r}; choose sgd or gd")
     if engine not in ENGINES:
         raise UsageError(f"engine: unknown value {engine!r}; choose one of {', '.join(ENGINES)}")
-    p_ = parse_positive(p, "n-power", Fraction(100))
-    q_ = parse_positive(q, "t-power", Fraction(100))
+    p_ = check("n_power", p, "n-power")
+    q_ = check("t_power", q, "t-power")
     default_convention = p_ == 1 and q_ == 1
     if engine == "compiled" and not default_convention:
         raise UsageError("engine 'compiled' covers C = N t only; use engine 'sympy' for other conventions")
