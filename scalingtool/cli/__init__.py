@@ -99,7 +99,16 @@ class _PlainCoercion:
 
 def _plain_coercion(command) -> None:  # noqa: ANN001
     """Give every single-valued option of ``command`` and its subcommands :class:`_PlainCoercion`
-    (keeps start-up fast); a Typer without adapter-based coercion is left as it is."""
+    (keeps start-up fast); a Typer without adapter-based coercion, or without the private modules
+    it falls back on (looked up, not imported), is left as it is."""
+    from importlib.util import find_spec
+
+    if find_spec("typer._coercion") is None or find_spec("typer._param_types") is None:
+        return
+    _plain_commands(command)
+
+
+def _plain_commands(command) -> None:  # noqa: ANN001
     for param in getattr(command, "params", ()):
         _plain_param(param)
     help_option = getattr(command, "get_help_option", None)
@@ -111,7 +120,7 @@ def _plain_coercion(command) -> None:  # noqa: ANN001
 
         command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
-        _plain_coercion(sub)
+        _plain_commands(sub)
 
 
 def _plain_param(param) -> None:  # noqa: ANN001
