@@ -21,7 +21,7 @@ from typing import IO, Iterator
 from .echo import shown
 from .errors import UsageError
 
-__all__ = ["atomic_open", "check_output_path", "check_user_file", "read_user_bytes", "read_user_text",
+__all__ = ["atomic_open", "check_name_lengths", "check_output_path", "check_user_file", "read_user_bytes", "read_user_text",
            "write_text_atomic", "MAX_READ_BYTES"]
 
 #: Largest file :func:`read_user_text` reads (recipes, claims and stored results are small).
@@ -37,6 +37,18 @@ def _umask() -> int:
     return mask
 
 
+def check_name_lengths(path: str | os.PathLike[str], what: str) -> Path:
+    """``path`` as a :class:`Path`, or a :class:`UsageError` when a name in it is longer than
+    the file system takes (:data:`NAME_MAX` bytes): asked before the path is used, never an
+    ``OSError`` after a computation."""
+    target = Path(path)
+    longest = max((len(os.fsencode(part)) for part in target.parts), default=0)
+    if longest > NAME_MAX:
+        raise UsageError(f"{what}: cannot use {shown(target, 80)}: a name in it has {longest} bytes "
+                         f"(at most {NAME_MAX})")
+    return target
+
+
 def check_output_path(path: str | os.PathLike[str], what: str = "output file") -> Path:
     """``path`` as a :class:`Path` if a file can be written there, else a :class:`UsageError`.
 
@@ -46,11 +58,7 @@ def check_output_path(path: str | os.PathLike[str], what: str = "output file") -
     """
     if not str(path).strip():
         raise UsageError(f"{what}: expected a file name, got an empty string")
-    target = Path(path)
-    longest = max((len(os.fsencode(part)) for part in target.parts), default=0)
-    if longest > NAME_MAX:
-        raise UsageError(f"{what}: cannot write {shown(target, 80)}: a name in it has {longest} bytes "
-                         f"(at most {NAME_MAX})")
+    target = check_name_lengths(path, what)
     try:
         if target.is_dir():
             raise UsageError(f"{what}: cannot write {shown(target, 80)}: it is a folder (name a file inside it)")

@@ -20,6 +20,7 @@ from typing import Sequence
 import typer
 
 from .. import __version__
+from ..echo import shown
 from ..errors import ScalingToolError
 from . import docs, estimate, recipes, run, simulate, solve, theory, verify
 
@@ -157,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path the operating system refused that no check foresaw: still one line
+        where = f" {shown(exc.filename, 80)}" if exc.filename else ""
+        _error(f"cannot use{where}: {exc.strerror or type(exc).__name__}")
+        return 2
     except SystemExit as exc:  # --install-completion / --show-completion finish with sys.exit
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     if result == 130:  # Typer turns Ctrl-C into Exit(130) and, here, returns its code

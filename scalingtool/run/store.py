@@ -16,7 +16,7 @@ from typing import Any
 
 from ..echo import short_path
 from ..errors import UsageError
-from ..files import atomic_open, write_text_atomic
+from ..files import atomic_open, check_name_lengths, write_text_atomic
 from ..jsonable import to_json
 from ..readers import read_json
 from .schema.messages import validate
@@ -45,7 +45,7 @@ def claim_folder(folder: Path, recipe: str) -> None:
     holds a run of another recipe, an unreadable ``run.json``, or files no run writes
     (a user's own). New, empty, an interrupted run (stored parts only) and a run of
     ``recipe`` are fine."""
-    if not folder.is_dir():
+    if not check_name_lengths(folder, "output folder").is_dir():
         return
     shown = short_path(folder)
     way_out = "name a new or empty folder with --out, or add --force to write into it anyway"
@@ -76,7 +76,7 @@ class Store:
         must be new, empty, or a run of that recipe (:func:`claim_folder`) unless ``force``."""
         if not str(folder).strip():
             raise UsageError("output folder: expected a folder name, got an empty one")
-        self.folder = Path(folder)
+        self.folder = check_name_lengths(folder, "output folder")
         shown = short_path(self.folder)
         if not create:
             if not self.folder.is_dir():

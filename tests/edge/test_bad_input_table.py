@@ -158,8 +158,10 @@ LONG_NAME = "x" * 300  # over the 255 bytes a file system takes for one name
     (["verify", "--quick", "--tier", "theory", "--junit-xml", ""], "--junit-xml: expected a file name"),
     (["verify", "--quick", "--tier", "theory", "--junit-xml", f"{LONG_NAME}.xml"], "bytes (at most 255)"),
     (["solve", "--alpha", "2", "--beta", "1/2", "--out", f"{LONG_NAME}.csv"], "bytes (at most 255)"),
+    (["run", "phase", "--quick", "--out", LONG_NAME], "output folder: cannot use"),
+    (["plot", LONG_NAME], "output folder: cannot use"),
 ], ids=["samples", "seed", "window-superscript", "plot-long", "plot-loss-curve", "junit-empty", "junit-long",
-        "out-long"])
+        "out-long", "run-out-long", "plot-folder-long"])
 def test_options_that_reached_a_traceback_are_one_line(cli, tmp_path, argv, fragment):
     spectrum = tmp_path / "spec.txt"
     spectrum.write_text("\n".join(str(k ** -1.5) for k in range(1, 401)))
