@@ -13,6 +13,7 @@ line on stderr with a meaningful exit code: 0 success, 1 failed verification, 2 
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Sequence
 
@@ -129,8 +130,18 @@ def _plain_param(param) -> None:  # noqa: ANN001
         param._runtime_param = _PlainCoercion("other")
 
 
+def _drop_unusable_sizes() -> None:
+    """Unset ``COLUMNS`` / ``LINES`` that hold no plain size (``²``, thousands of digits): Rich
+    calls ``int()`` on any text ``str.isdigit`` accepts, and would end in a traceback."""
+    for name in ("COLUMNS", "LINES"):
+        text = os.environ.get(name, "").strip()
+        if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
+            del os.environ[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    _drop_unusable_sizes()
     command = typer.main.get_command(app)
     _plain_coercion(command)
     try:
