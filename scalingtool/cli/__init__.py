@@ -61,6 +61,15 @@ def _root(ctx: typer.Context,
         raise typer.Exit(0)
 
 
+def _cut(word: str, limit: int = 80) -> str:
+    """A word of Click's message (which quotes the argument word whole: a 5000-digit value, an
+    unknown option) cut to ``limit`` characters, its closing quote and punctuation kept."""
+    if len(word) <= limit:
+        return word
+    tail = len(word) - len(word.rstrip("'\".,:;)"))
+    return word[: limit - 10] + "..." + word[len(word) - tail:]
+
+
 def _error(message: str) -> None:
     sys.stderr.write(f"scalingtool: error: {message}\n")
 
@@ -148,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = command.main(args=list(argv) if argv is not None else None,
                               prog_name="scalingtool", standalone_mode=False)
     except _UsageError as exc:
-        _error(" ".join(exc.format_message().split()))
+        _error(" ".join(_cut(word) for word in exc.format_message().split()))
         return 2
     except typer.Exit as exc:
         return exc.exit_code

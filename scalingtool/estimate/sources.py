@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..echo import first_line
+from ..echo import first_line, shown
 from ..errors import UsageError
 from ..files import check_user_file
 from ..readers import npy_header, read_npy
@@ -213,9 +213,9 @@ def parse_memory(text: str) -> float:
     try:
         value = float(number) * factor
     except ValueError:
-        raise UsageError(f"memory: expected a size such as 2G or 512M, got {text!r}") from None
+        raise UsageError(f"memory: expected a size such as 2G or 512M, got {shown(text)}") from None
     if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"memory: expected a positive size, got {text!r}")
+        raise UsageError(f"memory: expected a positive size, got {shown(text)}")
     return value
 
 
