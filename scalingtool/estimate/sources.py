@@ -22,7 +22,7 @@ from ..files import check_user_file
 from ..readers import npy_header, read_npy
 from ..resources import physical_bytes, require_memory
 
-__all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
+__all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "MAX_ENTRY", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
            "load_gram", "load_labels", "load_vector", "check_memory", "default_max_memory",
            "check_finite", "check_gram", "check_psd", "check_psd_fast", "parse_memory"]
 
@@ -30,6 +30,8 @@ __all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_arr
 MIN_SAMPLES = 64
 #: largest file read (bytes): 8 GiB, a 32768 x 32768 float64 Gram
 MAX_FILE_BYTES = 8 * 2**30
+#: largest size of an entry: squares of entries, summed over a P x P product, stay finite in float64
+MAX_ENTRY = 1e150
 #: relative asymmetry ``max|K - K^T| / max|K|`` accepted (round-off of a float32 Gram is ~1e-7)
 SYMMETRY_TOL = 1e-6
 #: most negative eigenvalue accepted, relative to the largest (round-off of a P x P eigensolver)
@@ -61,6 +63,10 @@ def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
         raise UsageError(f"{p}: expected numbers, found an array of {arr.dtype}")
     arr = np.asarray(arr, dtype=np.float32 if arr.dtype == np.float32 else np.float64)
     check_finite(arr, f"{p}")
+    largest = float(np.max(np.abs(arr), initial=0.0))
+    if largest > MAX_ENTRY:
+        raise UsageError(f"{p}: an entry is {largest:.3g} in size, more than {MAX_ENTRY:g} (products of such "
+                         "entries overflow; rescale the data: alpha and beta do not depend on its scale)")
     return arr
 
 
