@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,9 @@ def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
             # text holds at most one number per two bytes, each eight bytes once read
             require_memory(4.0 * p.stat().st_size, f"the {what} in {p}", f"the size of {p}")
             delimiter = "," if p.suffix.lower() == ".csv" else None
-            arr = np.loadtxt(p, delimiter=delimiter, dtype=float, ndmin=1)
+            with warnings.catch_warnings():  # an empty file is refused below by its size, in one line
+                warnings.filterwarnings("ignore", "loadtxt: input contained no data", UserWarning)
+                arr = np.loadtxt(p, delimiter=delimiter, dtype=float, ndmin=1)
     except UsageError:
         raise
     except PermissionError:
