@@ -11,12 +11,13 @@ file and the operating system's reason, and leaves no partial file.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from ..echo import short_path
+from ..echo import shown, short_path
 from ..errors import UsageError
-from ..files import atomic_open, write_text_atomic
+from ..files import NAME_MAX, atomic_open, write_text_atomic
 from ..jsonable import to_json
 from .schema import PartFile, RunFile, StoredData, read_json, validate
 
@@ -36,11 +37,22 @@ def _ours(name: str) -> bool:
     return name.endswith(".json") or (name.startswith(".") and name.endswith(".tmp"))
 
 
+def _usable(folder: Path) -> None:
+    """Refuse a folder name no file system takes (a NUL, a name past :data:`NAME_MAX` bytes)
+    in one line, before a ``stat`` of it raises."""
+    if "\x00" in str(folder):
+        raise UsageError(f"{shown(str(folder), 80)}: a folder name cannot hold a NUL character")
+    longest = max((len(os.fsencode(part)) for part in folder.parts), default=0)
+    if longest > NAME_MAX:
+        raise UsageError(f"{shown(str(folder), 80)}: a name in it has {longest} bytes (at most {NAME_MAX})")
+
+
 def claim_folder(folder: Path, recipe: str) -> None:
     """Refuse a folder this run does not own, before anything is written into it: one that
     holds a run of another recipe, an unreadable ``run.json``, or files no run writes
     (a user's own). New, empty, an interrupted run (stored parts only) and a run of
     ``recipe`` are fine."""
+    _usable(folder)
     if not folder.is_dir():
         return
     shown = short_path(folder)
@@ -73,6 +85,7 @@ class Store:
         if not str(folder).strip():
             raise UsageError("output folder: expected a folder name, got an empty one")
         self.folder = Path(folder)
+        _usable(self.folder)
         shown = short_path(self.folder)
         if not create:
             if not self.folder.is_dir():
