@@ -38,9 +38,11 @@ def _umask() -> int:
 
 
 def check_name_lengths(path: str | os.PathLike[str], what: str) -> Path:
-    """``path`` as a :class:`Path`, or a :class:`UsageError` when a name in it is longer than
-    the file system takes (:data:`NAME_MAX` bytes): asked before the path is used, never an
-    ``OSError`` after a computation."""
+    """``path`` as a :class:`Path`, or a :class:`UsageError` when a name in it holds a NUL or is
+    longer than the file system takes (:data:`NAME_MAX` bytes): asked before the path is used,
+    never an ``OSError`` after a computation."""
+    if "\x00" in str(path):
+        raise UsageError(f"{what}: cannot use {shown(str(path), 80)}: a name cannot hold a NUL character")
     target = Path(path)
     longest = max((len(os.fsencode(part)) for part in target.parts), default=0)
     if longest > NAME_MAX:

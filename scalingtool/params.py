@@ -73,7 +73,12 @@ def parse_number(text: str | int | float | Fraction, name: str) -> Fraction:
     if isinstance(text, Fraction):
         return text
     if isinstance(text, numbers.Integral):
-        return Fraction(int(text))
+        whole = int(text)
+        if abs(whole) >= 10 ** _MAX_DIGITS:  # a TOML or Python integer: text is checked below
+            digits = int(abs(whole).bit_length() * math.log10(2)) + 1
+            raise UsageError(f"{name}: a whole number of about {digits} digits has too many digits "
+                             f"(at most {_MAX_DIGITS})", field=name)
+        return Fraction(whole)
     if isinstance(text, numbers.Real):  # float, numpy floats
         value = float(text)
         if not math.isfinite(value):

@@ -13,6 +13,7 @@ line on stderr with a meaningful exit code: 0 success, 1 failed verification, 2 
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from typing import Sequence
@@ -59,6 +60,15 @@ def _root(ctx: typer.Context,
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+
+
+def _cut(word: str, limit: int = 80) -> str:
+    """A word of Click's message (which quotes the argument word whole: a 5000-digit value, an
+    unknown option) cut to ``limit`` characters, its closing quote and punctuation kept."""
+    if len(word) <= limit:
+        return word
+    tail = len(word) - len(word.rstrip("'\".,:;)"))
+    return word[: limit - 10] + "..." + word[len(word) - tail:]
 
 
 def _error(message: str) -> None:
@@ -138,15 +148,25 @@ def _plain_param(param) -> None:  # noqa: ANN001
         param._runtime_param = _PlainCoercion("other")
 
 
+def _drop_unusable_sizes() -> None:
+    """Unset ``COLUMNS`` / ``LINES`` that hold no plain size (``²``, thousands of digits): Rich
+    calls ``int()`` on any text ``str.isdigit`` accepts, and would end in a traceback."""
+    for name in ("COLUMNS", "LINES"):
+        text = os.environ.get(name, "").strip()
+        if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
+            del os.environ[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    _drop_unusable_sizes()
     command = typer.main.get_command(app)
     _plain_coercion(command)
     try:
         result = command.main(args=list(argv) if argv is not None else None,
                               prog_name="scalingtool", standalone_mode=False)
     except _UsageError as exc:
-        _error(" ".join(exc.format_message().split()))
+        _error(" ".join(_cut(word) for word in exc.format_message().split()))
         return 2
     except typer.Exit as exc:
         return exc.exit_code

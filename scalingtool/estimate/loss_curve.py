@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..echo import shown
 from ..errors import UsageError
 from ..files import read_user_text
 from .bootstrap import interval
@@ -63,7 +64,7 @@ def _parse_loss_curve(text: str, path: str) -> LossCurve:
     fields = [f.strip() for f in (reader.fieldnames or [])]
     if "t" not in fields or "loss" not in fields:
         raise UsageError(f"{path}: expected a CSV header with columns t,loss (and optionally seed or width), "
-                         f"got {','.join(fields) or 'nothing'}")
+                         f"got {shown(','.join(fields), 80) if fields else 'nothing'}")
     rows = []
     for i, row in enumerate(reader):
         if i >= MAX_ROWS:

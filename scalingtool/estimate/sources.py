@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ..echo import first_line
+from ..echo import first_line, shown
 from ..errors import UsageError
 from ..files import check_user_file
 from ..readers import npy_header, read_npy
 from ..resources import physical_bytes, require_memory
 from .deps import require_scipy
 
-__all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
+__all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "MAX_ENTRY", "SYMMETRY_TOL", "PSD_TOL", "load_array", "load_features",
            "load_gram", "load_labels", "load_vector", "check_memory", "default_max_memory",
            "check_finite", "check_gram", "check_psd", "check_psd_fast", "parse_memory"]
 
@@ -31,6 +32,8 @@ __all__ = ["MIN_SAMPLES", "MAX_FILE_BYTES", "SYMMETRY_TOL", "PSD_TOL", "load_arr
 MIN_SAMPLES = 64
 #: largest file read (bytes): 8 GiB, a 32768 x 32768 float64 Gram
 MAX_FILE_BYTES = 8 * 2**30
+#: largest size of an entry: squares of entries, summed over a P x P product, stay finite in float64
+MAX_ENTRY = 1e150
 #: relative asymmetry ``max|K - K^T| / max|K|`` accepted (round-off of a float32 Gram is ~1e-7)
 SYMMETRY_TOL = 1e-6
 #: most negative eigenvalue accepted, relative to the largest (round-off of a P x P eigensolver)
@@ -51,7 +54,9 @@ def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
             # text holds at most one number per two bytes, each eight bytes once read
             require_memory(4.0 * p.stat().st_size, f"the {what} in {p}", f"the size of {p}")
             delimiter = "," if p.suffix.lower() == ".csv" else None
-            arr = np.loadtxt(p, delimiter=delimiter, dtype=float, ndmin=1)
+            with warnings.catch_warnings():  # an empty file is refused below by its size, in one line
+                warnings.filterwarnings("ignore", "loadtxt: input contained no data", UserWarning)
+                arr = np.loadtxt(p, delimiter=delimiter, dtype=float, ndmin=1)
     except UsageError:
         raise
     except PermissionError:
@@ -62,6 +67,10 @@ def load_array(path: str | os.PathLike[str], what: str) -> np.ndarray:
         raise UsageError(f"{p}: expected numbers, found an array of {arr.dtype}")
     arr = np.asarray(arr, dtype=np.float32 if arr.dtype == np.float32 else np.float64)
     check_finite(arr, f"{p}")
+    largest = float(np.max(np.abs(arr), initial=0.0))
+    if largest > MAX_ENTRY:
+        raise UsageError(f"{p}: an entry is {largest:.3g} in size, more than {MAX_ENTRY:g} (products of such "
+                         "entries overflow; rescale the data: alpha and beta do not depend on its scale)")
     return arr
 
 
@@ -212,9 +221,9 @@ def parse_memory(text: str) -> float:
     try:
         value = float(number) * factor
     except ValueError:
-        raise UsageError(f"memory: expected a size such as 2G or 512M, got {text!r}") from None
+        raise UsageError(f"memory: expected a size such as 2G or 512M, got {shown(text)}") from None
     if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"memory: expected a positive size, got {text!r}")
+        raise UsageError(f"memory: expected a positive size, got {shown(text)}")
     return value
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..echo import shown
 from ..errors import UsageError
 from ..files import read_user_text
 from .recipe import parse_recipe
@@ -50,7 +51,7 @@ def source_of(name: str) -> str:
 def read(name: str) -> str:
     """The TOML text of the built-in recipe ``name`` (one-line :class:`UsageError` if unknown)."""
     if name not in names():
-        raise UsageError(f"unknown recipe {name!r}: built-in recipes are {', '.join(names())}")
+        raise UsageError(f"unknown recipe {shown(name)}: built-in recipes are {', '.join(names())}")
     return _folder().joinpath(name + _SUFFIX).read_text("utf-8")
 
 
@@ -79,7 +80,11 @@ def resolve(name_or_path: str | Path) -> tuple[str, str]:
     if isinstance(name_or_path, str) and _is_name(text):
         if text in names():
             return read(text), source_of(text)
-        if not Path(text).is_file():
-            raise UsageError(f"unknown recipe {text!r}: not a built-in recipe "
+        try:
+            is_file = Path(text).is_file()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL
+            is_file = False
+        if not is_file:
+            raise UsageError(f"unknown recipe {shown(text)}: not a built-in recipe "
                              f"({', '.join(names())}) and no such file")
     return read_user_text(text, "recipe file", limit=RECIPE_MAX_BYTES), text
