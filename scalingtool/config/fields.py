@@ -82,7 +82,7 @@ def ascending(item: str, default: Any, *, at_least: int = 1, optional: bool = Fa
 def choice(value: Any, allowed: Sequence[str], name: str) -> str:
     """``value`` if it is one of ``allowed``, else a :class:`UsageError` listing them."""
     if not isinstance(value, str) or value not in allowed:
-        raise UsageError(f"{name} = {value!r} is not supported: expected one of {', '.join(allowed)}")
+        raise UsageError(f"{name} = {shown(value)} is not supported: expected one of {', '.join(allowed)}")
     return value
 
 
@@ -94,10 +94,16 @@ def parse_seeds(seeds: Any) -> tuple[int, ...]:
     try:
         values = tuple(check("seed", s) for s in seeds)
     except TypeError:
-        raise UsageError(f"seeds = {seeds!r} is not supported: expected a count or a list of integers") from None
+        raise UsageError(f"seeds = {_brief(seeds)} is not supported: expected a count or a list of integers") from None
     if not values or len(set(values)) != len(values):
         raise UsageError(f"seeds = {list(values)} is out of range: expected a non-empty list of distinct seeds")
     return values
+
+
+def _brief(value: Any, limit: int = 60) -> str:
+    """The repr of a sequence a Python caller passed, cut to ``limit`` characters."""
+    text = repr(value) if not isinstance(value, (str, bytes)) else shown(value, limit)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _window(value: Any) -> tuple[float, float] | None:
@@ -106,9 +112,9 @@ def _window(value: Any) -> tuple[float, float] | None:
     try:
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise UsageError(f"fit_window = {value!r} is not supported: expected (first step, last step)") from None
+        raise UsageError(f"fit_window = {_brief(value)} is not supported: expected (first step, last step)") from None
     if not (0 < lo < hi and math.isfinite(hi)):
-        raise UsageError(f"fit_window = {value!r} is out of range: expected 0 < first step < last step")
+        raise UsageError(f"fit_window = {_brief(value)} is out of range: expected 0 < first step < last step")
     return lo, hi
 
 
@@ -134,7 +140,7 @@ def parse_pair(value: Any) -> tuple[int, int]:
 
 def _flag_value(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise UsageError(f"{name} = {value!r} is not supported: expected true or false", field=name)
+        raise UsageError(f"{name} = {shown(value)} is not supported: expected true or false", field=name)
     return value
 
 
