@@ -1,7 +1,7 @@
 """The reduced dynamics' configs (theory §2, §3): one per solver, built once by ``from_user``.
 
 * :class:`FlowRun` -- gradient flow, infinite width (``width=None``) or on a seeded projection;
-* :class:`Projection` -- the finite-width spectrum of one seeded projection ``A``;
+* :class:`ProjectedTask` -- the finite-width spectrum of one seeded projection ``A``;
 * :class:`LazySgdRun` -- the exact lazy online-SGD recursion, infinite or finite width;
 * :class:`WidthCurveRun`, :class:`DataCurveRun` -- the deterministic-equivalent curves;
 * :class:`FrontierRun` -- the compute frontier (envelope over widths);
@@ -23,7 +23,7 @@ from ..errors import UsageError
 from ..params import LIMITS, _fmt
 from .fields import Config, ascending, choices, flag, limit, precision, shape
 
-__all__ = ["FlowRun", "Projection", "LazySgdRun", "WidthCurveRun", "DataCurveRun", "FrontierRun",
+__all__ = ["FlowRun", "ProjectedTask", "LazySgdRun", "WidthCurveRun", "DataCurveRun", "FrontierRun",
            "FrontierFitRun", "SolveRun", "TRAININGS", "DYNAMICS", "TAILS", "T_MAX_FLOAT64", "DEFAULT_STEPPING",
            "DEFAULT_FIT_WIDTHS", "RICH_SGD", "end_time_rule", "default_modes"]
 
@@ -83,7 +83,7 @@ class _Task(Config):
 # ---------------------------------------------------------------- one projection and the flow
 
 @dataclass(frozen=True)
-class Projection(_Task):
+class ProjectedTask(_Task):
     """The rescaled eigen-spectrum of ``Sigma = A Lambda A^T`` for one seeded ``A`` (theory §2).
 
     ``modes=None``: ``M = max(16 N, 1024)``; ``tail``: the modes beyond ``M`` as an isotropic
@@ -151,9 +151,9 @@ class FlowRun(_Task):
         return (ppd if self.points_per_decade is None else self.points_per_decade,
                 sub if self.substeps is None else self.substeps)
 
-    def projection(self) -> Projection:
+    def projection(self) -> ProjectedTask:
         """The finite-width projection of this run (``width`` must be set)."""
-        return Projection(self.alpha, self.beta, self.width, self.seed, self.modes, self.tail, self.precision)
+        return ProjectedTask(self.alpha, self.beta, self.width, self.seed, self.modes, self.tail, self.precision)
 
 
 # ---------------------------------------------------------------- lazy SGD
@@ -177,8 +177,8 @@ class LazySgdRun(_Task):
     def rules(self) -> None:
         _modes_rule(self.modes, self.width)
 
-    def projection(self) -> Projection:
-        return Projection(self.alpha, self.beta, self.width, self.seed, self.modes, "isotropic", self.precision)
+    def projection(self) -> ProjectedTask:
+        return ProjectedTask(self.alpha, self.beta, self.width, self.seed, self.modes, "isotropic", self.precision)
 
 
 # ---------------------------------------------------------------- deterministic equivalents
@@ -353,9 +353,9 @@ class SolveRun(_Task):
         return FlowRun(self.alpha, self.beta, self.gamma0, Fraction(1) if self.lr is None else self.lr, self.t_max,
                        precision=self.precision, width=self.width, seed=self.seed)
 
-    def projection(self) -> Projection:
+    def projection(self) -> ProjectedTask:
         """The projection of a finite-width setting (default ``M``, isotropic tail)."""
-        return Projection(self.alpha, self.beta, self.width, self.seed, precision=self.precision)
+        return ProjectedTask(self.alpha, self.beta, self.width, self.seed, precision=self.precision)
 
     def sgd(self, eta: Fraction) -> LazySgdRun:
         """The SGD run of this setting with step ``eta``: ``t_max / eta`` steps."""

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ..config.reduced import TAILS, FlowRun, Projection, default_modes
+from ..config.reduced import TAILS, FlowRun, ProjectedTask, default_modes
 from ..errors import NumericalError
 from ..resources import require_memory
 from ..spectral import power_law_modes, power_law_tails, projection_blocks, projection_moments
@@ -70,13 +70,13 @@ def finite_width_spectrum(alpha: Any, beta: Any, width: int, seed: int = 0,
                           precision: str = "float64") -> Spectrum:
     """Draw ``A`` for ``seed`` and build the rescaled eigen-spectrum of theory §2 (module docstring).
 
-    The Python edge of :func:`projection_spectrum` (checked once by :class:`~scalingtool.config.Projection`).
+    The Python edge of :func:`projection_spectrum` (checked once by :class:`~scalingtool.config.ProjectedTask`).
     """
-    return projection_spectrum(Projection.from_user(alpha=alpha, beta=beta, width=width, seed=seed, modes=modes,
+    return projection_spectrum(ProjectedTask.from_user(alpha=alpha, beta=beta, width=width, seed=seed, modes=modes,
                                                     tail=tail, precision=precision))
 
 
-def projection_spectrum(config: Projection) -> Spectrum:
+def projection_spectrum(config: ProjectedTask) -> Spectrum:
     """The rescaled eigen-spectrum of the projection ``config`` describes (module docstring)."""
     alpha, beta, n, m, seed, tail = config.alpha, config.beta, config.width, config.m, config.seed, config.tail
     # Sigma, its eigenvectors and eigh's workspace (~5 N x N), plus one block of A

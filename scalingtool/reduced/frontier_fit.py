@@ -48,7 +48,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..config.reduced import DEFAULT_FIT_WIDTHS, DEFAULT_STEPPING, FlowRun, FrontierFitRun, LazySgdRun, Projection
+from ..config.reduced import DEFAULT_FIT_WIDTHS, DEFAULT_STEPPING, FlowRun, FrontierFitRun, LazySgdRun, ProjectedTask
 from ..errors import NumericalError, UsageError
 from ..measure import fit_slope, local_exponent
 from ..theory.maxmin import optimum
@@ -283,7 +283,7 @@ def run_frontier_fit(config: FrontierFitRun) -> FrontierFit:
             raise UsageError(f"width {n} has no transient window: N^alpha/cut = "
                              f"{n ** a / cut:.3g} is below t_min = {t_min:g}")
         for i, seed in enumerate(seed_list):
-            spec = projection_spectrum(Projection(alpha_q, beta_q, n, seed, config.modes_for(n)))
+            spec = projection_spectrum(ProjectedTask(alpha_q, beta_q, n, seed, config.modes_for(n)))
             loss[i, j, keep], floor[i, j] = _surface(spec, training, dynamics, g0, eta_q, b,
                                                      times[keep])
     t_inf = max(1e10, 1e3 * t_end)

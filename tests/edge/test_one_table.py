@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 
 from scalingtool.config import (DataCurveRun, FlowRun, FrontierFitRun, FrontierRun, LazySgdRun, LinearRun,
-                                Projection, ReluMLPRun, SolveRun, WidthCurveRun, field_schema)
+                                ProjectedTask, ReluMLPRun, SolveRun, WidthCurveRun, field_schema)
 from scalingtool.config.reduced import T_MAX_FLOAT64
 from scalingtool.errors import UsageError
 from scalingtool.params import LIMITS, _fmt
@@ -33,7 +33,7 @@ _MP = {"precision": "mp:30"}
 _FIT = {"alpha": 10, "beta": "5/4"}  # the widest default width 512: N^alpha/cut = 1.2e25, inside 1e30
 _REDUCED_COMPANIONS = {
     (FlowRun, "t_max"): {**_MP, "eta": 10**6}, (FlowRun, "t_min"): {**_MP, "t_max": 10**30, "eta": 10**6},
-    (SolveRun, "t_max"): {**_MP, "lr": 10**6}, (Projection, "modes"): {"width": 1},
+    (SolveRun, "t_max"): {**_MP, "lr": 10**6}, (ProjectedTask, "modes"): {"width": 1},
     (FrontierRun, "t_max"): {"dynamics": "sgd", "training": "lazy"},
     **{(FrontierFitRun, f): _FIT for f in ("training", "dynamics", "gamma0", "eta", "batch", "p", "q",
                                             "t_min", "cut", "dominance", "modes_factor")},
@@ -103,7 +103,7 @@ def test_every_config_field_takes_its_bounds_and_refuses_one_step_past(cls, fiel
         assert str(caught.value) == expected
 
 
-REDUCED = (FlowRun, Projection, LazySgdRun, WidthCurveRun, DataCurveRun, FrontierRun, FrontierFitRun, SolveRun)
+REDUCED = (FlowRun, ProjectedTask, LazySgdRun, WidthCurveRun, DataCurveRun, FrontierRun, FrontierFitRun, SolveRun)
 REDUCED_CASES = [(cls, field, limit) for cls in REDUCED for field, limit in _limited_fields(cls)]
 
 
