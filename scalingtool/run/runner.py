@@ -47,10 +47,10 @@ class RunResult:
 
 def _figures(kind: Kind, name: str, params: KindParams, data: dict, store: Store) -> tuple[list[Path], list[str]]:
     try:
-        import matplotlib
+        import matplotlib  # optional extra: plot
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # optional extra: plot
     except ImportError:
         return [], [PLOT_EXTRA_MESSAGE]
     figure = kind.draw(params, data, plt)

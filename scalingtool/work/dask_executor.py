@@ -17,9 +17,13 @@ Dask itself is imported when an executor is made, never with this module.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import logging
 import math
 import multiprocessing
 import signal
+import socket
+import struct
 import time
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -52,9 +56,6 @@ def probe_scheduler(address: str, timeout: float) -> None:
     listener does at once: an 8-byte length, then that many bytes. A server that accepts and
     never answers, an HTTP server (which waits for a request) or one that sends anything else
     is one line, never a hang or an allocation the bytes would ask for."""
-    import socket
-    import struct
-
     host, _, port = address.partition("://")[2].rpartition(":")
     deadline = time.monotonic() + timeout
 
@@ -102,7 +103,7 @@ def _call_group(computes: Sequence[Callable[[Progress], Any]]) -> list[tuple[str
 
 def _import_distributed() -> Any:
     try:
-        import distributed
+        import distributed  # optional extra: distributed
     except ImportError:
         raise UsageError(DISTRIBUTED_EXTRA_MESSAGE) from None
     return distributed
@@ -135,8 +136,6 @@ class DaskExecutor(Executor):
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
                  timeout: float | None = None, resources: Mapping[str, float] | None = None):
         distributed = _import_distributed()
-        import logging
-
         timeout = CONNECT_TIMEOUT if timeout is None else float(timeout)
         for name in ("distributed", "tornado", "bokeh"):
             logging.getLogger(name).setLevel(logging.ERROR)
@@ -155,10 +154,8 @@ class DaskExecutor(Executor):
 
     def _start(self, distributed: Any, workers: int | None, scheduler: str | None, timeout: float,
                resources: Mapping[str, float] | None) -> None:
-        import logging
-
         if workers is not None:
-            import dask
+            import dask  # optional extra: distributed
 
             # a part whose worker dies is retried at most RETRIES times (a remote scheduler
             # applies its own distributed.scheduler.allowed-failures, 3 by default)
@@ -254,7 +251,7 @@ class DaskExecutor(Executor):
         Parts that still fail after :data:`RETRIES` retries (or raise a scalingtool error)
         do not stop the others; at the end one error names each of them with its message.
         """
-        from distributed import as_completed
+        from distributed import as_completed  # optional extra: distributed
 
         todo = longest_first(parts)
         self._check_resources(todo)
@@ -326,6 +323,4 @@ class DaskExecutor(Executor):
 
 
 def _has_dashboard() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("bokeh") is not None

@@ -19,14 +19,18 @@ from typing import Annotated, Any, Callable, Literal
 import numpy as np
 from pydantic import StringConstraints, conlist, model_validator
 
-from ...errors import UsageError
-from ...params import LIMITS, parse_alpha, parse_beta
-from ...verify.checks import judge
-from ..schema.fields import (Exact, Float64End, Positive, Tolerance, Values, checked, limited, positive,
-                            same_length, unique, whole)
-from ..schema.models import KindParams, StoredData
-from ...work import Part
 from . import Kind, Outcome
+from ...config import DataCurveRun, FlowRun, LazySgdRun, WidthCurveRun
+from ...errors import UsageError
+from ...measure import local_exponent
+from ...params import LIMITS, parse_alpha, parse_beta
+from ...reduced import run_data_curve, run_infinite_flow, run_sgd, run_width_curve
+from ...theory import exponents
+from ...verify.checks import judge
+from ...work import Part
+from ..schema.fields import (Exact, Float64End, Positive, Tolerance, Values, checked, limited, positive, same_length,
+                             unique, whole)
+from ..schema.models import KindParams, StoredData
 
 __all__ = ["KINDS"]
 
@@ -164,9 +168,6 @@ def _plan_for(family: Family) -> Callable[[CurveParams], list[Part]]:
 
 def _compute_for(family: Family, params: CurveParams, curve: CurveSpec) -> Callable[..., dict[str, Any]]:
     def compute(progress: Any) -> dict[str, Any]:
-        from ...measure import local_exponent
-        from ...theory import exponents
-
         solved = family.solve(params, curve)
         m = local_exponent(solved.x, solved.loss, decades=float(params.decades),
                            tolerance=float(params.tolerance))
@@ -215,9 +216,6 @@ def _draw_for(family: Family) -> Callable[..., Any]:
 
 
 def _infinite_width(params: TimeCurvesParams, curve: CurveSpec) -> Any:
-    from ...config import FlowRun
-    from ...reduced import run_infinite_flow
-
     gamma0 = params.gamma0 if curve.training == "rich" else 0
     return run_infinite_flow(FlowRun.from_user(alpha=curve.alpha, beta=curve.beta, gamma0=gamma0, t_max=params.end))
 
@@ -229,24 +227,15 @@ def _grid(params: SizeCurveParams) -> list[int]:
 
 
 def _width(params: SizeCurveParams, curve: CurveSpec) -> Any:
-    from ...config import WidthCurveRun
-    from ...reduced import run_width_curve
-
     return run_width_curve(WidthCurveRun.from_user(alpha=curve.alpha, beta=curve.beta, widths=_grid(params)))
 
 
 def _data(params: SizeCurveParams, curve: CurveSpec) -> Any:
-    from ...config import DataCurveRun
-    from ...reduced import run_data_curve
-
     return run_data_curve(DataCurveRun.from_user(alpha=curve.alpha, beta=curve.beta, sizes=_grid(params)))
 
 
 def _sgd_or_flow(params: SgdNoiseParams, curve: CurveSpec) -> Any:
     """Lazy online SGD (exact second-moment recursion, ``t = eta n``) or lazy gradient flow."""
-    from ...config import FlowRun, LazySgdRun
-    from ...reduced import run_infinite_flow, run_sgd
-
     if curve.dynamics == "sgd":
         return run_sgd(LazySgdRun.from_user(alpha=curve.alpha, beta=curve.beta, eta=params.lr, batch=params.batch,
                                             steps=int(params.end / params.lr)))

@@ -15,12 +15,17 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import field_validator
 
+from . import Kind, Outcome
 from ...errors import UsageError
+from ...estimate.digits import digits_target, load_digits, two_layer_mlp
+from ...estimate.estimator import estimate_gram
+from ...estimate.kernels import laplace_gram
+from ...estimate.ntk import ntk_gram
+from ...estimate.sources import default_max_memory
 from ...verify.checks import FAIL, PASS, Check
+from ...work import Part
 from ..schema.fields import unique, whole
 from ..schema.models import KindParams, StoredData
-from ...work import Part
-from . import Kind, Outcome
 
 KERNELS = ("ntk", "laplace")
 
@@ -80,20 +85,13 @@ def _plan(params: EstimateParams) -> list[Part]:
 
 
 def _estimate_digits(kernel: str, config: dict[str, Any], progress: Any) -> dict[str, Any]:
-    from ...estimate.digits import digits_target, load_digits, two_layer_mlp
-    from ...estimate.estimator import estimate_gram
-    from ...estimate.kernels import laplace_gram
-    from ...estimate.sources import default_max_memory
-
     x, labels = load_digits()
     n = config["samples"]
     x, labels = x[:n], labels[:n]
     y = digits_target(labels, config["target"], config["digit"])
     limit = default_max_memory()
     if kernel == "ntk":
-        import torch
-
-        from ...estimate.ntk import ntk_gram
+        import torch  # optional extra: torch
 
         model = two_layer_mlp(x.shape[1], config["width"], config["seed"])
         gram = ntk_gram(model, torch.as_tensor(x, dtype=torch.float32), limit)

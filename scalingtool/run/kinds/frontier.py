@@ -15,12 +15,16 @@ from typing import Any
 import numpy as np
 from pydantic import model_validator
 
+from . import Kind, Outcome
+from ...config import FrontierRun
 from ...params import Training
+from ...reduced.curve import Curve
+from ...reduced.frontier import frontier_curve, frontier_from_curves
+from ...theory import exponents
 from ...verify.checks import judge
+from ...work import Part
 from ..schema.fields import Alpha, Beta, Tolerance, Values, limited, same_length, unique
 from ..schema.models import KindParams, StoredData
-from ...work import Part
-from . import Kind, Outcome
 
 ProjectionWidth = limited("projection_width")
 
@@ -60,9 +64,6 @@ def _plan(params: FrontierParams) -> list[Part]:
 
     def part(training: str, width: int) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
-            from ...config import FrontierRun
-            from ...reduced.frontier import frontier_curve
-
             curve = frontier_curve(FrontierRun.from_user(alpha=alpha, beta=beta, widths=widths, training=training),
                                    width)
             return {"training": training, "width": width, "t": curve.x.tolist(), "loss": curve.loss.tolist()}
@@ -74,9 +75,6 @@ def _plan(params: FrontierParams) -> list[Part]:
 
 def _frontiers(params: FrontierParams, data: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Per training, the frontier of its stored curves (:func:`~scalingtool.reduced.frontier.frontier_from_curves`)."""
-    from ...reduced.curve import Curve
-    from ...reduced.frontier import frontier_from_curves
-
     out = {}
     for training in params.trainings:
         curves = {d["width"]: Curve("t", np.asarray(d["t"], float), np.asarray(d["loss"], float))
@@ -86,8 +84,6 @@ def _frontiers(params: FrontierParams, data: dict[str, dict[str, Any]]) -> dict[
 
 
 def _finish(params: FrontierParams, data: dict[str, dict[str, Any]]) -> Outcome:
-    from ...theory import exponents
-
     rows, checks = [], []
     for training, f in _frontiers(params, data).items():
         theory = exponents(params.alpha, params.beta, "gd").training(training)
@@ -103,8 +99,6 @@ def _finish(params: FrontierParams, data: dict[str, dict[str, Any]]) -> Outcome:
 
 
 def _draw(params: FrontierParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
-    from ...theory import exponents
-
     frontiers = _frontiers(params, data)
     figure, axes = plt.subplots(1, len(frontiers), figsize=(6.5 * len(frontiers), 5), squeeze=False)
     for ax, (training, f) in zip(axes[0], frontiers.items()):

@@ -23,13 +23,17 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import model_validator
 
+from . import Kind, Outcome
 from ...errors import UsageError
+from ...estimate.circle import circle_task_summary, estimate_text, predicted_gain
 from ...params import Training, check
+from ...simulate.circle_task import measured_task
+from ...simulate.mlp_circle import simulate_mlp_circle
+from ...theory import exponents
 from ...verify.checks import judge
+from ...work import Part
 from ..schema.fields import Beta, Exact, Tolerance, Values, checked, limited, numbers, same_length
 from ..schema.models import KindParams, StoredData
-from ...work import Part
-from . import Kind, Outcome
 
 #: bootstrap resamplings of the estimate of alpha and beta from the initial NTK (theory §6)
 BRIDGE_REPLICATES = 50
@@ -85,11 +89,6 @@ def _plan(params: MlpParams) -> list[Part]:
 
     def part(g: float) -> Part:
         def compute(progress: Any) -> dict[str, Any]:
-            from ...estimate.circle import circle_task_summary
-            from ...simulate.circle_task import measured_task
-            from ...simulate.mlp_circle import simulate_mlp_circle
-            from ...theory import exponents
-
             r = simulate_mlp_circle(beta, g, width=params.width, steps=params.steps,
                                     seeds=params.seeds, modes=params.modes, grid=params.grid,
                                     progress=progress)
@@ -111,8 +110,6 @@ def _plan(params: MlpParams) -> list[Part]:
 
 
 def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:
-    from ...estimate.circle import estimate_text, predicted_gain
-
     rows, checks = [], []
     for part_id, d in data.items():
         bridge = d.get("bridge") if d.get("bridge") and d["bridge"].get("lazy") is not None else None

@@ -10,14 +10,16 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import StringConstraints, conlist
 
+from . import Kind, Outcome
 from ...params import Dynamics, parse_alpha, parse_beta
+from ...theory import exponents
 from ...verify.checks import judge
+from ...work import Part
 from ..schema.fields import Alpha, Beta, numbers, positive
 from ..schema.models import KindParams, StoredData
-from ...work import Part
-from . import Kind, Outcome
 
 
 class PhaseParams(KindParams):
@@ -51,8 +53,6 @@ def _plan(params: PhaseParams) -> list[Part]:
 
     def part(alpha: Fraction) -> Part:
         def compute(progress) -> dict[str, Any]:
-            from ...theory import exponents
-
             rows = []
             for beta in params.beta:
                 e = exponents(alpha, beta, params.dynamics)
@@ -93,8 +93,6 @@ def _finish(params: PhaseParams, data: dict[str, dict[str, Any]]) -> Outcome:
 
 
 def _draw(params: PhaseParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
-    import numpy as np
-
     alphas = [float(a) for a in params.alpha]
     betas = [float(b) for b in params.beta]
     rows = _rows(data)

@@ -17,21 +17,24 @@ workers started with ``--resources GPU=1``.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
+import math
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import model_validator
 
+from . import Kind, Outcome
 from ...config import LinearRun
 from ...errors import UsageError
 from ...params import check
+from ...simulate.arraylib import get_arraylib
+from ...simulate.linear import run_linear
+from ...theory import exponents
 from ...verify.checks import judge
+from ...work import Part
 from ..schema.fields import Alpha, Beta, Tolerance, Values, limited, numbers, unique
 from ..schema.models import KindParams, StoredData
-from ...work import Part
-from . import Kind, Outcome
 
 _RICH_GAMMA0 = 2.0  # simulate.RICH_GAMMA0, not imported here: planning must stay light
 Width = limited("width")
@@ -93,9 +96,6 @@ def _plan(params: SweepParams) -> list[Part]:
                         backend="torch" if device == "cuda" else "numpy", device=device, rng="numpy")
 
         def compute(progress: Any) -> dict[str, Any]:
-            from ...simulate.arraylib import get_arraylib
-            from ...simulate.linear import run_linear
-
             r = run_linear(net, get_arraylib(net.backend, net.device), progress).completed()
             return {"width": width, "gamma0": str(gamma0), "seed": seed,
                     "exponent": _finite(float(r.exponents[0])),
@@ -131,8 +131,6 @@ def _show(value: float | None) -> str:
 
 
 def _theory(config: dict[str, Any]) -> Any:
-    from ...theory import exponents
-
     return exponents(Fraction(config["alpha"]), Fraction(config["beta"]), "gd")
 
 

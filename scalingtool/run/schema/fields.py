@@ -7,12 +7,13 @@ a :class:`~scalingtool.errors.UsageError` that :mod:`.messages` turns into one l
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
+import math
 from typing import Annotated, Any, Callable, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag, conlist
 
+from ...config.reduced import end_time_rule
 from ...errors import UsageError
 from ...params import LIMITS, check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
 
@@ -47,8 +48,6 @@ def limited(name: str) -> Any:
 
 
 def _float64_end(value: Any, key: str) -> Fraction:
-    from ...config.reduced import end_time_rule
-
     end = check("t_max", value, key)
     end_time_rule(end, "float64", key, hint=False)
     return end

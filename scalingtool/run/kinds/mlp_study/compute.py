@@ -9,10 +9,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import Outcome
 from ....config import ReluMLPRun
+from ....estimate.circle import circle_task_summary, estimate_text, predicted_gain
+from ....simulate.relu_mlp import run_relu_mlp
+from ....simulate.slope import late_exponents, paired_difference, slope_at_loss
+from ....theory import exponents
 from ....verify.checks import Check, judge
 from ....work import Part
-from .. import Outcome
 from .schema import EXPECT, GRID, Gain, StudyParams, config_key, gamma0_of, grid, part_id
 
 __all__ = ["plan", "finish", "paired_stderr", "equal_loss", "config_bridges", "BRIDGE_REPLICATES"]
@@ -46,10 +50,6 @@ def plan(params: StudyParams) -> list[Part]:
 
 
 def _compute(spec: dict[str, Any], run: ReluMLPRun, progress: Any) -> dict[str, Any]:
-    from ....simulate.relu_mlp import run_relu_mlp
-    from ....simulate.slope import late_exponents
-    from ....theory import exponents
-
     r = run_relu_mlp(run, progress)
     r = r.completed()  # Ctrl-C: never store a partial run as a finished part
     meta = r.metadata
@@ -86,8 +86,6 @@ def _compute(spec: dict[str, Any], run: ReluMLPRun, progress: Any) -> dict[str, 
 
 def _bridge(spec: dict[str, Any], seeds: Any, dynamics: str) -> dict[str, Any]:
     """alpha and beta of each seed's initial kernel and target on ``kernel_points`` angles (theory §6)."""
-    from ....estimate.circle import circle_task_summary
-
     return circle_task_summary(float(Fraction(spec["beta_run"])), [int(s) for s in seeds],
                                depth=spec["depth_run"], width=spec["width_run"], modes=spec["modes"],
                                k_range=tuple(spec["alpha_range"]), dynamics=dynamics,
@@ -104,8 +102,6 @@ def config_bridges(data: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 
 def finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
-    from ....estimate.circle import estimate_text
-
     rows, checks = [], []
     lazy = {config_key(pid): d for pid, d in data.items() if pid.endswith("_g0")}
     bridges = config_bridges(data)
@@ -150,8 +146,6 @@ def finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
 def _gain_check(gain: Gain, row: dict[str, Any] | None, bridge: dict[str, Any] | None) -> Check:
     """The measured ``rich - lazy`` of one configuration against the value it was measured to
     have, with the theory §3 prediction for its estimated task (and the nominal one) in the note."""
-    from ....estimate.circle import predicted_gain
-
     part = gain.part()
     if row is None or row["minus_lazy"] is None:
         return judge("mlp-study", part, "rich - lazy exponent (as measured)", gain.value, None,
@@ -166,8 +160,6 @@ def paired_stderr(rich: dict[str, Any], lazy: dict[str, Any] | None) -> float | 
     """Standard error of ``rich - lazy``, the mean of the per-seed differences of the exponents
     (the same seeds: the same initial network and target); None without a lazy part or with
     fewer than two seeds."""
-    from ....simulate.slope import paired_difference
-
     if lazy is None or len(rich["exponents"]) != len(lazy["exponents"]):
         return None
     return paired_difference(rich["exponents"], lazy["exponents"])[1]
@@ -178,8 +170,6 @@ def equal_loss(rich: dict[str, Any], lazy: dict[str, Any] | None) -> dict[str, f
     lowest loss both reach (the larger final loss); ``head_start``, the lazy run's time to reach
     it over the rich run's; and their local exponents there (:func:`slope_at_loss`). A head
     start with equal slopes is the same law reached sooner; a steeper rich slope a new law."""
-    from ....simulate.slope import slope_at_loss
-
     keys = ("shared_loss", "head_start", "slope_shared", "lazy_slope_shared")
     if lazy is None or rich is lazy or not rich.get("loss") or not lazy.get("loss"):
         return dict.fromkeys(keys)

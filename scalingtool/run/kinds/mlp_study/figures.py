@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ....simulate.slope import running_exponent
 from .compute import config_bridges
 from .schema import StudyParams, config_key, gamma0_of
 
@@ -80,8 +81,6 @@ def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 
 def _draw_running(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    from ....simulate.slope import running_exponent
-
     for i, (key, runs) in enumerate(_groups(data).items()):
         for g, d in runs:
             centres, local = running_exponent(np.asarray(d["time"], float), np.asarray(d["loss"], float))
