@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
+from importlib.util import find_spec
 from typing import Sequence
 
 import typer
@@ -112,7 +113,6 @@ def _plain_coercion(command) -> None:  # noqa: ANN001
     """Give every single-valued option of ``command`` and its subcommands :class:`_PlainCoercion`
     (keeps start-up fast); a Typer without adapter-based coercion, or without the private modules
     it falls back on (looked up, not imported), is left as it is."""
-    from importlib.util import find_spec
 
     if find_spec("typer._coercion") is None or find_spec("typer._param_types") is None:
         return
