@@ -16,6 +16,7 @@ Every case keeps the invariant of :func:`tests.edge.fuzzing.check`.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import shutil
@@ -252,7 +253,8 @@ def mutated_recipe(draw, name: str) -> bytes:
         elif how == "lengthen" and isinstance(node, list) and node:
             node.extend(node[: draw(st.integers(1, 3))])
         else:
-            _set(doc, path, draw(st.sampled_from(TOML_NODES)))
+            # a copy: a shared list from TOML_NODES lengthened later would change every later example
+            _set(doc, path, copy.deepcopy(draw(st.sampled_from(TOML_NODES))))
     text = toml_document(doc)
     return draw(mutated_toml(text)) if draw(st.integers(0, 3)) == 0 else text.encode("utf-8", "surrogateescape")
 
