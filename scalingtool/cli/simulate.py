@@ -75,10 +75,9 @@ def _config(model: Model, task: Any, **flags: Any) -> Any:
 def _train(model: Model, config: Any, progress: Any) -> Any:
     if model is Model.linear:
         # deferred: NumPy and the simulator; keeps start-up ('--help', 'exponents') from loading them
-        from ..simulate.arraylib import get_arraylib
         from ..simulate.linear import run_linear
 
-        return run_linear(config, get_arraylib(config.backend, config.device), progress)
+        return run_linear(config, progress)
     from ..simulate.relu_mlp import run_relu_mlp  # deferred, as above
 
     return run_relu_mlp(config, progress)

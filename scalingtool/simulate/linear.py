@@ -127,12 +127,27 @@ def simulate_linear(alpha: float | Fraction | str, beta: float | Fraction | str,
     progress : ``progress(done, total)`` called while training.
     """
     config = LinearRun.from_user(alpha=alpha, beta=beta, gamma0=gamma0, **options)
-    return run_linear(config, get_arraylib(config.backend, config.device), progress)
+    return run_linear(config, progress)
 
 
-def run_linear(config: LinearRun, lib: ArrayLib,
-               progress: Callable[[int, int], object] | None = None) -> SimulationResult:
-    """Train the network ``config`` describes on ``lib`` and fit its time exponent per seed.
+def _require_data_memory(c: LinearRun, task: PowerLawTask, lib: ArrayLib, explicit: bool) -> None:
+    """Ask the memory allowance for what grows with the data: the explicit path's ``A``, a
+    fixed data set, or the samples one online step draws (and a product of their size)."""
+    members, width = len(c.seeds), c.width
+    if explicit:
+        require_memory(8.0 * members * width * task.modes * (2 if lib.name == "torch" else 1),
+                       "the explicit path's A", "seeds, M or width, or use path='fast'")
+    if c.data is not None:
+        require_memory(8.0 * members * c.data * (width + 1), f"a data set of {c.data} points", "data, seeds or width")
+    if c.batch is not None:
+        require_memory(8.0 * 2 * members * c.batch * (width + 1), f"a batch of {c.batch} samples a step",
+                       "batch, seeds or width")
+
+
+def run_linear(config: LinearRun, progress: Callable[[int, int], object] | None = None, *,
+               lib: ArrayLib | None = None) -> SimulationResult:
+    """Train the network ``config`` describes and fit its time exponent per seed, on ``lib``
+    (default: the array library of ``config.backend`` and ``config.device``).
 
     Raises :class:`~scalingtool.errors.UsageError` when the run would not fit in memory and
     :class:`~scalingtool.errors.NumericalError` when training diverges (with ``s`` at the
@@ -140,11 +155,11 @@ def run_linear(config: LinearRun, lib: ArrayLib,
     """
     started = time.perf_counter()
     c = config
+    lib = lib if lib is not None else get_arraylib(c.backend, c.device)
     alpha_q, beta_q, gamma0_f, width, steps, batch, data = (
         c.alpha, c.beta, float(c.gamma0), c.width, c.steps, c.batch, c.data)
     lr_f = None if c.lr is None else float(c.lr)
     seed_list, path, measure, safety, lr_rule = c.seeds, c.path, c.measure, float(c.safety), c.lr_rule
-    share_projection = c.share_projection
     window = fit_window_steps(c.fit_window, steps)
     rng = c.rng or ("numpy" if lib.name == "numpy" else "native")
     mode = c.mode
@@ -155,15 +170,8 @@ def run_linear(config: LinearRun, lib: ArrayLib,
     require_memory(8.0 * 4 * members * width * width, f"{members} projections of width {width}",
                    "width or seeds")
     task = choose_modes(float(alpha_q), float(beta_q), width, c.M, c.tail)
-    if explicit:
-        require_memory(8.0 * members * width * task.modes * (2 if lib.name == "torch" else 1),
-                       "the explicit path's A", "seeds, M or width, or use path='fast'")
-    if data is not None:
-        require_memory(8.0 * members * data * (width + 1), f"a data set of {data} points", "data, seeds or width")
-    if batch is not None:  # each step draws (h, y) for every sample and member, and a product of that size
-        require_memory(8.0 * 2 * members * batch * (width + 1), f"a batch of {batch} samples a step",
-                       "batch, seeds or width")
-    proj = build_projection(task, width, seed_list, keep_matrix=explicit, share=share_projection)
+    _require_data_memory(c, task, lib, explicit)
+    proj = build_projection(task, width, seed_list, keep_matrix=explicit, share=c.share_projection)
     signal, eigs = _build_signal(mode, proj, task, lib, path, seed_list, rng, batch, data)
 
     eta_lazy = min(lazy_stable_lr(e, batch) for e in np.atleast_2d(eigs))
@@ -197,7 +205,7 @@ def run_linear(config: LinearRun, lib: ArrayLib,
         "lr_default": eta_default, "lr_rule": lr_rule, "lr_safety": safety,
         "lr_lazy_max": eta_lazy, "s_end_predicted": s_end, "s_max_seen": s_seen,
         "stability_ratio": stability, "beyond_stability": bool(stability > 1.0),
-        "seeds": list(seed_list), "share_projection": share_projection,
+        "seeds": list(seed_list), "share_projection": c.share_projection,
         "backend": lib.name, "device": lib.device, "path": path if mode != "population-gd" else "population",
         "rng": rng, **task.metadata(), "width_floor": proj.floor.tolist(),
         "measure": measure, "fit_window": list(window),

@@ -28,7 +28,6 @@ from . import Kind, Outcome
 from ...config import LinearRun
 from ...errors import UsageError
 from ...params import check
-from ...simulate.arraylib import get_arraylib
 from ...simulate.linear import run_linear
 from ...theory import exponents
 from ...verify.checks import judge
@@ -96,7 +95,7 @@ def _plan(params: SweepParams) -> list[Part]:
                         backend="torch" if device == "cuda" else "numpy", device=device, rng="numpy")
 
         def compute(progress: Any) -> dict[str, Any]:
-            r = run_linear(net, get_arraylib(net.backend, net.device), progress).completed()
+            r = run_linear(net, progress).completed()
             return {"width": width, "gamma0": str(gamma0), "seed": seed,
                     "exponent": _finite(float(r.exponents[0])),
                     "stderr": _finite(float(r.exponent_stderrs[0])), "lr": r.lr,
