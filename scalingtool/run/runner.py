@@ -24,7 +24,7 @@ from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
 from .schema.messages import validate, validate_params
 from .schema.models import KindParams
-from .store import BlockedPart, CorruptPart, Store
+from .store import BlockedPart, CorruptPart, Store, folder_path
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
@@ -144,9 +144,7 @@ def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, Ki
 
 def output_folder(recipe: Recipe, out: str | Path | None) -> Path:
     """Where a run of ``recipe`` writes: ``out``, or ``out/<recipe name>`` by default."""
-    if out is not None and not str(out).strip():
-        raise UsageError("output folder: expected a folder name, got an empty one")
-    return Path(out) if out is not None else Path("out") / recipe.name
+    return folder_path(out) if out is not None else Path("out") / recipe.name
 
 
 def check_recipe(recipe: str | Path | Recipe, quick: bool = False) -> Recipe:

@@ -22,7 +22,7 @@ from ..readers import read_json
 from .schema.messages import validate
 from .schema.models import PartFile, RunFile, StoredData
 
-__all__ = ["Store", "BlockedPart", "CorruptPart", "claim_folder", "STORE_MAX_BYTES"]
+__all__ = ["Store", "BlockedPart", "CorruptPart", "claim_folder", "folder_path", "STORE_MAX_BYTES"]
 
 STORE_MAX_BYTES = 256 << 20  #: a stored part holds curves of at most ~1e5 points
 
@@ -40,12 +40,20 @@ def _ours(name: str) -> bool:
     return name.endswith(".json") or (name.startswith(".") and name.endswith(".tmp"))
 
 
+def folder_path(folder: str | Path) -> Path:
+    """``folder`` as a :class:`Path`: not empty, and every name in it one the file system takes."""
+    if not str(folder).strip():
+        raise UsageError("output folder: expected a folder name, got an empty one")
+    return check_name_lengths(folder, "output folder")
+
+
 def claim_folder(folder: Path, recipe: str) -> None:
     """Refuse a folder this run does not own, before anything is written into it: one that
     holds a run of another recipe, an unreadable ``run.json``, or files no run writes
     (a user's own). New, empty, an interrupted run (stored parts only) and a run of
     ``recipe`` are fine."""
-    if not check_name_lengths(folder, "output folder").is_dir():
+    folder = folder_path(folder)
+    if not folder.is_dir():
         return
     shown = short_path(folder)
     way_out = "name a new or empty folder with --out, or add --force to write into it anyway"
@@ -74,9 +82,7 @@ class Store:
     def __init__(self, folder: str | Path, create: bool = True, recipe: str | None = None, force: bool = False):
         """Open ``folder``; with ``create``, make it (and ``parts/``). With ``recipe``, the folder
         must be new, empty, or a run of that recipe (:func:`claim_folder`) unless ``force``."""
-        if not str(folder).strip():
-            raise UsageError("output folder: expected a folder name, got an empty one")
-        self.folder = check_name_lengths(folder, "output folder")
+        self.folder = folder_path(folder)
         shown = short_path(self.folder)
         if not create:
             if not self.folder.is_dir():
