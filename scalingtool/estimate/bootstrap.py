@@ -89,8 +89,13 @@ def _replicate_spectrum(phi: np.ndarray, labels: np.ndarray, counts: np.ndarray,
     top = min(top, phi.shape[1])
     if not with_powers:
         return np.linalg.eigvalsh(second)[::-1][:top], np.full(top, np.nan)
-    b = phi.T @ (counts * labels) / samples
-    values, weights = eigh_along(second, b)
+    if labels.ndim == 1:
+        b = phi.T @ (counts * labels) / samples
+        values, weights = eigh_along(second, b)
+    else:  # C target columns: their weights summed, from the eigenvectors (one reflection fixes one axis)
+        b = phi.T @ (counts[:, None] * labels) / samples
+        values, vectors = np.linalg.eigh(second)
+        weights = np.sum((vectors.T @ b) ** 2, axis=1)
     values, weights = values[::-1][:top], weights[::-1][:top]
     with np.errstate(divide="ignore", invalid="ignore"):
         powers = weights / values

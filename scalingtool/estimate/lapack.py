@@ -40,8 +40,8 @@ TRIDIAGONAL_MIN = 1000
 def eigh_top(matrix: np.ndarray, count: int, columns: int | None = None,
              along: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The ``count`` largest eigenvalues of a symmetric matrix (descending), the eigenvectors of
-    the top ``columns`` (default ``count``) and, given ``along``, its projections on all
-    ``count`` eigenvectors (``matrix`` is overwritten).
+    the top ``columns`` (default ``count``) and, given ``along`` (a vector, or a matrix of
+    columns), its projections on all ``count`` eigenvectors (``matrix`` is overwritten).
 
     Few pairs (under ``EVD_FRACTION`` of n): LAPACK's partial ``dsyevr``. Many pairs of a large
     matrix: :func:`_tridiagonal_top`. Otherwise all pairs by divide and conquer. Measured with
@@ -83,9 +83,9 @@ def _tridiagonal_top(matrix: np.ndarray, count: int, columns: int,
     values, z = values[::-1][:count].copy(), z[:, ::-1][:, :count]
     projections = None
     if along is not None:
-        reflected = np.array(along, dtype=float)
-        reflected[1:] = _apply_q(lapack, reflectors, tau, reflected[1:, None], b"T")[:, 0]
-        projections = z.T @ reflected
+        reflected = np.array(along, dtype=float).reshape(along.shape[0], -1)
+        reflected[1:] = _apply_q(lapack, reflectors, tau, reflected[1:], b"T")
+        projections = (z.T @ reflected).reshape((count,) + along.shape[1:])
     vectors = np.array(z[:, :columns])
     vectors[1:] = _apply_q(lapack, reflectors, tau, vectors[1:], b"N")
     return values, vectors, projections

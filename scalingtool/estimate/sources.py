@@ -100,11 +100,15 @@ def load_vector(path: str | os.PathLike[str], what: str) -> np.ndarray:
 
 
 def load_labels(path: str | os.PathLike[str], samples: int) -> np.ndarray:
-    """Labels: one value per sample."""
-    y = load_vector(path, "labels")
-    if y.shape[0] != samples:
-        raise UsageError(f"{path}: {y.shape[0]} labels for {samples} samples (expected one per sample)")
-    if not np.any(y != y[0]):
+    """Labels: one value per sample, or a P x C target (a row per sample, a column per output;
+    its target power is summed over the columns, :mod:`.spectrum`)."""
+    y = load_array(path, "labels").astype(np.float64)
+    if y.ndim == 2 and 1 in y.shape:
+        y = y.reshape(-1)
+    if y.ndim not in (1, 2) or y.shape[0] != samples:
+        raise UsageError(f"{path}: labels of shape {y.shape} for {samples} samples (expected one per sample, "
+                         "or a P x C target with a row per sample)")
+    if not np.any(y != y[:1]):
         raise UsageError(f"{path}: every label is the same; a constant target has no power law")
     return y
 

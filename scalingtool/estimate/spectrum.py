@@ -2,7 +2,10 @@
 
 With ``K / P = sum_k lambda_k u_k u_k^T`` (eigenvalues descending) the capacity is read off
 ``lambda_k ~ k^-alpha`` and the target power in mode k is ``p_k = (u_k . y)^2 / P``, the
-finite-sample estimate of ``lambda_k w*_k^2 ~ k^-(alpha beta + 1)``.
+finite-sample estimate of ``lambda_k w*_k^2 ~ k^-(alpha beta + 1)``. A target of C columns
+(``Y``, P x C: one per network output, e.g. a centred one-hot class target) has the power
+``p_k = sum_c (u_k . y_c)^2 / P`` in mode k: every column is learnt through the same kernel,
+so their errors add, mode by mode.
 
 For the bootstrap the decomposition also keeps the samples' coordinates in the top ``r``
 modes, ``Phi = U_r diag(sqrt(P lambda_r))`` (row i: sample i, ``Phi Phi^T`` is the rank-r part
@@ -43,7 +46,8 @@ def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None,
               columns: int | None = None) -> MeasuredSpectrum:
     """The spectrum of ``K / P`` and the target powers ``p_k`` of ``labels`` (theory §6).
 
-    ``keep`` modes (default all) are kept, and the sample coordinates of the top ``columns``
+    ``labels``: P values, or P x C (the powers summed over the columns). ``keep`` modes
+    (default all) are kept, and the sample coordinates of the top ``columns``
     of them (default all kept) for resampling; ``gram`` is overwritten to save memory.
     """
     samples = gram.shape[0]
@@ -51,7 +55,7 @@ def decompose(gram: np.ndarray, labels: np.ndarray, keep: int | None = None,
     trace = float(np.trace(gram))
     labels = np.asarray(labels, dtype=float)
     values, vectors, proj = eigh_top(gram, keep or samples, columns, labels)
-    powers = proj ** 2 / samples
+    powers = proj ** 2 / samples if proj.ndim == 1 else np.sum(proj ** 2, axis=1) / samples
     phi = vectors * np.sqrt(np.clip(values[: vectors.shape[1]], 0.0, None) * samples)[None, :]
     return MeasuredSpectrum(values, powers, samples, phi, labels, max(trace - float(np.sum(values)), 0.0))
 

@@ -39,7 +39,7 @@ def test_shapes_and_labels(cli, data):
                        "P x M")
     np.save(folder / "y5.npy", y[:5])
     assert_usage_error(cli("estimate", "--features", str(folder / "x.npy"), "--labels", str(folder / "y5.npy")),
-                       "5 labels for 100 samples")
+                       "labels of shape (5,) for 100 samples")
     np.save(folder / "rect.npy", x[:, :50])
     assert_usage_error(cli("estimate", "--gram", str(folder / "rect.npy"), "--labels", str(folder / "y.npy")),
                        "square")
