@@ -108,6 +108,17 @@ def call_model_function(func: Callable[[], Any], name: str) -> tuple[Any, Any, n
         raise UsageError(f"model: {name} inputs contain NaN or inf entries")
     if inputs.shape[0] < MIN_SAMPLES:
         raise UsageError(f"model: {name} returned {inputs.shape[0]} inputs; at least {MIN_SAMPLES} are needed")
+    if labels.ndim == 2:  # one target column per output
+        try:
+            with torch.no_grad():
+                first = next(iter(model.parameters()), None)
+                one = inputs[:1].to(first.dtype) if first is not None and inputs.is_floating_point() else inputs[:1]
+                outputs = int(model(one).numel())
+        except Exception as exc:  # the user's network failed on its inputs
+            raise UsageError(f"model: evaluating it raised {exc.__class__.__name__}: {exc}") from None
+        if outputs != labels.shape[1]:
+            raise UsageError(f"model: {name} gives a target of {labels.shape[1]} columns (classes) for a model "
+                             f"with {outputs} output{'s' if outputs > 1 else ''}: expected one column per output")
     return model, inputs, labels
 
 

@@ -20,12 +20,13 @@ __all__ = ["gaussian_task"]
 
 
 def gaussian_task(alpha: float, beta: float, samples: int, features: int, seed: int = 0,
-                  noise: float = 0.0, tail: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                  noise: float = 0.0, tail: bool = False, columns: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """``(X, y)``: P x M features with covariance ``k^-alpha`` and a power-law target.
 
     The features are scaled by ``sqrt(M)`` so that ``K = X X^T / M`` is ``psi_i . psi_j``,
     the kernel of theory §1 (``K / P`` has eigenvalues ~ ``lambda_k``); with ``tail`` X has
-    2M columns (module docstring).
+    2M columns (module docstring). ``columns > 1``: y is P x columns, column c > 0 the same
+    law with the sign of each mode's weight drawn at random (a multi-output target).
     """
     rng = np.random.default_rng(seed)
     k = np.arange(1, features + 1, dtype=float)
@@ -41,7 +42,14 @@ def gaussian_task(alpha: float, beta: float, samples: int, features: int, seed: 
         extra = rng.standard_normal((samples, features)) * np.sqrt(variance)
         y = y + extra @ np.full(features, np.sqrt(power / variance))
         psi = np.concatenate([psi, extra], axis=1)
+        w = np.concatenate([w, np.full(features, np.sqrt(power / variance))])
         features = 2 * features
     if noise > 0:
         y = y + noise * rng.standard_normal(samples)
+    if columns > 1:
+        signs = rng.choice([-1.0, 1.0], size=(columns - 1, features))
+        others = psi @ (w[None, :] * signs).T
+        if noise > 0:
+            others = others + noise * rng.standard_normal(others.shape)
+        y = np.concatenate([y[:, None], others], axis=1)
     return psi * np.sqrt(features), y

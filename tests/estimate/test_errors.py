@@ -122,7 +122,7 @@ def test_model_errors(cli, tmp_path):
         "def wrong():\n    return 3\n"
         "def two_outputs():\n"
         "    torch.manual_seed(0)\n"
-        "    return torch.nn.Linear(4, 2), torch.randn(80, 4), torch.randn(80)\n"
+        "    return torch.nn.Linear(4, 2), torch.randn(80, 4), torch.arange(80) % 3\n"
         "def bad_labels():\n"
         "    return torch.nn.Linear(4, 1), torch.randn(80, 4), torch.randn(70)\n"
         "def not_module():\n    return 'model', torch.randn(80, 4), torch.randn(80)\n"
@@ -130,8 +130,8 @@ def test_model_errors(cli, tmp_path):
     assert_usage_error(cli("estimate", "--model", f"{mod}:text_labels"), "labels as numbers")
     assert_usage_error(cli("estimate", "--model", f"{mod}:raises"), "raised RuntimeError: boom")
     assert_usage_error(cli("estimate", "--model", f"{mod}:wrong"), "must return (model, inputs, labels)")
-    assert_usage_error(cli("estimate", "--model", f"{mod}:two_outputs"), "one output per input")
-    assert_usage_error(cli("estimate", "--model", f"{mod}:bad_labels"), "one label per input")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:two_outputs"), "3 columns (classes) for a model with 2 outputs")
+    assert_usage_error(cli("estimate", "--model", f"{mod}:bad_labels"), "one label per input, or a P x C target")
     assert_usage_error(cli("estimate", "--model", f"{mod}:not_module"), "not a torch.nn.Module")
     assert_usage_error(cli("estimate", "--model", f"{mod}:missing"), "no function 'missing'")
     assert_usage_error(cli("estimate", "--model", "no_such_module_xyz:f"), "cannot import")
