@@ -58,7 +58,14 @@ def add_jacobian_gram(torch: Any, gram: np.ndarray, rows: Callable[[int, int], A
     computed, mirrored (module docstring)."""
     samples = gram.shape[0]
     starts = list(range(0, samples, chunk))
-    kept = torch.cat([rows(s, min(s + chunk, samples)) for s in starts], dim=0) if keep_all else None
+    kept = None
+    if keep_all:  # filled in place: a list of chunks and their concatenation would hold them twice
+        for s in starts:
+            block = rows(s, min(s + chunk, samples))
+            if kept is None:
+                kept = block.new_empty((samples,) + tuple(block.shape[1:]))
+            kept[s:s + block.shape[0]] = block
+            del block
 
     def get(lo: int, hi: int) -> Any:
         return kept[lo:hi] if kept is not None else rows(lo, hi)

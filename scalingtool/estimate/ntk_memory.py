@@ -12,7 +12,9 @@ dense layer ``l``, its input width ``d_l`` and output width ``e_l``:
 * a chunk's Jacobians: ``s m C n_J``; ``jacrev`` under ``vmap`` holds about twice that again
   and ``C`` backward passes of the chunk: ``s m C (3 n_J + 2 a)``; two chunks are held when the
   Gram is accumulated chunk pair by chunk pair (the Jacobians recomputed for each pair), all
-  ``P`` rows when they fit (``s P C n_J``, computed once).
+  ``P`` rows when they fit (``s P C n_J``, computed once);
+* ``TORCH_WORKSPACE``, whatever the size: what torch itself holds once it has run a forward,
+  a backward and a ``vmap`` (thread pools, allocator caches, compiled kernels).
 
 :func:`plan` picks the largest chunk (at most ``MAX_CHUNK``) whose total fits the limit, and
 refuses with one line naming the limit and the most samples that would fit.
@@ -25,10 +27,13 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ..resources import memory_allowance
 
-__all__ = ["Footprint", "Plan", "plan", "ntk_bytes", "most_samples", "MAX_CHUNK"]
+__all__ = ["Footprint", "Plan", "plan", "ntk_bytes", "most_samples", "MAX_CHUNK", "TORCH_WORKSPACE"]
 
 #: most samples per chunk: beyond this the BLAS calls are already large and the time flat
 MAX_CHUNK = 256
+#: bytes torch holds after its first forward, backward and vmap calls, at any size (on CPU
+#: a process's resident size grows by about 100 MiB for a 64-sample kernel of a small CNN)
+TORCH_WORKSPACE = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def ntk_bytes(f: Footprint, samples: int, chunk: int, keep_all: bool, blocks: bo
         per_chunk = s * m * c * (3 * f.jacobian_params + 2 * f.activations)
         kept = s * samples * c * f.jacobian_params if keep_all else s * m * c * f.jacobian_params
         jac = per_chunk + kept + 8.0 * m * m * (c * c if blocks else 1)
-    return result + dense + max(products + forward, jac)
+    return TORCH_WORKSPACE + result + dense + max(products + forward, jac)
 
 
 def _limit(limit_bytes: float | None) -> tuple[float, str]:

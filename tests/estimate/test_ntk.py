@@ -141,7 +141,7 @@ def test_parameter_side_matrix_has_the_same_nonzero_spectrum():
 
 def test_refused_before_allocating_naming_the_allowance(monkeypatch):
     model, x = _cases()[0]
-    allowance = 200_000.0
+    allowance = ntk_memory.TORCH_WORKSPACE + 200_000.0
     monkeypatch.setattr(ntk_memory, "memory_allowance", lambda: Allowance(allowance, "a test allowance"))
 
     def never(*args, **kwargs):
