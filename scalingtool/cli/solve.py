@@ -9,6 +9,7 @@ import typer
 from ..files import check_output_path
 from ..formats import Report, exact
 from .common import TableFormat, as_options, emit, format_option, progress_bar
+from .. import schemas
 
 
 def _width(text: str) -> str | None:
@@ -67,7 +68,7 @@ def solve_cmd(
     if m is not None and m.extrapolated is not None:
         rows.append({"quantity": "1/log t extrapolation", "value": m.extrapolated})
     payload = {
-        "schema": "scalingtool/solve/v1",
+        "schema": schemas.SOLVE,
         "inputs": {k: (exact(v) if v is not None and not isinstance(v, (str, int)) else v)
                    for k, v in solution.inputs.items()},
         "training": solution.training, "dynamics": solution.dynamics,

@@ -16,10 +16,11 @@ from ..files import check_output_path
 from ..formats import Report, terminal_width
 from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, stderr_console, write_stdout
+from .. import schemas
 
 _COLUMNS = ["tier", "case", "quantity", "kind", "predicted", "measured", "tolerance", "status", "note",
             "source"]
-_SCHEMA = "scalingtool/verify/v2"
+_SCHEMA = schemas.VERIFY
 
 
 def _json_value(value: Any) -> Any:

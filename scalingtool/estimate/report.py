@@ -7,10 +7,11 @@ from typing import Any
 from ..formats import Report
 from .estimator import QUANTITIES, Estimate
 from .loss_curve import CurveFit, LossCurve, implied_beta
+from .. import schemas
 
 __all__ = ["estimate_report", "estimate_payload", "loss_curve_report", "SCHEMA"]
 
-SCHEMA = "scalingtool/estimate/v1"
+SCHEMA = schemas.ESTIMATE
 _COLUMNS = ["quantity", "training", "value", "ci_low", "ci_high", "window"]
 
 

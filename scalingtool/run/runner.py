@@ -25,6 +25,7 @@ from .recipe import Recipe, parse_recipe
 from .schema.messages import validate, validate_params
 from .schema.models import KindParams
 from .store import BlockedPart, CorruptPart, Store, folder_path
+from .. import schemas
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 
@@ -166,7 +167,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     recipe, kind, params, plan = _prepare(recipe, quick)
     store = Store(output_folder(recipe, out), recipe=recipe.name, force=force)
     store.write_json("run.json", {
-        "schema": "scalingtool/run/v1", "recipe": recipe.name, "title": recipe.title,
+        "schema": schemas.RUN, "recipe": recipe.name, "title": recipe.title,
         "kind": recipe.kind, "layer": recipe.layer, "quick": quick, "source": recipe.source,
         "config": params.config(), "parts": [p.key for p in plan],
     })
@@ -176,7 +177,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     result.outcome = kind.finish(params, data)
     table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {
-        "schema": "scalingtool/run-summary/v1", "recipe": recipe.name, "kind": recipe.kind,
+        "schema": schemas.RUN_SUMMARY, "recipe": recipe.name, "kind": recipe.kind,
         "quick": quick, "computed": result.computed, "reused": result.reused,
         "checks": [c.row() for c in result.outcome.checks], "summary": result.outcome.summary,
     })
