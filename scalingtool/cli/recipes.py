@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import typer
 
+from .. import schemas
 from ..formats import Report
 from .common import TableFormat, emit, format_option, write_stdout
 from .run import complete_recipe
-from .. import schemas
 
 _COLUMNS = ["name", "layer", "title"]
 

@@ -9,10 +9,10 @@ from typing import Optional
 
 import typer
 
+from .. import schemas
 from ..formats import Report, exact
 from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, progress_bar
-from .. import schemas
 
 def complete_recipe(incomplete: str) -> list[str]:
     """Shell completion: the built-in recipe names starting with ``incomplete``."""

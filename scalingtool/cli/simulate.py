@@ -9,12 +9,12 @@ from typing import Any, Optional
 
 import typer
 
+from .. import schemas
 from ..errors import UsageError
 from ..files import check_output_path
 from ..formats import Report, exact
 from ..params import Task, check
 from .common import TableFormat, as_options, emit, format_option, progress_bar
-from .. import schemas
 
 
 class Model(str, Enum):

@@ -6,10 +6,10 @@ from typing import Optional
 
 import typer
 
+from .. import schemas
 from ..files import check_output_path
 from ..formats import Report, exact
 from .common import TableFormat, as_options, emit, format_option, progress_bar
-from .. import schemas
 
 
 def _width(text: str) -> str | None:

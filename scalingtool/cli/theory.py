@@ -9,12 +9,12 @@ from typing import Any, Optional
 
 import typer
 
+from .. import schemas
 from ..errors import UsageError
 from ..formats import Report, exact
 from ..params import check, parse_alpha, parse_beta, parse_int
 from ..theory.scales import crossover_scales
 from .common import Format, as_options, emit, format_option, progress_bar, write_stdout
-from .. import schemas
 
 
 class TrainingChoice(str, Enum):

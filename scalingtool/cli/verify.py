@@ -11,12 +11,12 @@ from typing import Any, Iterator, List, Optional
 
 import typer
 
+from .. import schemas
 from ..errors import UsageError
 from ..files import check_output_path
 from ..formats import Report, terminal_width
 from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, stderr_console, write_stdout
-from .. import schemas
 
 _COLUMNS = ["tier", "case", "quantity", "kind", "predicted", "measured", "tolerance", "status", "note",
             "source"]

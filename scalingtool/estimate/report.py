@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import schemas
 from ..formats import Report
 from .estimator import QUANTITIES, Estimate
 from .loss_curve import CurveFit, LossCurve, implied_beta
-from .. import schemas
 
 __all__ = ["estimate_report", "estimate_payload", "loss_curve_report", "SCHEMA"]
 

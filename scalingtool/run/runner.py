@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import schemas
 from ..echo import short_path
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
@@ -25,7 +26,6 @@ from .recipe import Recipe, parse_recipe
 from .schema.messages import validate, validate_params
 from .schema.models import KindParams
 from .store import BlockedPart, CorruptPart, Store, folder_path
-from .. import schemas
 
 __all__ = ["RunResult", "run_recipe", "check_recipe", "redraw", "PLOT_EXTRA_MESSAGE"]
 

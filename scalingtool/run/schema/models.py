@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, conlist
 
-from ...jsonable import to_json
 from ... import schemas
+from ...jsonable import to_json
 
 __all__ = ["RECIPE_MAX_BYTES", "Strict", "KindParams", "StoredData", "RecipeFile", "RunFile", "PartFile"]
 
