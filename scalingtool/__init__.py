@@ -19,7 +19,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+#: the package version: the one place it is written (pyproject.toml reads it; `scalingtool --version`)
+__version__ = "0.2.0"
 
 _SUBMODULES = {"theory", "reduced", "measure", "simulate", "verify", "params", "formats",
                "files", "errors"}

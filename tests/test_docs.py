@@ -1,8 +1,9 @@
 """The documentation a user can read is all in the repository, and every citation resolves.
 
-* ``docs/theory.md`` has the top-level sections the code cites (``theory §1`` .. ``§7``);
+* the theory pages (``docs/explanation/theory/``) have the top-level sections the code cites
+  (``theory §1`` .. ``§6``), one page each, in the order of their numbers;
 * every ``§N`` or ``§N.M`` in the package (code, help, built-in recipes), the README and the
-  docs names a heading of ``docs/theory.md``;
+  docs names a heading of the theory pages;
 * no user-facing text points at things a user cannot see: the team's private specification,
   a folder outside the repository, issue numbers, closing notes or briefs;
 * no README or docs link leaves the repository: relative links name files that exist, and
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-THEORY = ROOT / "docs" / "theory.md"
+THEORY = ROOT / "docs" / "explanation" / "theory"
 TOP_LEVEL = {
     "1": "The model",
     "2": "Exact reduced dynamics",
@@ -24,7 +25,6 @@ TOP_LEVEL = {
     "4": "Measuring an exponent",
     "5": "The nonlinear check (MLP on the circle)",
     "6": "Estimating alpha and beta from data",
-    "7": "What the numerics taught us",
 }
 HEADING = re.compile(r"^(#{2,4}) (\d+(?:\.\d+)*)\.? (.+)$", re.M)
 CITATION = re.compile(r"§\s*(\d+(?:\.\d+)*)")
@@ -54,7 +54,8 @@ FILES = _user_facing()
 
 
 def _sections() -> dict[str, str]:
-    return {number: title.strip() for _, number, title in HEADING.findall(THEORY.read_text("utf-8"))}
+    text = "\n".join(page.read_text("utf-8") for page in sorted(THEORY.glob("*.md")))
+    return {number: title.strip() for _, number, title in HEADING.findall(text)}
 
 
 def _id(path: Path) -> str:
@@ -67,11 +68,14 @@ def test_theory_has_the_top_level_sections_the_code_cites():
     assert top == TOP_LEVEL
     for number in sections:  # subsections sit under an existing section
         assert number.split(".")[0] in top, number
+    for page in THEORY.glob("*.md"):  # one page per section, named by its number
+        own = {n for _, n, _ in HEADING.findall(page.read_text("utf-8")) if "." not in n}
+        assert own == (set() if page.name == "index.md" else {page.name.split("-")[0]}), page.name
 
 
 def test_every_file_is_scanned():
     names = {_id(p) for p in FILES}
-    assert {"README.md", "docs/theory.md", "scalingtool/cli/run.py", "scalingtool/recipes/phase.toml"} <= names
+    assert {"README.md", "docs/explanation/theory/3-exponents.md", "scalingtool/cli/run.py", "scalingtool/recipes/phase.toml"} <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=_id)
@@ -79,7 +83,7 @@ def test_citations_resolve(path):
     sections = set(_sections())
     text = path.read_text("utf-8")
     missing = sorted({n for n in CITATION.findall(text) if n not in sections})
-    assert not missing, f"{_id(path)} cites sections that docs/theory.md does not have: {missing}"
+    assert not missing, f"{_id(path)} cites sections that the theory pages do not have: {missing}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=_id)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .cli.test_docs_command import repository_theory
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
@@ -47,7 +49,7 @@ def test_sdist_carries_tests_docs_and_recipes(dist):
     sdist, _ = dist
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    assert {"tests/conftest.py", "tests/test_docs.py", "docs/theory.md", "LICENSE",
+    assert {"tests/conftest.py", "tests/test_docs.py", "docs/explanation/theory/3-exponents.md", "LICENSE",
             "scalingtool/recipes/phase.toml"} <= names
     assert not any("__pycache__" in n for n in names)
 
@@ -63,6 +65,9 @@ def test_wheel_metadata_and_recipes(dist):
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     shipped = {Path(n).stem for n in names if n.startswith("scalingtool/recipes/") and n.endswith(".toml")}
     assert shipped == {p.stem for p in (ROOT / "scalingtool" / "recipes").glob("*.toml")}
+    with zipfile.ZipFile(wheel) as zf:  # the theory pages as files, not as a link to the repository
+        pages = {Path(n).name: zf.read(n).decode() for n in names if n.startswith("scalingtool/theory_pages/")}
+    assert pages == {p.name: p.read_text("utf-8") for p in (ROOT / "docs" / "explanation" / "theory").glob("*.md")}
 
 
 def test_installed_wheel_works_outside_the_repository(dist, tmp_path):
@@ -84,9 +89,10 @@ def test_installed_wheel_works_outside_the_repository(dist, tmp_path):
     assert {r["name"] for r in listing["recipes"]} >= {"phase", "time-curves", "mlp-circle"}
     shown = _run([tool, "recipes", "show", "phase"], elsewhere, env).stdout
     assert shown == (ROOT / "scalingtool" / "recipes" / "phase.toml").read_text("utf-8")
-    # the theory document that every help text cites ships in the wheel
+    # the theory pages that every help text cites ship in the wheel, as files
     theory = _run([tool, "docs"], elsewhere, env).stdout
-    assert theory == (ROOT / "docs" / "theory.md").read_text("utf-8")
+    assert theory == repository_theory()
+    assert _run([tool, "docs", "3.3"], elsewhere, env).stdout.startswith("### 3.3 Compute-optimal exponents")
 
     out = tmp_path / "phase-out"
     run = json.loads(_run([tool, "run", "phase", "--quick", "--out", out, "--format", "json"], elsewhere, env).stdout)

@@ -30,7 +30,7 @@ app = typer.Typer(
     name="scalingtool",
     help="Neural scaling laws beyond the kernel limit: derive, solve, simulate, verify.\n\n"
          "Help texts cite the mathematics as 'theory §N': section N of the theory document "
-         "(`scalingtool docs N` prints it; docs/theory.md in the repository).\n\n"
+         "(`scalingtool docs N` prints it; docs/explanation/theory/ in the repository).\n\n"
          "Example: scalingtool exponents --alpha 2 --beta 1/2",
     add_completion=True,
     rich_markup_mode=None,

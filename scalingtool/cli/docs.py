@@ -1,4 +1,4 @@
-"""``scalingtool docs [SECTION]``: the theory document that help texts cite as 'theory §N'."""
+"""``scalingtool docs [SECTION]``: the theory pages that help texts cite as 'theory §N'."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from .common import write_stdout
 
 
 def docs_cmd(section: Optional[str] = typer.Argument(
-        None, help="A section number such as 3 or 3.3 (default: the whole document).")) -> None:
-    """Print the theory document that help texts cite as 'theory §N', or one section of it.
+        None, help="A section number such as 3 or 3.3 (default: sections 1 to 6, the whole theory).")) -> None:
+    """Print the theory that help texts cite as 'theory §N' (sections 1 to 6), or one section of it.
 
     Example: scalingtool docs 3.3
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from .. import schemas
 from ..formats import Report
 from .common import TableFormat, emit, format_option, write_stdout
 from .run import complete_recipe
@@ -31,7 +32,7 @@ def list_cmd(ctx: typer.Context, fmt: TableFormat = format_option()) -> None:
     from ..run.builtin import listing
 
     rows = [{"name": r.name, "layer": r.layer, "title": r.title} for r in listing()]
-    payload = {"schema": "scalingtool/recipes/v1", "recipes": rows}
+    payload = {"schema": schemas.RECIPES, "recipes": rows}
     notes = ["run one with: scalingtool run NAME [--quick] [--out DIR]; "
              "print its TOML with: scalingtool recipes show NAME"]
     emit(Report("Built-in recipes", _COLUMNS, rows, payload, notes), fmt)

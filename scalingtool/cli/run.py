@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from .. import schemas
 from ..formats import Report, exact
 from .cluster import open_executor, scheduler_option, workers_option
 from .common import TableFormat, emit, format_option, progress_bar
@@ -56,7 +57,7 @@ def run_cmd(
     rows = [{k: v for k, v in c.row().items() if k != "tier"} for c in result.outcome.checks]
     ok = all(c.status != "fail" for c in result.outcome.checks)
     payload = {
-        "schema": "scalingtool/run/v1", "recipe": result.recipe, "kind": result.kind,
+        "schema": schemas.RUN, "recipe": result.recipe, "kind": result.kind,
         "folder": str(result.folder), "ok": ok, "computed": result.computed, "reused": result.reused,
         "files": [str(p) for p in result.files], "notes": result.notes, "summary": result.outcome.summary,
         "checks": [{**row, **{k: (exact(row[k]) if not isinstance(row[k], float) else row[k])

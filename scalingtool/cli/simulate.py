@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import typer
 
+from .. import schemas
 from ..errors import UsageError
 from ..files import check_output_path
 from ..formats import Report, exact
@@ -148,7 +149,7 @@ def simulate_cmd(
                      "summary": result.to_dict()["summary"], "metadata": result.metadata})
     if out is not None:
         write_runs(out, results)
-    payload = {"schema": "scalingtool/simulate/v1", "model": model.value, "alpha": alpha, "beta": beta,
+    payload = {"schema": schemas.SIMULATE, "model": model.value, "alpha": alpha, "beta": beta,
                "dynamics": dynamics, "runs": runs, "out": out}
     notes = ["measured: mean over seeds of the fitted slope of loss - L_inf(N) (linear) or the test "
              "loss (MLP); spread: standard deviation over seeds"]

@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from .. import schemas
 from ..files import check_output_path
 from ..formats import Report, exact
 from .common import TableFormat, as_options, emit, format_option, progress_bar
@@ -67,7 +68,7 @@ def solve_cmd(
     if m is not None and m.extrapolated is not None:
         rows.append({"quantity": "1/log t extrapolation", "value": m.extrapolated})
     payload = {
-        "schema": "scalingtool/solve/v1",
+        "schema": schemas.SOLVE,
         "inputs": {k: (exact(v) if v is not None and not isinstance(v, (str, int)) else v)
                    for k, v in solution.inputs.items()},
         "training": solution.training, "dynamics": solution.dynamics,

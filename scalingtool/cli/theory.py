@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import typer
 
+from .. import schemas
 from ..errors import UsageError
 from ..formats import Report, exact
 from ..params import check, parse_alpha, parse_beta, parse_int
@@ -110,7 +111,7 @@ def exponents_report(result: Any, trainings: tuple[str, ...], gamma0: Fraction |
                 text += f" = {value.text()} at eta/Bsz = {noise}"
             notes.append(text)
     payload = {
-        "schema": "scalingtool/exponents/v1",
+        "schema": schemas.EXPONENTS,
         "alpha": exact(result.alpha), "beta": exact(result.beta), "dynamics": result.dynamics,
         "compute_convention": {"n_power": exact(result.p), "t_power": exact(result.q)},
         "regime": result.regime, "boundary": result.boundary,
@@ -200,7 +201,7 @@ def phase_cmd(
                  "rich_compute": p.rich_compute, "compute_gain": p.compute_gain}
                 for p in phase_points(alphas, betas, dynamics.value, update)]
     payload = {
-        "schema": "scalingtool/phase/v1", "dynamics": dynamics.value,
+        "schema": schemas.PHASE, "dynamics": dynamics.value,
         "points": [{k: (exact(v) if isinstance(v, Fraction) else v) for k, v in row.items()} for row in rows],
     }
     columns = ["alpha", "beta", "regime", "lazy_time", "rich_time", "lazy_compute",
@@ -221,7 +222,7 @@ def derive_cmd(
 
     results = derive(dynamics.value)
     if fmt is DeriveFormat.json:
-        payload = {"schema": "scalingtool/derive/v1", "dynamics": dynamics.value,
+        payload = {"schema": schemas.DERIVE, "dynamics": dynamics.value,
                    "results": [{"key": d.key, "description": d.description, "text": d.text,
                                 "latex": d.latex} for d in results]}
         write_stdout(json.dumps(payload, indent=2) + "\n")

@@ -11,6 +11,7 @@ from typing import Any, Iterator, List, Optional
 
 import typer
 
+from .. import schemas
 from ..errors import UsageError
 from ..files import check_output_path
 from ..formats import Report, terminal_width
@@ -19,7 +20,7 @@ from .common import TableFormat, emit, format_option, stderr_console, write_stdo
 
 _COLUMNS = ["tier", "case", "quantity", "kind", "predicted", "measured", "tolerance", "status", "note",
             "source"]
-_SCHEMA = "scalingtool/verify/v2"
+_SCHEMA = schemas.VERIFY
 
 
 def _json_value(value: Any) -> Any:

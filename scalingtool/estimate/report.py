@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import schemas
 from ..formats import Report
 from .estimator import QUANTITIES, Estimate
 from .loss_curve import CurveFit, LossCurve, implied_beta
 
 __all__ = ["estimate_report", "estimate_payload", "loss_curve_report", "SCHEMA"]
 
-SCHEMA = "scalingtool/estimate/v1"
+SCHEMA = schemas.ESTIMATE
 _COLUMNS = ["quantity", "training", "value", "ci_low", "ci_high", "window"]
 
 

@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import schemas
 from ..echo import short_path
 from ..errors import ScalingToolError, UsageError
 from ..formats import csv_text
@@ -166,7 +167,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     recipe, kind, params, plan = _prepare(recipe, quick)
     store = Store(output_folder(recipe, out), recipe=recipe.name, force=force)
     store.write_json("run.json", {
-        "schema": "scalingtool/run/v1", "recipe": recipe.name, "title": recipe.title,
+        "schema": schemas.RUN, "recipe": recipe.name, "title": recipe.title,
         "kind": recipe.kind, "layer": recipe.layer, "quick": quick, "source": recipe.source,
         "config": params.config(), "parts": [p.key for p in plan],
     })
@@ -176,7 +177,7 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     result.outcome = kind.finish(params, data)
     table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {
-        "schema": "scalingtool/run-summary/v1", "recipe": recipe.name, "kind": recipe.kind,
+        "schema": schemas.RUN_SUMMARY, "recipe": recipe.name, "kind": recipe.kind,
         "quick": quick, "computed": result.computed, "reused": result.reused,
         "checks": [c.row() for c in result.outcome.checks], "summary": result.outcome.summary,
     })

@@ -6,7 +6,7 @@ on ``grid`` uniform angles, lazy and rich at equal time ``t = eta * steps`` (ric
 into stable sub-steps as the kernel grows). The capacity ``alpha`` is measured from the initial
 kernel's spectrum over ``k`` in ``alpha_range`` on ``8 k_hi`` angles (far below the Nyquist
 frequency: the ReLU kinks alias), ``beta`` derived from the target (theory §5). What this
-network was measured to do is in theory §7.5-§7.6.
+network was measured to do is on the results pages of the documentation (docs/results/).
 """
 
 from __future__ import annotations

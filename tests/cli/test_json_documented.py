@@ -1,10 +1,11 @@
-"""Every JSON document a command prints carries the keys the README's "JSON output" section
-documents for its schema, and no top-level key that section does not name.
+"""Every JSON document a command prints has the keys its entry of the schema registry
+(:mod:`scalingtool.schemas`, from which the documentation's JSON reference is generated)
+documents, and no key the registry does not name.
 
-The documented keys are read out of README.md itself (every backticked identifier of a
-schema's paragraph, ``a.b|c`` read as ``a``, ``b``, ``c``, and the quoted keys of a
-``{"key": ...}`` example), so the docs and this test cannot drift apart: renaming a key in the
-code or in the README turns this test red until the other follows.
+A registry key path ``a.b`` is key ``b`` under ``a``, ``a[]`` an item of list ``a``, ``a.*`` any
+entry of an object keyed by names; a documented key with nothing listed under it is documented
+whole. Both ways are checked: an undocumented key in an output fails, and so does a documented
+key that none of the invocations below prints (they are chosen to reach every key).
 """
 
 import json
@@ -14,79 +15,41 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-SCHEMA = re.compile(r"`(scalingtool/[a-z-]+/v\d+)`")
-TICK = re.compile(r"`([^`]+)`")
-IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-LOSS_CURVE = "With `--loss-curve`"  # the estimate paragraph's second layout starts here
+from scalingtool.schemas import SCHEMAS
 
-# Backticked words of the JSON section that are not keys or values of the document: each is
-# named here with the reason, and must still occur in its paragraph (no stale entries).
-PROSE = {
-    "scalingtool/exponents/v1": {"chi"},          # the time exponent's symbol (theory §3.2)
-    "scalingtool/simulate/v1": {"s"},             # the symbol of the predicted kernel scale
-    "scalingtool/run/v1": {"mlp-study",           # a recipe kind named in the prose
-                           "tier"},               # named as absent: "without `tier`"
-}
-
-# "each with" lists: the keys of every item must be documented too.
-ITEM_LISTS = {
-    "scalingtool/phase/v1": ["points"],
-    "scalingtool/derive/v1": ["results"],
-    "scalingtool/verify/v2": ["checks"],
-    "scalingtool/simulate/v1": ["runs"],
-    "scalingtool/recipes/v1": ["recipes"],
-    "scalingtool/run/v1": ["checks"],
-}
+PACKAGE = Path(__file__).resolve().parents[2] / "scalingtool"
 
 
-def _section() -> str:
-    text = README.read_text(encoding="utf-8")
-    assert "\n## JSON output\n" in text, "README lost its JSON output section"
-    return text.split("\n## JSON output\n", 1)[1].split("\n## ", 1)[0]
-
-
-def documented() -> dict[str, str]:
-    """``{schema: its paragraph}``; a schema named inside another's paragraph (the run's
-    summary file) takes the text up to the paragraph's end."""
-    sec = _section()
-    marks = list(SCHEMA.finditer(sec))
-    out: dict[str, str] = {}
-    for m, nxt in zip(marks, marks[1:] + [None]):
-        seg = sec[m.end():nxt.start() if nxt else len(sec)]
-        out[m.group(1)] = seg.split("\n\n")[0]
-    estimate = out.pop("scalingtool/estimate/v1")
-    assert LOSS_CURVE in estimate
-    out["scalingtool/estimate/v1"], out["scalingtool/estimate/v1 --loss-curve"] = estimate.split(LOSS_CURVE, 1)
+def paths(doc, prefix=""):
+    """The key paths of a JSON document (``a.b``, ``a[].c``)."""
+    out = []
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            path = f"{prefix}.{key}" if prefix else key
+            out += [path] + paths(value, path)
+    elif isinstance(doc, list):
+        for value in doc:
+            out += paths(value, prefix + "[]")
     return out
 
 
-def tokens(text: str) -> set[str]:
-    words: set[str] = set()
-    for span in TICK.findall(text):
-        if "{" in span:  # an example object: its quoted keys
-            words |= {w for w in re.findall(r'"([^"]+)"', span) if IDENT.match(w)}
-            continue
-        span = span.strip('"')
-        if re.search(r"[ /<~=^\[]", span) or re.fullmatch(r"[\w-]+\.(json|csv|png|svg|toml)", span):
-            continue  # a formula, a path, a file name or an option
-        words |= {w for w in re.split(r"[.|]", span) if IDENT.match(w) and w not in ("null", "true", "false")}
-    return words
+def _parts(path):
+    return re.findall(r"[^.\[\]]+|\[\]", path)
 
 
-def keys_and_strings(doc, keys=None, strings=None):
-    keys = set() if keys is None else keys
-    strings = set() if strings is None else strings
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            keys.add(k)
-            keys_and_strings(v, keys, strings)
-    elif isinstance(doc, list):
-        for v in doc:
-            keys_and_strings(v, keys, strings)
-    elif isinstance(doc, str):
-        strings.add(doc)
-    return keys, strings
+def match(documented, path):
+    """The documented key ``path`` stands for, or None; keys under a documented key with nothing
+    listed under it are documented whole."""
+    parts = _parts(path)
+    keys = {tuple(_parts(k)): k for k in documented}
+    for n in range(len(parts), 0, -1):
+        for key_parts, key in keys.items():
+            if len(key_parts) == n and all(a == b or a == "*" for a, b in zip(key_parts, parts[:n])):
+                if n == len(parts):
+                    return key
+                leaf = not any(len(k) > n and k[:n] == key_parts for k in keys)
+                return key if leaf else None
+    return None
 
 
 def _json(cli, *argv):
@@ -145,56 +108,41 @@ def outputs(schema, cli, tmp_path):
         if schema == "scalingtool/run/v1":
             return [doc]
         return [json.loads((tmp_path / "run" / "summary.json").read_text())]
-    raise AssertionError(f"README documents {schema}, which this test does not run: add it")
+    raise AssertionError(f"the registry documents {schema}, which this test does not run: add it")
 
 
-def test_every_json_command_is_documented():
-    """The README documents a schema for every command with ``--format json`` (and the run's
-    summary file); each schema string in the package is documented."""
-    names = {s.split()[0] for s in documented()}
-    package = Path(__file__).resolve().parents[2] / "scalingtool"
-    in_code = {m for f in package.rglob("*.py")
-               for m in re.findall(r'"(scalingtool/[a-z-]+/v\d+)"', f.read_text(encoding="utf-8"))}
-    assert in_code <= names, in_code - names
-    assert {"scalingtool/exponents/v1", "scalingtool/phase/v1", "scalingtool/derive/v1",
-            "scalingtool/solve/v1", "scalingtool/verify/v2", "scalingtool/simulate/v1",
-            "scalingtool/recipes/v1", "scalingtool/estimate/v1", "scalingtool/run/v1"} <= names
+def test_every_schema_comes_from_the_registry():
+    """No command spells a schema name itself: each takes it from the registry, and each
+    registry entry is written by some command."""
+    spelled = {str(f.relative_to(PACKAGE)) for f in PACKAGE.rglob("*.py") if f.name != "schemas.py"
+               and re.search(r'"scalingtool/[a-z-]+/v\d+"', f.read_text(encoding="utf-8"))}
+    assert not spelled, f"schema names spelled outside scalingtool/schemas.py: {sorted(spelled)}"
+    used = {m for f in PACKAGE.rglob("*.py") for m in re.findall(r"schemas\.([A-Z_]+)\b", f.read_text(encoding="utf-8"))}
+    import scalingtool.schemas as registry
+    assert {getattr(registry, name) for name in used} == {s.name for s in SCHEMAS.values()}
 
 
-def test_the_parser_reads_the_documented_keys():
-    """The parser finds the keys a reader sees (and drops formulas, paths and options)."""
-    docs = documented()
-    assert {"rich_onset_gamma0_power", "width_plateau_n_power", "noise_takeover_power", "n_power",
-            "t_power", "lazy", "rich"} <= tokens(docs["scalingtool/exponents/v1"])
-    assert tokens(docs["scalingtool/phase/v1"]) == {
-        "dynamics", "points", "alpha", "beta", "regime", "lazy_time", "rich_time", "lazy_compute",
-        "rich_compute", "compute_gain"}
-    assert tokens('`C = N^p t^q`, `--loss-curve`, `run.json`, `parts/`, `a.b|c`, `{"x": 1, "y_z": [2]}`') \
-        == {"a", "b", "c", "x", "y_z"}
+def test_the_matcher_reads_the_paths():
+    documented = {"a": "", "a.*.b": "", "c": "", "d[].e": "", "d": ""}
+    assert match(documented, "a.lazy.b") == "a.*.b"
+    assert match(documented, "c.exact") == "c"  # documented whole
+    assert match(documented, "a.lazy.z") is None and match(documented, "d[].f") is None
+    assert paths({"x": [{"y": 1}], "z": {"w": 2}}) == ["x", "x[].y", "z", "z.w"]
 
 
-@pytest.mark.parametrize("schema", sorted(documented()))
-def test_json_keys_match_the_readme(schema, cli, tmp_path):
-    paragraph = documented()[schema]
-    prose = PROSE.get(schema, set())
-    assert prose <= tokens(paragraph), "stale PROSE entry"
-    common = tokens(_section().split("`scalingtool/")[0])  # `{"exact": ..., "value": ...}`
-    words = tokens(paragraph) - prose
+@pytest.mark.parametrize("schema", sorted(SCHEMAS))
+def test_json_keys_match_the_registry(schema, cli, tmp_path):
+    entry = SCHEMAS[schema]
     docs = outputs(schema, cli, tmp_path)
-    keys, strings = set(), set()
+    seen = set()
     for doc in docs:
-        keys_and_strings(doc, keys, strings)
-        if "--loss-curve" not in schema:
-            assert doc["schema"] == schema.split()[0]
-        undocumented = set(doc) - words - {"schema"}
-        assert not undocumented, f"{schema}: top-level keys not in the README: {sorted(undocumented)}"
-        for name in ITEM_LISTS.get(schema, []):
-            allowed = words | common | (tokens(documented()["scalingtool/verify/v2"]) - {"tier"}
-                                        if schema == "scalingtool/run/v1" else set())
-            for item in doc[name]:
-                extra = set(item) - allowed
-                assert not extra, f"{schema}: keys of {name}[] not in the README: {sorted(extra)}"
-    missing = words - keys - strings
-    assert not missing, f"{schema}: documented in the README but absent from the output: {sorted(missing)}"
-    if schema == "scalingtool/run/v1":  # "checks (as in verify, without tier)"
+        assert doc["schema"] == entry.name
+        for path in paths(doc):
+            key = match(entry.keys, path)
+            assert key is not None, f"{schema}: key {path} is not in the registry"
+            seen.add(key)
+    # a key documented under an entry keyed by names is seen through its own path
+    unseen = [k for k in entry.keys if k not in seen]
+    assert not unseen, f"{schema}: documented in the registry but absent from the output: {unseen}"
+    if schema == "scalingtool/run/v1":  # "as in verify, without tier"
         assert all("tier" not in c for doc in docs for c in doc["checks"])

@@ -44,8 +44,8 @@ def test_network_learns_a_hard_target(gamma0):
     assert np.all(res.loss[:, -1] < 0.25 * res.loss[:, 0])
     # each seed's exponent is nearer the lazy law beta = 1/2 than both a plateau (0) and the rich
     # law 2/3, i.e. within (1/4, 7/12): measured 0.336, 0.413 lazy and 0.337, 0.369 rich at this
-    # small size. Lazy: its law, pre-asymptotic (theory §7.5 measures 0.463 +- 0.032 at width
-    # 256, 1500 steps); rich: the finding of theory §7.5, no rich improvement (a rich network
+    # small size. Lazy: its law, pre-asymptotic (the results pages measure 0.463 +- 0.032 at
+    # width 256, 1500 steps); rich: the finding of the results pages, no rich improvement (a rich network
     # at 2/3 would fail). This size cannot tell 1/2 from the measured 0.46 or from 0.40.
     assert np.all(np.isfinite(res.exponents))
     assert np.all(res.exponents > 0.25) and np.all(res.exponents < 7 / 12)

@@ -23,12 +23,12 @@ from . import Kind, Outcome
 from ...config import DataCurveRun, FlowRun, LazySgdRun, WidthCurveRun
 from ...errors import UsageError
 from ...measure import local_exponent
-from ...params import LIMITS, parse_alpha, parse_beta
+from ...params import LIMITS
 from ...reduced import run_data_curve, run_infinite_flow, run_sgd, run_width_curve
 from ...theory import exponents
 from ...verify.checks import judge
 from ...work import Part
-from ..schema.fields import (Exact, Float64End, Positive, Tolerance, Values, checked, limited, positive, same_length,
+from ..schema.fields import (Exact, Float64End, Positive, Tolerance, Values, limited, positive, same_length,
                              unique, whole)
 from ..schema.models import KindParams, StoredData
 
@@ -45,8 +45,7 @@ TimeVariants = _variants("lazy", "rich")
 LazyVariants = _variants("lazy")
 SgdVariants = _variants("sgd", "flow")
 
-Tasks = conlist(tuple[Annotated[Fraction, checked(parse_alpha, "alpha")],
-                      Annotated[Fraction, checked(parse_beta, "beta")]], min_length=1, max_length=12)
+Tasks = conlist(tuple[limited("alpha", "alpha"), limited("beta", "beta")], min_length=1, max_length=12)
 
 
 class CurveParams(KindParams):

@@ -18,7 +18,7 @@ in the check's note and as dashed reference slopes in the figure (theory §5). W
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 from pydantic import model_validator
@@ -26,13 +26,13 @@ from pydantic import model_validator
 from . import Kind, Outcome
 from ...errors import UsageError
 from ...estimate.circle import circle_task_summary, estimate_text, predicted_gain
-from ...params import Training, check
+from ...params import Training
 from ...simulate.circle_task import measured_task
 from ...simulate.mlp_circle import simulate_mlp_circle
 from ...theory import exponents
 from ...verify.checks import judge
 from ...work import Part
-from ..schema.fields import Beta, Exact, Tolerance, Values, checked, limited, numbers, same_length
+from ..schema.fields import Beta, Exact, Tolerance, Values, limited, numbers, same_length
 from ..schema.models import KindParams, StoredData
 
 #: bootstrap resamplings of the estimate of alpha and beta from the initial NTK (theory §6)
@@ -43,12 +43,12 @@ class MlpParams(KindParams):
     """``mlp-circle`` (theory §5): the ReLU network, one part per ``gamma0`` (at most 6)."""
 
     beta: Beta
-    gamma0: numbers(lambda v, n: check("gamma0", v, n), 6)  # type: ignore[valid-type]
+    gamma0: numbers("gamma0", 6)  # type: ignore[valid-type]
     width: limited("width") = 256  # type: ignore[valid-type]
     steps: limited("steps") = 2000  # type: ignore[valid-type]
     seeds: limited("seeds") = 2  # type: ignore[valid-type]
     modes: limited("modes") = 128  # type: ignore[valid-type]
-    grid: Annotated[int, checked(lambda v, key: check("points", v, key))] = 512  # type: ignore[valid-type]
+    grid: limited("points") = 512  # type: ignore[valid-type]
     tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
     #: the rich - lazy exponent difference this network was measured to have (None: check the
     #: theory's margin instead) and the tolerance on it (about twice its standard error over seeds)

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import StringConstraints, conlist
 
 from . import Kind, Outcome
-from ...params import Dynamics, parse_alpha, parse_beta
+from ...params import Dynamics
 from ...theory import exponents
 from ...verify.checks import judge
 from ...work import Part
@@ -25,8 +25,8 @@ from ..schema.models import KindParams, StoredData
 class PhaseParams(KindParams):
     """``phase`` (theory §3): an (alpha, beta) grid of compute-optimal exponents."""
 
-    alpha: numbers(parse_alpha, 60)  # type: ignore[valid-type]
-    beta: numbers(parse_beta, 60)  # type: ignore[valid-type]
+    alpha: numbers("alpha", 60)  # type: ignore[valid-type]
+    beta: numbers("beta", 60)  # type: ignore[valid-type]
     dynamics: Dynamics = "sgd"
 
 

@@ -27,7 +27,6 @@ from pydantic import model_validator
 from . import Kind, Outcome
 from ...config import LinearRun
 from ...errors import UsageError
-from ...params import check
 from ...simulate.linear import run_linear
 from ...theory import exponents
 from ...verify.checks import judge
@@ -45,7 +44,7 @@ class SweepParams(KindParams):
     alpha: Alpha = "2"  # type: ignore[assignment]
     beta: Beta = "1/2"  # type: ignore[assignment]
     widths: unique(Width, 16)  # type: ignore[valid-type]
-    gamma0: numbers(lambda v, n: check("gamma0", v, n), 16)  # type: ignore[valid-type]
+    gamma0: numbers("gamma0", 16)  # type: ignore[valid-type]
     seeds: limited("seeds") = 2  # type: ignore[valid-type]
     steps: limited("steps") = 1000  # type: ignore[valid-type]
     device: Literal["cpu", "cuda"] = "cpu"

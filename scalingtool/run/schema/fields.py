@@ -3,6 +3,12 @@
 Numbers go through :mod:`scalingtool.params` (exact :class:`~fractions.Fraction`), so a recipe
 accepts the ranges of the command line and of the Python API (theory §1). A failed check raises
 a :class:`~scalingtool.errors.UsageError` that :mod:`.messages` turns into one line.
+
+Each field type also states its type and range in the models' JSON schema
+(``model_json_schema()``): a number as ``{"type": ["number", "string"], "format": "exact"}``
+(a TOML number, or text such as ``"3/2"``), a quantity of the one table of limits with
+``"x-limit": name``, other ranges as ``minimum`` / ``maximum`` (``exclusiveMinimum`` for an
+open end). The reference of the documentation is generated from these schemas.
 """
 
 from __future__ import annotations
@@ -11,17 +17,42 @@ from fractions import Fraction
 import math
 from typing import Annotated, Any, Callable, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag, conlist
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag, WithJsonSchema,
+                      conlist)
 
-from ...config.reduced import end_time_rule
+from ...config.reduced import T_MAX_FLOAT64, end_time_rule
 from ...errors import UsageError
-from ...params import LIMITS, check, parse_alpha, parse_beta, parse_int, parse_number, parse_positive
+from ...params import LIMITS, check, parse_int, parse_number, parse_positive
 
 __all__ = [
     "checked", "whole", "positive", "limited", "unique", "numbers", "Grid", "SHAPE_TAGS",
     "Float64End", "Alpha", "Beta", "Exact", "Gamma0", "Tolerance",
-    "Positive", "Values", "same_length",
+    "Positive", "Values", "same_length", "EXACT_SCHEMA", "limit_schema",
 ]
+
+#: the JSON schema of an exact number: a TOML number or text such as ``"3/2"`` or ``"1e3"``
+EXACT_SCHEMA: dict[str, Any] = {"type": ["number", "string"], "format": "exact"}
+
+
+def _json_number(value: Fraction | int) -> int | float:
+    value = Fraction(value)
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _range_schema(low: Fraction | int | None, high: Fraction | int | None, low_open: bool = False,
+                  integer: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "integer"} if integer else dict(EXACT_SCHEMA)
+    if low is not None:
+        out["exclusiveMinimum" if low_open else "minimum"] = _json_number(low)
+    if high is not None:
+        out["maximum"] = _json_number(high)
+    return out
+
+
+def limit_schema(name: str) -> dict[str, Any]:
+    """The JSON schema of ``LIMITS[name]``: its type, its range and ``"x-limit": name``."""
+    limit = LIMITS[name]
+    return {**_range_schema(limit.low, limit.high, limit.low_open, limit.integer), "x-limit": name}
 
 
 def checked(parse: Callable[[Any, str], Any], name: str | None = None) -> PlainValidator:
@@ -32,19 +63,23 @@ def checked(parse: Callable[[Any, str], Any], name: str | None = None) -> PlainV
 
 def whole(low: int, high: int) -> Any:
     """A whole number in ``[low, high]`` (TOML integer or text such as ``"1e3"``)."""
-    return Annotated[int, checked(lambda v, n: parse_int(v, n, low, high))]
+    return Annotated[int, checked(lambda v, n: parse_int(v, n, low, high)),
+                     WithJsonSchema(_range_schema(low, high, integer=True))]
 
 
 def positive(high: Fraction | int | str) -> Any:
     """An exact number in ``(0, high]``."""
     top = Fraction(high)
-    return Annotated[Fraction, checked(lambda v, n: parse_positive(v, n, top))]
+    return Annotated[Fraction, checked(lambda v, n: parse_positive(v, n, top)),
+                     WithJsonSchema(_range_schema(0, top, low_open=True))]
 
 
-def limited(name: str) -> Any:
-    """A quantity of the one table of limits (``LIMITS[name]``), named by its key in messages:
-    the range a recipe accepts is the range of the command line and of the Python API."""
-    return Annotated[int if LIMITS[name].integer else Fraction, checked(lambda v, key: check(name, v, key))]
+def limited(name: str, label: str | None = None) -> Any:
+    """A quantity of the one table of limits (``LIMITS[name]``), named by its key in messages
+    (or by ``label``: an item of a list): the range a recipe accepts is the range of the command
+    line and of the Python API."""
+    return Annotated[int if LIMITS[name].integer else Fraction,
+                     checked(lambda v, key: check(name, v, label or key)), WithJsonSchema(limit_schema(name))]
 
 
 def _float64_end(value: Any, key: str) -> Fraction:
@@ -54,11 +89,12 @@ def _float64_end(value: Any, key: str) -> Fraction:
 
 
 #: the end time of a float64 run: ``LIMITS["t_max"]`` and the float64 rule of the reduced configs
-Float64End = Annotated[Fraction, checked(_float64_end)]
-Alpha = Annotated[Fraction, checked(parse_alpha)]  #: capacity, theory §1
-Beta = Annotated[Fraction, checked(parse_beta)]  #: source exponent, theory §1
-Exact = Annotated[Fraction, checked(parse_number)]  #: any exact number
-Gamma0 = Annotated[Fraction, checked(lambda v, n: check("gamma0", v))]  #: the one limit of params.LIMITS
+Float64End = Annotated[Fraction, checked(_float64_end),
+                       WithJsonSchema({**limit_schema("t_max"), "maximum": _json_number(T_MAX_FLOAT64)})]
+Alpha = limited("alpha")  #: capacity, theory §1
+Beta = limited("beta")  #: source exponent, theory §1
+Exact = Annotated[Fraction, checked(parse_number), WithJsonSchema(EXACT_SCHEMA)]  #: any exact number
+Gamma0 = limited("gamma0")  #: the one limit of params.LIMITS
 Tolerance = positive(1)  #: an absolute tolerance on an exponent, in (0, 1]
 
 
@@ -103,10 +139,13 @@ def _grid_shape(value: Any) -> str | None:
 SHAPE_TAGS = {"<list>", "<grid>"}  # union tags pydantic puts in an error's location
 
 
-def numbers(parse: Callable[[Any, str], Fraction], max_len: int) -> Any:
+def numbers(name: str, max_len: int) -> Any:
     """A list ``[a, b, ...]`` or a grid table ``{min, max, steps, spacing = "linear"|"log"}``
-    of 1 to ``max_len`` distinct numbers, each checked by ``parse(value, key)``."""
-    item = Annotated[Fraction, checked(parse)]
+    of 1 to ``max_len`` distinct numbers, each a quantity of ``LIMITS[name]`` (named by the key)."""
+    item = limited(name)
+
+    def parse(value: Any, key: str) -> Fraction:
+        return check(name, value, key)
 
     def expand(value: Any, info: Any) -> list[Fraction]:
         values = value.values() if isinstance(value, Grid) else list(value)

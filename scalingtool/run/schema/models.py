@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, conlist
 
+from ... import schemas
 from ...jsonable import to_json
 
 __all__ = ["RECIPE_MAX_BYTES", "Strict", "KindParams", "StoredData", "RecipeFile", "RunFile", "PartFile"]
@@ -78,7 +79,7 @@ class RunFile(BaseModel):
     """``run.json``: what was run, with which validated parameters, in which parts."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    schema_: Literal["scalingtool/run/v1"] = Field(alias="schema")
+    schema_: Literal[schemas.RUN] = Field(alias="schema")
     recipe: Name
     title: str
     kind: KindName

@@ -12,7 +12,6 @@ from pydantic import Field, model_validator
 
 from ....config import DATA_MODES, DTYPES, PARAMETRISATIONS
 from ....errors import UsageError
-from ....params import check, parse_beta
 from ...schema.fields import Beta, Exact, Gamma0, Positive, Tolerance, Values, limited, numbers, positive, unique
 from ...schema.models import KindParams, StoredData, Strict
 
@@ -55,8 +54,8 @@ class Gain(Strict):
 class StudyParams(KindParams):
     """``mlp-study`` (theory §5): one part per ``(beta, depth, data, width, gamma0)``."""
 
-    beta: numbers(parse_beta, 6)  # type: ignore[valid-type]
-    gamma0: numbers(lambda v, n: check("gamma0", v, n), 12)  # type: ignore[valid-type]
+    beta: numbers("beta", 6)  # type: ignore[valid-type]
+    gamma0: numbers("gamma0", 12)  # type: ignore[valid-type]
     depth: unique(limited("depth"), 4) = [1]  # type: ignore[valid-type]
     data: unique(Literal[DATA_MODES], 2) = ["online"]  # type: ignore[valid-type]
     width: unique(limited("width"), 8) = [512]  # type: ignore[valid-type]
