@@ -109,6 +109,11 @@ def _base_text(name: Any, folder: Traversable | Path | None, source: str) -> tup
                      f"beside it nor a built-in recipe)")
 
 
+def _label(source: str) -> str:
+    """How a chain of bases names a recipe: a built-in's name, a file's name."""
+    return source if source.startswith("built-in recipe") else Path(source).name
+
+
 def _resolved(text: str, source: str, folder: Traversable | Path | None) -> dict[str, Any]:
     """The recipe's table with its chain of bases merged in (not yet validated)."""
     chain: list[str] = []
@@ -125,11 +130,11 @@ def _resolved(text: str, source: str, folder: Traversable | Path | None) -> dict
             break
         if len(chain) >= MAX_EXTENDS:
             raise UsageError(f"{short_path(chain[0])}: key 'extends': a chain of more than "
-                             f"{MAX_EXTENDS - 1} bases ({' -> '.join(map(short_path, chain))} -> ...)")
+                             f"{MAX_EXTENDS - 1} bases ({' -> '.join(map(_label, chain))} -> ...)")
         text, source, folder = _base_text(layer["extends"], folder, short_path(source))
         if source in chain:
             raise UsageError(f"{short_path(chain[0])}: key 'extends': a cycle "
-                             f"({' -> '.join(map(short_path, [*chain, source]))})")
+                             f"({' -> '.join(map(_label, [*chain, source]))})")
     for layer in reversed(layers):
         own = {k: layer[k] for k in OWN_KEYS if k in layer}
         doc = {**{k: v for k, v in merge(doc, layer).items() if k not in OWN_KEYS}, **own}

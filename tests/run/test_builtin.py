@@ -3,10 +3,16 @@
 import csv
 import io
 import json
+import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the tomli backport (a dependency there)
+    import tomli as tomllib
 
 from scalingtool.errors import UsageError
 from scalingtool.run import builtin, parse_recipe
@@ -32,6 +38,14 @@ def test_names_are_the_files_of_the_top_level_recipes_folder(cli):
     stems = {p.stem for p in (ROOT / "recipes").glob("*.toml")}
     assert {r["name"] for r in json.loads(cli("recipes", "--format", "json").out)["recipes"]} == stems
     assert not (ROOT / "scalingtool" / "recipes").exists()  # no second copy
+
+
+def test_pyproject_lists_every_package():
+    # the packages are listed (the recipes' folder is mapped in): a new subpackage must be added
+    doc = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "scalingtool").rglob("__init__.py")}
+    assert set(doc["packages"]) == found | {"scalingtool.recipes"}
+    assert doc["package-dir"] == {"scalingtool.recipes": "recipes"}
 
 
 def test_listing_carries_each_recipes_own_layer_and_title():
