@@ -102,7 +102,7 @@ def bench_sweep(widths: list[int], steps_timed: int) -> None:
     from scalingtool.run.recipe import load_recipe
     from scalingtool.run.schema.messages import validate_params
 
-    recipe = load_recipe(ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml")
+    recipe = load_recipe(ROOT / "recipes" / "simulate-sweep.toml")
     kind = get_kind(recipe.kind)
     params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, False)
     plan = kind.plan(params)
@@ -140,7 +140,7 @@ def main() -> None:
     start, executor = timed(DaskExecutor, workers=args.workers)
     print(f"local cluster of {args.workers} workers started in {start:.2f} s")
     with executor:
-        recipe = ROOT / "scalingtool" / "recipes" / "frontier.toml"
+        recipe = ROOT / "recipes" / "frontier.toml"
         print(f"run {recipe.name}{' --quick' if args.quick else ''}:")
         seq, par = bench_recipe(executor, recipe, args.quick)
         print(f"  sequential {seq:7.2f} s | --workers {args.workers}: {par:7.2f} s -> {seq / par:.2f}x "

@@ -44,6 +44,7 @@ def _user_facing() -> list[Path]:
     """The package's source, help and data, the README and the docs (text files)."""
     files = [ROOT / "README.md"]
     for folder, patterns in ((ROOT / "scalingtool", ("*.py", "*.toml", "*.json")),
+                             (ROOT / "recipes", ("*.py", "*.toml", "*.json")),
                              (ROOT / "docs", ("*.md", "*.py"))):
         for pattern in patterns:
             files += [p for p in folder.rglob(pattern) if "__pycache__" not in p.parts]
@@ -75,7 +76,7 @@ def test_theory_has_the_top_level_sections_the_code_cites():
 
 def test_every_file_is_scanned():
     names = {_id(p) for p in FILES}
-    assert {"README.md", "docs/explanation/theory/3-exponents.md", "scalingtool/cli/run.py", "scalingtool/recipes/phase.toml"} <= names
+    assert {"README.md", "docs/explanation/theory/3-exponents.md", "scalingtool/cli/run.py", "recipes/phase.toml"} <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=_id)

@@ -50,7 +50,8 @@ def test_sdist_carries_tests_docs_and_recipes(dist):
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     assert {"tests/conftest.py", "tests/test_docs.py", "docs/explanation/theory/3-exponents.md", "LICENSE",
-            "scalingtool/recipes/phase.toml"} <= names
+            "recipes/phase.toml", "recipes/mlp-study.toml"} <= names
+    assert {n for n in names if n.startswith("recipes/")} >= _recipe_files("recipes/")
     assert not any("__pycache__" in n for n in names)
 
 
@@ -63,11 +64,18 @@ def test_wheel_metadata_and_recipes(dist):
     assert "License-Expression: BSD-3-Clause" in meta
     assert "License :: " not in meta  # no deprecated licence classifier
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
-    shipped = {Path(n).stem for n in names if n.startswith("scalingtool/recipes/") and n.endswith(".toml")}
-    assert shipped == {p.stem for p in (ROOT / "scalingtool" / "recipes").glob("*.toml")}
+    # exactly the files of the top-level recipes/ (recipes and reference runs), as real files
+    assert {n for n in names if n.startswith("scalingtool/recipes/")} == _recipe_files("scalingtool/recipes/")
     with zipfile.ZipFile(wheel) as zf:  # the theory pages as files, not as a link to the repository
         pages = {Path(n).name: zf.read(n).decode() for n in names if n.startswith("scalingtool/theory_pages/")}
     assert pages == {p.name: p.read_text("utf-8") for p in (ROOT / "docs" / "explanation" / "theory").glob("*.md")}
+
+
+def _recipe_files(prefix: str) -> set[str]:
+    """The files of the repository's recipes/ folder (no caches), named under ``prefix``."""
+    folder = ROOT / "recipes"
+    return {prefix + p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
 
 
 def test_installed_wheel_works_outside_the_repository(dist, tmp_path):
@@ -86,9 +94,13 @@ def test_installed_wheel_works_outside_the_repository(dist, tmp_path):
 
     listing = json.loads(_run([tool, "recipes", "--format", "json"], elsewhere, env).stdout)
     assert listing["schema"] == "scalingtool/recipes/v1"
-    assert {r["name"] for r in listing["recipes"]} >= {"phase", "time-curves", "mlp-circle"}
+    # every recipe, the variants' extends resolved inside the installed package
+    assert {r["name"] for r in listing["recipes"]} == {p.stem for p in (ROOT / "recipes").glob("*.toml")}
     shown = _run([tool, "recipes", "show", "phase"], elsewhere, env).stdout
-    assert shown == (ROOT / "scalingtool" / "recipes" / "phase.toml").read_text("utf-8")
+    assert shown == (ROOT / "recipes" / "phase.toml").read_text("utf-8")
+    reference = _run([bindir / "python", "-c", "from importlib import resources; print(resources.files("
+                      "'scalingtool.recipes').joinpath('references/mlp-study.quick.json').read_text())"], elsewhere, env)
+    assert json.loads(reference.stdout) == json.loads((ROOT / "recipes/references/mlp-study.quick.json").read_text())
     # the theory pages that every help text cites ship in the wheel, as files
     theory = _run([tool, "docs"], elsewhere, env).stdout
     assert theory == repository_theory()

@@ -29,7 +29,7 @@ def list_cmd(ctx: typer.Context, fmt: TableFormat = format_option()) -> None:
     if ctx.invoked_subcommand is not None:
         return
     # deferred: recipes and their schema (pydantic); keeps start-up ('--help', 'exponents') from loading them
-    from ..run.builtin import listing
+    from ..run.recipe import listing
 
     rows = [{"name": r.name, "layer": r.layer, "title": r.title} for r in listing()]
     payload = {"schema": schemas.RECIPES, "recipes": rows}

@@ -35,10 +35,15 @@ def run_cmd(
     workers: Optional[int] = workers_option(),
     scheduler: Optional[str] = scheduler_option(),
     force: bool = typer.Option(False, "--force", help="Write into an --out folder that holds other files or another recipe's run."),
+    record: bool = typer.Option(False, "--record", help="Store this run's measured numbers as the recipe's dated reference "
+                                                         "run (references/NAME[.quick].json beside the recipe), which later "
+                                                         "runs are checked against."),
 ) -> None:
     """Run a recipe: results (CSV/JSON), figures (PNG/SVG) and a measured-vs-predicted summary.
 
     Re-running skips the parts already computed; an interrupted run leaves no half-written file.
+    Measured numbers (the mlp kinds' rich - lazy differences) are checked against the recipe's
+    reference run, recorded with --record; without one they are reported as not checked.
     With --workers or --scheduler the parts run in parallel on Dask; each is stored as it
     finishes, and the stored results are the same as a sequential run's.
 
@@ -53,7 +58,8 @@ def run_cmd(
     if not force:
         claim_folder(output_folder(checked, out), checked.name)
     with open_executor(workers, scheduler) as executor, progress_bar(f"run {recipe}") as update:
-        result = run_recipe(checked, out, quick=quick, progress=update, executor=executor, force=force)
+        result = run_recipe(checked, out, quick=quick, progress=update, executor=executor, force=force,
+                            record=record)
     rows = [{k: v for k, v in c.row().items() if k != "tier"} for c in result.outcome.checks]
     ok = all(c.status != "fail" for c in result.outcome.checks)
     payload = {

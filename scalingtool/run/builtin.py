@@ -1,71 +1,68 @@
-"""The built-in recipes: TOML files shipped inside the package, found by name.
+"""The built-in recipes: TOML files shipped with the package, found by name.
 
 ``scalingtool run phase`` runs the built-in recipe ``phase``; ``scalingtool run my.toml`` runs
 a file. A name is a bare word without a path separator or a ``.toml`` suffix; anything else
-is read as a path. The files live in :mod:`scalingtool.recipes` and are read through
-:mod:`importlib.resources`, so they work from a wheel, a zip or a source checkout alike.
+is read as a path. The files live in the repository's top-level ``recipes/`` folder, installed
+as the data package :mod:`scalingtool.recipes` (with their reference runs in
+``recipes/references/``), and are read through :mod:`importlib.resources`, so they work from a
+wheel or an editable install of a source checkout alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..echo import shown
 from ..errors import UsageError
 from ..files import read_user_text
-from .recipe import parse_recipe
 from .schema.models import RECIPE_MAX_BYTES
 
-__all__ = ["BuiltinRecipe", "names", "listing", "read", "resolve", "source_of"]
+if TYPE_CHECKING:  # annotations only (importlib.resources.abc is Python 3.11+)
+    from importlib.resources.abc import Traversable
+
+__all__ = ["names", "read", "resolve", "source_of", "folder", "folder_of", "SUFFIX"]
 
 _PACKAGE = "scalingtool.recipes"
-_SUFFIX = ".toml"
+SUFFIX = ".toml"
+_BUILTIN = "built-in recipe "
 
 
-@dataclass(frozen=True)
-class BuiltinRecipe:
-    """One line of ``scalingtool recipes``: the name to run, its layer and its title."""
-
-    name: str
-    layer: str
-    title: str
-
-
-def _folder():
+def folder() -> Traversable:
+    """The folder of the built-in recipes (``recipes/`` in a checkout, installed as package data)."""
     return resources.files(_PACKAGE)
+
+
+def folder_of(source: str) -> Traversable | Path:
+    """The folder a recipe called ``source`` sits in: the built-in folder for
+    ``built-in recipe NAME``, else the parent of the file path (where its base recipes and its
+    ``references/`` are looked for)."""
+    if source.startswith(_BUILTIN) and source[len(_BUILTIN):] in names():
+        return folder()
+    return Path(source).parent
 
 
 def names() -> list[str]:
     """The names of the built-in recipes, sorted."""
-    return sorted(entry.name[: -len(_SUFFIX)] for entry in _folder().iterdir()
-                  if entry.name.endswith(_SUFFIX) and entry.is_file())
+    return sorted(entry.name[: -len(SUFFIX)] for entry in folder().iterdir()
+                  if entry.name.endswith(SUFFIX) and entry.is_file())
 
 
 def source_of(name: str) -> str:
     """How errors name a built-in recipe (in place of a file path)."""
-    return f"built-in recipe {name}"
+    return _BUILTIN + name
 
 
 def read(name: str) -> str:
     """The TOML text of the built-in recipe ``name`` (one-line :class:`UsageError` if unknown)."""
     if name not in names():
         raise UsageError(f"unknown recipe {shown(name)}: built-in recipes are {', '.join(names())}")
-    return _folder().joinpath(name + _SUFFIX).read_text("utf-8")
-
-
-def listing() -> list[BuiltinRecipe]:
-    """Every built-in recipe with its layer and title, as parsed from its file."""
-    result = []
-    for name in names():
-        recipe = parse_recipe(read(name), source_of(name))
-        result.append(BuiltinRecipe(name, recipe.layer, recipe.title))
-    return result
+    return folder().joinpath(name + SUFFIX).read_text("utf-8")
 
 
 def _is_name(text: str) -> bool:
-    return bool(text) and "/" not in text and "\\" not in text and not text.endswith(_SUFFIX) \
+    return bool(text) and "/" not in text and "\\" not in text and not text.endswith(SUFFIX) \
         and Path(text).name == text
 
 

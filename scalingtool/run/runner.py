@@ -1,4 +1,5 @@
-"""Run a recipe: validate, plan, compute (or reuse) each part, summarise, write tables and figures.
+"""Run a recipe: validate, plan, compute (or reuse) each part, summarise, check its measured
+numbers against the recipe's reference run (or record one), write tables and figures.
 
 Stored parts are reused when their parameters match. A corrupt stored part is recomputed by
 ``run`` (it owns the folder, and recomputing is the way out; the run's notes name the file)
@@ -23,6 +24,7 @@ from .builtin import resolve
 from ..jsonable import to_json
 from .kinds import Kind, Outcome, get_kind
 from .recipe import Recipe, parse_recipe
+from .reference import record as record_reference, reference_checks
 from .schema.messages import validate, validate_params
 from .schema.models import KindParams
 from .store import BlockedPart, CorruptPart, Store, folder_path
@@ -156,13 +158,15 @@ def check_recipe(recipe: str | Path | Recipe, quick: bool = False) -> Recipe:
 
 def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick: bool = False,
                progress: Progress = None, figures: bool = True, *,
-               executor: Executor | None = None, force: bool = False) -> RunResult:
+               executor: Executor | None = None, force: bool = False, record: bool = False) -> RunResult:
     """Run ``recipe`` (a :class:`Recipe`, a built-in name or a file path) into ``out``
     (default ``out/<name>``), reusing parts already stored.
 
     ``executor`` computes the missing parts (default: one after another, here); each is
     stored as it finishes, so an interrupted or failed run resumes where it stopped. A folder
-    that holds another recipe's run or files no run writes is refused unless ``force``.
+    that holds another recipe's run or files no run writes is refused unless ``force``. The
+    run's measured numbers are checked against the recipe's reference run
+    (:mod:`.reference`); with ``record`` they are written as its new reference run instead.
     """
     recipe, kind, params, plan = _prepare(recipe, quick)
     store = Store(output_folder(recipe, out), recipe=recipe.name, force=force)
@@ -175,6 +179,13 @@ def run_recipe(recipe: str | Path | Recipe, out: str | Path | None = None, quick
     data = _compute_parts(kind, plan, store, result, recipe.source, executor or SequentialExecutor(),
                           progress)
     result.outcome = kind.finish(params, data)
+    if record:
+        path = record_reference(recipe, quick, plan, result.outcome.measured)
+        result.notes.append(f"recorded the reference run {short_path(path)}")
+    else:
+        checks, notes = reference_checks(recipe, quick, plan, result.outcome.measured)
+        result.outcome.checks += checks
+        result.notes += notes
     table = store.write_text(f"{recipe.name}.csv", csv_text(result.outcome.columns, result.outcome.rows))
     summary = store.write_json("summary.json", {
         "schema": schemas.RUN_SUMMARY, "recipe": recipe.name, "kind": recipe.kind,

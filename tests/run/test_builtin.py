@@ -3,13 +3,23 @@
 import csv
 import io
 import json
+import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the tomli backport (a dependency there)
+    import tomli as tomllib
+
 from scalingtool.errors import UsageError
 from scalingtool.run import builtin, parse_recipe
+from scalingtool.run.recipe import listing
 from tests.conftest import assert_usage_error
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = {"data-curve", "estimate-digits", "frontier", "mlp-circle", "mlp-study", "mlp-study-data", "mlp-study-deep",
             "mlp-study-deep-data", "mlp-study-deep-hard", "mlp-study-deep-late", "mlp-study-depth",
@@ -23,8 +33,23 @@ def test_names_are_the_package_data_files():
     assert set(builtin.names()) == EXPECTED == {f[:-5] for f in files}
 
 
+def test_names_are_the_files_of_the_top_level_recipes_folder(cli):
+    # recipes/ beside scalingtool/ is the one source of the built-in recipes
+    stems = {p.stem for p in (ROOT / "recipes").glob("*.toml")}
+    assert {r["name"] for r in json.loads(cli("recipes", "--format", "json").out)["recipes"]} == stems
+    assert not (ROOT / "scalingtool" / "recipes").exists()  # no second copy
+
+
+def test_pyproject_lists_every_package():
+    # the packages are listed (the recipes' folder is mapped in): a new subpackage must be added
+    doc = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "scalingtool").rglob("__init__.py")}
+    assert set(doc["packages"]) == found | {"scalingtool.recipes", "scalingtool.recipes.references"}
+    assert doc["package-dir"] == {"scalingtool.recipes": "recipes"}
+
+
 def test_listing_carries_each_recipes_own_layer_and_title():
-    for entry in builtin.listing():
+    for entry in listing():
         recipe = parse_recipe(builtin.read(entry.name))
         assert (entry.layer, entry.title) == (recipe.layer, recipe.title)
         assert recipe.name == entry.name  # the name to run is the recipe's own name

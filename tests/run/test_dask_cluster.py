@@ -23,8 +23,8 @@ from scalingtool.run import run_recipe  # noqa: E402
 from tests.conftest import default_sigint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SWEEP = ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml"
-PHASE = ROOT / "scalingtool" / "recipes" / "phase.toml"
+SWEEP = ROOT / "recipes" / "simulate-sweep.toml"
+PHASE = ROOT / "recipes" / "phase.toml"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
        "MKL_NUM_THREADS": "1", "NO_COLOR": "1", "MPLBACKEND": "Agg"}
 

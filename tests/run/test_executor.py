@@ -18,7 +18,7 @@ from scalingtool.work.options import check_scheduler, check_workers, make_execut
 from tests.conftest import assert_usage_error
 
 ROOT = Path(__file__).resolve().parents[2]
-PHASE = ROOT / "scalingtool" / "recipes" / "phase.toml"
+PHASE = ROOT / "recipes" / "phase.toml"
 
 
 def stored(folder: Path) -> dict[str, bytes]:
@@ -247,7 +247,7 @@ def test_local_cluster_simulations_are_identical(local, tmp_path):
     """Floating-point parts too: each run depends only on its parameters and seed (4 runs at N = 64)."""
     from scalingtool.run import parse_recipe
 
-    text = (ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml").read_text().replace("widths = [64, 256]", "widths = [64]")
+    text = (ROOT / "recipes" / "simulate-sweep.toml").read_text().replace("widths = [64, 256]", "widths = [64]")
     recipe = parse_recipe(text, "small-sweep.toml")
     run_recipe(recipe, tmp_path / "seq", quick=True, figures=False)
     run_recipe(recipe, tmp_path / "dask", quick=True, figures=False, executor=local)
@@ -270,7 +270,7 @@ def test_gpu_parts_run_on_a_gpu_worker(tmp_path):
     from scalingtool.run import parse_recipe
     from scalingtool.work.dask_executor import DaskExecutor
 
-    text = (ROOT / "scalingtool" / "recipes" / "simulate-sweep.toml").read_text()
+    text = (ROOT / "recipes" / "simulate-sweep.toml").read_text()
     cpu = run_recipe(parse_recipe(text, "cpu.toml"), tmp_path / "cpu", quick=True, figures=False)
     gpu_text = text.replace('device = "cpu"', 'device = "cuda"')
     with DaskExecutor(workers=1, resources={"GPU": 1}) as executor:

@@ -11,8 +11,8 @@ from scalingtool.run.kinds import get_kind
 from tests.conftest import assert_usage_error
 
 RECIPES = builtin.names()
-# Checks a quick run is known to fail (none at present: the mlp-circle recipe checks the ReLU
-# network against its measured rich - lazy difference, with the theory's as a reference).
+# Checks a quick run is known to fail (none at present: the mlp recipes check the ReLU network's
+# rich - lazy differences against their recorded quick reference runs).
 KNOWN_DISAGREEMENTS: set[tuple[str, str]] = set()
 #: kinds whose simulator needs PyTorch (an optional extra: skipped where it is missing)
 TORCH_KINDS = {"mlp-study"}

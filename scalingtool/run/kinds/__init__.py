@@ -20,18 +20,32 @@ from ...verify.checks import Check
 from ...work import Part
 from ..schema.models import KindParams, StoredData
 
-__all__ = ["Kind", "Outcome", "KINDS", "get_kind"]
+__all__ = ["Kind", "Outcome", "Measured", "KINDS", "get_kind"]
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A measured number that a rerun is checked against the recipe's reference run for
+    (:mod:`scalingtool.run.reference`): ``quantity``, its ``value`` and standard error ``se``
+    (None: unknown, e.g. one seed), and ``note``: what the theory says, printed beside it."""
+
+    quantity: str
+    value: float
+    se: float | None = None
+    note: str = ""
 
 
 @dataclass
 class Outcome:
     """The run's table (``columns``, ``rows``: its CSV), its checks, and ``summary``: a few
-    lines that state the result in words (printed under the checks)."""
+    lines that state the result in words (printed under the checks). ``measured``: the numbers
+    a reference run stores and a rerun is checked against, by case."""
 
     columns: list[str]
     rows: list[dict[str, Any]]
     checks: list[Check] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    measured: dict[str, Measured] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ methods, both are estimated from each seed's initial NTK Gram matrix on 8 k_hi a
 target (bootstrap intervals). The measured time exponents are set beside the SymPy predictions
 of both; the lazy check uses the estimated line when there is one.
 This is an approximate check (the network is not the linear model): the lazy exponent is
-checked against the lazy theory line; the rich - lazy difference is checked against the value
-this network was *measured* to have (``rich_minus_lazy``, with ``rich_minus_lazy_tolerance``
-about twice its standard error over seeds), so a run exits 0 when the network behaves as
-measured and 1 when a change breaks that. The theory's predicted difference stays beside it
-in the check's note and as dashed reference slopes in the figure (theory §5). Without
-``rich_minus_lazy`` the check is the theory's: an improvement between 0 and twice the margin.
+checked against the lazy theory line; the rich - lazy difference (the best rich part against
+the lazy one, paired over seeds) is checked against the recipe's reference run
+(:mod:`scalingtool.run.reference`), so a run exits 0 when the network behaves as recorded and
+1 when a change breaks that. The theory's predicted difference stays beside it in the check's
+note and as dashed reference slopes in the figure (theory §5). With ``margin_check`` (the
+default) the difference is also checked against the theory: an improvement between 0 and
+twice the margin.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import Field, StrictBool, model_validator
 
-from . import Kind, Outcome
+from . import Kind, Measured, Outcome
 from ...errors import UsageError
 from ...estimate.circle import circle_task_summary, estimate_text, predicted_gain
 from ...params import Training
 from ...simulate.circle_task import measured_task
 from ...simulate.mlp_circle import simulate_mlp_circle
+from ...simulate.slope import paired_difference
 from ...theory import exponents
 from ...verify.checks import judge
 from ...work import Part
@@ -50,10 +52,8 @@ class MlpParams(KindParams):
     modes: limited("modes") = 128  # type: ignore[valid-type]
     grid: limited("points") = 512  # type: ignore[valid-type]
     tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
-    #: the rich - lazy exponent difference this network was measured to have (None: check the
-    #: theory's margin instead) and the tolerance on it (about twice its standard error over seeds)
-    rich_minus_lazy: Exact | None = None
-    rich_minus_lazy_tolerance: Tolerance = "0.1"  # type: ignore[valid-type]
+    #: check the rich - lazy difference against the theory's margin (between 0 and twice it)
+    margin_check: StrictBool = True
 
     @model_validator(mode="after")
     def _check(self) -> Any:
@@ -71,6 +71,8 @@ class MlpData(StoredData):
     beta: Exact
     training: Training
     predicted: Exact
+    #: each seed's time exponent (empty: stored before they were kept)
+    exponents: list[float] = Field(default_factory=list)
     #: alpha, beta and the theory lines estimated from the initial kernel (theory §6; None: not measured)
     bridge: dict[str, Any] | None = None
 
@@ -82,8 +84,7 @@ class MlpData(StoredData):
 
 def _plan(params: MlpParams) -> list[Part]:
     # the checks' keys are not the runs': changing them must not recompute a part
-    config = {k: v for k, v in params.config().items()
-              if k not in ("rich_minus_lazy", "rich_minus_lazy_tolerance")}
+    config = {k: v for k, v in params.config().items() if k not in ("tolerance", "margin_check")}
     beta = params.beta
     gammas = [float(g) for g in params.gamma0]
 
@@ -125,21 +126,20 @@ def _finish(params: MlpParams, data: dict[str, dict[str, Any]]) -> Outcome:
                                 f"approximate check (theory §5): finite width and steps; line from {how}"))
     lazy = [d for d in data.values() if d["training"] == "lazy"]
     rich = [d for d in data.values() if d["training"] == "rich"]
+    measured = {}
     if lazy and rich and Fraction(lazy[0]["beta"]) < 1:
-        best = max(d["mean"] for d in rich)
+        best = max(rich, key=lambda d: d["mean"])
         nominal = Fraction(rich[0]["predicted"]) - Fraction(lazy[0]["predicted"])
         margin, said = predicted_gain(lazy[0].get("bridge"), nominal)
-        if params.rich_minus_lazy is None:
+        se = (paired_difference(best["exponents"], lazy[0]["exponents"])[1]
+              if best["exponents"] and len(best["exponents"]) == len(lazy[0]["exponents"]) else None)
+        measured["hard target"] = Measured("rich - lazy exponent", best["mean"] - lazy[0]["mean"], se, said)
+        if params.margin_check:
             checks.append(judge("mlp", "hard target", "rich - lazy exponent (> 0 expected)", margin,
-                                best - lazy[0]["mean"], float(margin),
+                                best["mean"] - lazy[0]["mean"], float(margin),
                                 f"pass when the improvement is between 0 and twice the predicted margin; {said}"))
-        else:
-            checks.append(judge("mlp", "hard target", "rich - lazy exponent (as measured)",
-                                float(params.rich_minus_lazy), best - lazy[0]["mean"],
-                                float(params.rich_minus_lazy_tolerance),
-                                f"the network's measured behaviour; {said}"))
     return Outcome(["run", "alpha", "beta", "predicted", "alpha_est", "beta_est", "predicted_est", "measured",
-                    "spread"], rows, checks)
+                    "spread"], rows, checks, measured=measured)
 
 
 def _draw(params: MlpParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:

@@ -60,7 +60,8 @@ Table = dict[str, Any]
 
 
 class RecipeFile(Strict):
-    """The top level of a recipe file."""
+    """The top level of a recipe file (after its ``extends`` chain is merged in: see
+    :mod:`scalingtool.run.recipe`)."""
 
     name: Name
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -70,6 +71,13 @@ class RecipeFile(Strict):
     params: Table = Field(default_factory=dict)
     quick: Table = Field(default_factory=dict)
     expect: Annotated[Table, Field(max_length=0)] = Field(default_factory=dict)
+    #: the recipe this one states its differences from: ``BASE.toml`` beside it, else the
+    #: built-in ``BASE``; tables merge key by key, scalars and arrays replace, and ``name``,
+    #: ``title`` and ``description`` are never inherited
+    extends: Name | None = Field(default=None, description=(
+        "the recipe this one states its differences from: BASE.toml beside it, else the built-in "
+        "recipe BASE; tables ([params], [quick]) merge key by key, scalars and arrays replace; name, "
+        "title and description are the recipe's own; a chain of at most 8, no cycle"))
 
 
 PartId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.=+-]*$", max_length=200)]

@@ -17,9 +17,10 @@ lines (``alpha`` from the kernel's Fourier spectrum, ``beta`` derived from the t
 decay) stay beside them, and are what a configuration falls back to when its kernel shows no
 power law over the fit window. Also: the rich onset time ``tau ~ gamma0^r`` before which a
 rich run still follows the lazy law. A study reports; its checks are the optional ``[params]`` keys
-``lazy_tolerance``, ``max_drift`` and ``gains`` (the rich - lazy difference each listed
-configuration was measured to have, with its tolerance: the study's measured truth, checked
-with the theory's prediction for the estimated task printed beside it).
+``lazy_tolerance`` and ``max_drift``, and each rich configuration's rich - lazy difference
+(paired over seeds) against the recipe's reference run (:mod:`scalingtool.run.reference`:
+within twice the combined standard error, at least 0.02), with the theory's prediction for
+the estimated task printed beside it.
 """
 
 from __future__ import annotations

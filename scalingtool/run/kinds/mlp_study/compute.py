@@ -1,6 +1,7 @@
 """The ``mlp-study`` kind's computation (theory §5): its plan (one part per configuration and
 gamma0 of the grid, each an ensemble of seeds), a part's measurement, and the outcome: the
-table, its sentences and the checks (lazy line, drift, measured gains)."""
+table, its sentences, the checks (lazy line, drift) and each rich configuration's measured
+rich - lazy difference, which a rerun checks against the recipe's reference run."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import Outcome
+from .. import Measured, Outcome
 from ....config import ReluMLPRun
 from ....estimate.circle import circle_task_summary, estimate_text, predicted_gain
 from ....simulate.relu_mlp import run_relu_mlp
 from ....simulate.slope import late_exponents, paired_difference, slope_at_loss
 from ....theory import exponents
-from ....verify.checks import Check, judge
+from ....verify.checks import judge
 from ....work import Part
-from .schema import EXPECT, GRID, Gain, StudyParams, config_key, gamma0_of, grid, part_id
+from .schema import EXPECT, GRID, StudyParams, config_key, gamma0_of, grid, part_id
 
 __all__ = ["plan", "finish", "paired_stderr", "equal_loss", "config_bridges", "BRIDGE_REPLICATES"]
 
@@ -133,27 +134,20 @@ def finish(params: StudyParams, data: dict[str, dict[str, Any]]) -> Outcome:
         if params.max_drift is not None:
             checks.append(judge("mlp-study", pid, "drift of the late exponent", 0, d["drift"], float(params.max_drift),
                                 "theory §4: the slope must not change between neighbouring windows"))
-    by_part = dict(zip(data, rows))
-    checks += [_gain_check(gain, by_part.get(gain.part()), bridges.get(config_key(gain.part())))
-               for gain in params.gains]
+    measured = {pid: _gain(row, bridges.get(row["config"])) for pid, row in zip(data, rows)
+                if row["gamma0"] != 0 and row["minus_lazy"] is not None}
     columns = ["config", "gamma0", "alpha", "beta", "lazy_theory", "rich_theory", "alpha_est", "beta_est",
                "lazy_est", "rich_est", "measured", "spread",
                "minus_lazy", "minus_lazy_se", "shared_loss", "head_start", "slope_shared", "lazy_slope_shared",
                "drift", "t_end", "rich_onset_t", "kernel_growth", "residual_kernel"]
-    return Outcome(columns, rows, checks, [_sentence(row) for row in rows])
+    return Outcome(columns, rows, checks, [_sentence(row) for row in rows], measured)
 
 
-def _gain_check(gain: Gain, row: dict[str, Any] | None, bridge: dict[str, Any] | None) -> Check:
-    """The measured ``rich - lazy`` of one configuration against the value it was measured to
-    have, with the theory §3 prediction for its estimated task (and the nominal one) in the note."""
-    part = gain.part()
-    if row is None or row["minus_lazy"] is None:
-        return judge("mlp-study", part, "rich - lazy exponent (as measured)", gain.value, None,
-                     gain.tolerance, "no lazy and rich pair stored for this configuration")
-    se = "" if row["minus_lazy_se"] is None else f" +- {row['minus_lazy_se']:.3f} (paired over seeds)"
+def _gain(row: dict[str, Any], bridge: dict[str, Any] | None) -> Measured:
+    """The measured ``rich - lazy`` of one rich part (paired over seeds), with the theory §3
+    prediction for its estimated task (and the nominal one) as its note."""
     said = predicted_gain(bridge, row["rich_theory"] - row["lazy_theory"])[1]
-    return judge("mlp-study", part, "rich - lazy exponent (as measured)", float(gain.value), row["minus_lazy"],
-                 float(gain.tolerance), f"the network's measured behaviour, now {row['minus_lazy']:+.3f}{se}; {said}")
+    return Measured("rich - lazy exponent", float(row["minus_lazy"]), row["minus_lazy_se"], said)
 
 
 def paired_stderr(rich: dict[str, Any], lazy: dict[str, Any] | None) -> float | None:

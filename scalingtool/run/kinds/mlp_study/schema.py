@@ -1,54 +1,23 @@
-"""The ``mlp-study`` kind's schema (theory §5): its ``[params]`` (:class:`StudyParams`, with the
-measured gains it checks, :class:`Gain`), its stored part data (:class:`StudyData`), and the
-part ids of its grid."""
+"""The ``mlp-study`` kind's schema (theory §5): its ``[params]`` (:class:`StudyParams`), its
+stored part data (:class:`StudyData`), and the part ids of its grid."""
 
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ....config import DATA_MODES, DTYPES, PARAMETRISATIONS
-from ....errors import UsageError
-from ...schema.fields import Beta, Exact, Gamma0, Positive, Tolerance, Values, limited, numbers, positive, unique
-from ...schema.models import KindParams, StoredData, Strict
+from ...schema.fields import Exact, Positive, Tolerance, Values, limited, numbers, positive, unique
+from ...schema.models import KindParams, StoredData
 
-__all__ = ["StudyParams", "Gain", "StudyData", "EXPECT", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
+__all__ = ["StudyParams", "StudyData", "EXPECT", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
 
 #: the checks' keys (not the runs'): changing them must not recompute a part
-EXPECT = ("lazy_tolerance", "max_drift", "gains")
+EXPECT = ("lazy_tolerance", "max_drift")
 #: the keys that span the grid of parts (each part gets one value of each)
 GRID = ("beta", "gamma0", "depth", "data", "width")
-
-
-#: the largest |rich - lazy| a gain may state: exponents here lie in (0, 2)
-_GAIN_LIMIT = Fraction(2)
-
-
-class Gain(Strict):
-    """One configuration's measured ``rich - lazy`` time exponent difference (``value``, paired
-    over the study's seeds) and the tolerance a rerun must stay within (about twice its
-    standard error): ``{beta, depth, data, width, gamma0, value, tolerance}``."""
-
-    beta: Beta
-    depth: limited("depth")  # type: ignore[valid-type]
-    data: Literal[DATA_MODES] = "online"  # type: ignore[valid-type]
-    width: limited("width")  # type: ignore[valid-type]
-    gamma0: Gamma0
-    value: Exact
-    tolerance: Tolerance  # type: ignore[valid-type]
-
-    @model_validator(mode="after")
-    def _bounded(self) -> Any:
-        if abs(self.value) > _GAIN_LIMIT:
-            raise UsageError(f"value must lie in [-{_GAIN_LIMIT}, {_GAIN_LIMIT}], got {float(self.value):.3g}")
-        return self
-
-    def part(self) -> str:
-        """The id of the part this gain is measured on."""
-        return part_id(str(self.beta), self.depth, self.data, self.width, float(self.gamma0))
 
 
 class StudyParams(KindParams):
@@ -72,22 +41,6 @@ class StudyParams(KindParams):
     lazy_tolerance: Tolerance | None = None  # type: ignore[valid-type]
     #: every part's drift of its late exponent at most this (None: no check)
     max_drift: positive(1) | None = None  # type: ignore[valid-type]
-    #: measured rich - lazy differences to check, one per listed configuration of the grid
-    gains: list[Gain] = Field(default_factory=list, max_length=64)
-
-    @model_validator(mode="after")
-    def _gains_in_grid(self) -> Any:
-        if self.gains and 0 not in self.gamma0:
-            raise UsageError("gains compare with the lazy network: gamma0 must include 0")
-        ids = {part_id(*combo) for combo in grid(self)}
-        for i, gain in enumerate(self.gains):
-            if gain.gamma0 == 0 or gain.part() not in ids:
-                raise UsageError(f"gains[{i}]: no rich configuration beta = {gain.beta}, depth = {gain.depth}, "
-                                 f"data = {gain.data}, width = {gain.width}, gamma0 = {float(gain.gamma0):g} "
-                                 f"in the grid")
-        if len({g.part() for g in self.gains}) != len(self.gains):
-            raise UsageError("gains: each configuration may appear only once")
-        return self
 
 
 class StudyData(StoredData):
