@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["Schema", "SCHEMAS", "EXPONENTS", "PHASE", "DERIVE", "SOLVE", "VERIFY", "SIMULATE", "RECIPES",
-           "ESTIMATE", "RUN", "RUN_SUMMARY"]
+           "ESTIMATE", "RUN", "RUN_SUMMARY", "REFERENCE"]
 
 EXPONENTS = "scalingtool/exponents/v1"
 PHASE = "scalingtool/phase/v1"
@@ -28,6 +28,7 @@ RECIPES = "scalingtool/recipes/v1"
 ESTIMATE = "scalingtool/estimate/v1"
 RUN = "scalingtool/run/v1"
 RUN_SUMMARY = "scalingtool/run-summary/v1"
+REFERENCE = "scalingtool/reference/v1"
 
 EXACT = 'exact number `{"exact": "p/q", "value": float}`'
 INTERVAL = '`{"value": v, "ci": [lo, hi]}` (`ci` is `null` without samples to resample)'
@@ -181,5 +182,15 @@ SCHEMAS: dict[str, Schema] = {s.name if not s.source.endswith("--loss-curve") el
         "quick": "true with `--quick`", "computed": "part ids computed", "reused": "part ids reused",
         "checks": "as in `scalingtool verify`", "checks[].tier": "the tier", **_CHECK,
         "summary": "the result in words",
+    }),
+    Schema(REFERENCE, "scalingtool run NAME --record (references/NAME.json)",
+           "A recipe's reference run: the measured numbers later runs are checked against.", {
+        "schema": "the schema name", "recipe": "the recipe's name", "kind": "the recipe's kind",
+        "quick": "true when recorded with `--quick`", "date": "the day it was recorded (`YYYY-MM-DD`, UTC)",
+        "scalingtool": "the version that recorded it", "command": "the command that recorded it",
+        "params_hash": "`sha256:...` of the parts and the parameters each was computed with",
+        "measured": "measured numbers, by case (a part id)", "measured.*": "one measured number",
+        "measured.*.quantity": "what was measured (e.g. `rich - lazy exponent`)",
+        "measured.*.value": "the measured value", "measured.*.se": "its standard error",
     }),
 ]}

@@ -7,7 +7,7 @@ recorded by ``scalingtool run NAME --record`` into ``references/NAME.json`` besi
 (``references/NAME.quick.json`` for ``--quick``; for a built-in recipe, the repository's
 ``recipes/references/``, shipped with the package)::
 
-    {"schema": "scalingtool/reference/v1", "recipe": "mlp-study", "kind": "mlp-study",
+    {"schema": schemas.REFERENCE, "recipe": "mlp-study", "kind": "mlp-study",
      "quick": true, "date": "YYYY-MM-DD", "scalingtool": "0.1.0",
      "command": "scalingtool run mlp-study --quick --record", "params_hash": "sha256:...",
      "measured": {"b1_2_d1_online_N32_g1": {"quantity": "rich - lazy exponent",
@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .. import __version__
+from .. import schemas
 from ..echo import short_path
 from ..errors import UsageError
 from ..files import write_text_atomic
@@ -49,7 +50,7 @@ from .schema.models import Name
 __all__ = ["SCHEMA", "MIN_TOLERANCE", "ReferenceFile", "params_hash", "reference_path", "record",
            "reference_checks", "record_command"]
 
-SCHEMA = "scalingtool/reference/v1"
+SCHEMA = schemas.REFERENCE
 #: the smallest tolerance of a check against a reference run
 MIN_TOLERANCE = 0.02
 _MAX_BYTES = 1 << 22  #: a reference holds a few hundred numbers; refuse anything over 4 MiB
@@ -68,7 +69,7 @@ class ReferenceFile(BaseModel):
     """``references/NAME[.quick].json``: a dated reference run of one recipe."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    schema_: Literal["scalingtool/reference/v1"] = Field(alias="schema")
+    schema_: Literal[schemas.REFERENCE] = Field(alias="schema")  # type: ignore[valid-type]
     recipe: Name
     kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     quick: bool

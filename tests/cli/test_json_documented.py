@@ -95,7 +95,7 @@ def outputs(schema, cli, tmp_path):
     if schema == "scalingtool/recipes/v1":
         return [_json(cli, "recipes", "-f", "json")]
     if schema == "scalingtool/reference/v1":  # a shipped quick reference run (recording one needs torch)
-        return [json.loads((README.parent / "recipes" / "references" / "mlp-study.quick.json").read_text("utf-8"))]
+        return [json.loads((PACKAGE.parent / "recipes" / "references" / "mlp-study.quick.json").read_text("utf-8"))]
     if schema.startswith("scalingtool/estimate/v1"):
         _estimate_files(tmp_path)
         if schema.endswith("--loss-curve"):
