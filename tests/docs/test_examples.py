@@ -9,7 +9,8 @@
   brings, a cluster, or hours): such a line is still parsed, so its command and options exist.
 * An example preceded by ``<!-- slow -->`` runs only under ``pytest -m slow``.
 * A fenced block whose first line is ``# file: NAME`` (a claims file, a recipe) is written as NAME
-  into the folder the page's examples run in, so a page's commands can read the files it shows.
+  into the folder the page's examples run in, so a page's commands can read the files it shows;
+  a ```python one is also run there first, as the reader runs it (to make a data set).
 * The README stays a first screen: at most 160 lines, its first command within its first 30.
 """
 
@@ -23,7 +24,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import pytest
 import typer
 
@@ -47,6 +47,7 @@ class Example:
     expected: str | None  # None: only the exit code is checked
     marker: str = ""  # "", "slow" or "not run: ..."
     files: dict[str, str] = field(default_factory=dict)
+    scripts: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -79,12 +80,13 @@ def _command_lines(body: str) -> list[tuple[int, str]]:
 
 def parse(page: Path) -> list[Example]:
     text = page.read_text("utf-8")
-    files = {}
+    files, scripts = {}, []
     for match in FENCE.finditer(text):
         body = match.group(2)
         name = re.match(r"#\s*file:\s*(\S+)\s*\n", body)
         if name:
             files[name.group(1)] = body[name.end():]
+            scripts += [name.group(1)] if match.group(1) == "python" else []
     examples = []
     for match in FENCE.finditer(text):
         lang, body = match.group(1), match.group(2)
@@ -92,10 +94,10 @@ def parse(page: Path) -> list[Example]:
         marker = _marker(text, match.start())
         if lang == "text" and body.startswith("$ scalingtool"):
             command, _, expected = body.partition("\n")
-            examples.append(Example(page, line, command[2:], expected, marker, files))
+            examples.append(Example(page, line, command[2:], expected, marker, files, scripts))
         elif lang in SHELLS:
             for offset, command in _command_lines(body):
-                examples.append(Example(page, line + offset, command, None, marker, files))
+                examples.append(Example(page, line + offset, command, None, marker, files, scripts))
     return examples
 
 
@@ -127,15 +129,16 @@ def _out_folder(command: str, expected: str | None, tmp_path: Path):
 
 
 def _parses(command: str) -> None:
-    """The command names an existing command and only options it has (nothing is run)."""
+    """The command names an existing command and only options it has, with values of the
+    right type (nothing is run). Typer carries its own copy of Click, so its classes are
+    recognised by what they have, not imported."""
     args = shlex.split(command, comments=True)[1:]
-    cmd: click.Command = typer.main.get_command(app)
-    while isinstance(cmd, click.Group) and args and not args[0].startswith("-"):
-        sub = cmd.get_command(click.Context(cmd), args[0])
-        assert sub is not None, f"no command {args[0]!r} in: {command}"
-        cmd, args = sub, args[1:]
+    cmd = typer.main.get_command(app)
+    while hasattr(cmd, "commands") and args and not args[0].startswith("-"):
+        assert args[0] in cmd.commands, f"no command {args[0]!r} in: {command}"
+        cmd, args = cmd.commands[args[0]], args[1:]
     if "--help" not in args:
-        cmd.make_context(cmd.name or "scalingtool", args, resilient_parsing=True)
+        cmd.make_context(cmd.name or "scalingtool", args)  # parses and converts, runs nothing
 
 
 @pytest.mark.parametrize("example", [_param(e) for e in EXAMPLES])
@@ -148,6 +151,8 @@ def test_example(example: Example, cli, monkeypatch, tmp_path):
     work.mkdir()
     for name, content in example.files.items():
         (work / name).write_text(content, "utf-8")
+    for script in example.scripts:
+        subprocess.run([sys.executable, script], cwd=work, check=True)
     monkeypatch.chdir(work)
     command, expected = _out_folder(example.command, example.expected, tmp_path)
     if SHELL_SYNTAX.search(command.split(" #", 1)[0]):
@@ -188,7 +193,7 @@ def test_the_parser_finds_what_it_is_for(tmp_path):
     """The harness is not vacuous: each kind of block on a made-up page becomes an example."""
     page = tmp_path / "page.md"
     page.write_text(
-        "```toml\n# file: a.toml\nx = 1\n```\n"
+        "```toml\n# file: a.toml\nx = 1\n```\n```python\n# file: b.py\nprint()\n```\n"
         "```text\n$ scalingtool exponents --alpha 2 --beta 1\nout\n```\n"
         "<!-- slow -->\n```bash\nscalingtool recipes   # list\nls\n```\n"
         "<!-- not run: data -->\n```console\n$ scalingtool estimate --features X.npy \\\n"
@@ -199,9 +204,13 @@ def test_the_parser_finds_what_it_is_for(tmp_path):
         ("scalingtool recipes   # list", None, "slow"),
         ("scalingtool estimate --features X.npy --labels y.npy", None, "not run: data"),
     ]
-    assert found[0].files == {"a.toml": "x = 1\n"}
+    assert found[0].files == {"a.toml": "x = 1\n", "b.py": "print()\n"} and found[0].scripts == ["b.py"]
     _parses(found[2].command)
-    with pytest.raises(click.NoSuchOption):
+    with pytest.raises(Exception) as info:
         _parses("scalingtool exponents --alpah 2")
+    assert type(info.value).__name__ == "NoSuchOption"
+    with pytest.raises(Exception) as info:
+        _parses("scalingtool run frontier --workers many")
+    assert type(info.value).__name__ == "BadParameter"
     with pytest.raises(AssertionError):
         _parses("scalingtool exponnets")
