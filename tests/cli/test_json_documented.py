@@ -1,10 +1,11 @@
-"""Every JSON document a command prints carries the keys the README's "JSON output" section
-documents for its schema, and no top-level key that section does not name.
+"""Every JSON document a command prints carries the keys the "JSON output" section of
+docs/how-to/read-the-json-output.md documents for its schema, and no top-level key that
+section does not name.
 
-The documented keys are read out of README.md itself (every backticked identifier of a
+The documented keys are read out of that page itself (every backticked identifier of a
 schema's paragraph, ``a.b|c`` read as ``a``, ``b``, ``c``, and the quoted keys of a
 ``{"key": ...}`` example), so the docs and this test cannot drift apart: renaming a key in the
-code or in the README turns this test red until the other follows.
+code or in the page turns this test red until the other follows.
 """
 
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "read-the-json-output.md"
 SCHEMA = re.compile(r"`(scalingtool/[a-z-]+/v\d+)`")
 TICK = re.compile(r"`([^`]+)`")
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -41,8 +42,8 @@ ITEM_LISTS = {
 
 
 def _section() -> str:
-    text = README.read_text(encoding="utf-8")
-    assert "\n## JSON output\n" in text, "README lost its JSON output section"
+    text = PAGE.read_text(encoding="utf-8")
+    assert "\n## JSON output\n" in text, "the page lost its JSON output section"
     return text.split("\n## JSON output\n", 1)[1].split("\n## ", 1)[0]
 
 
@@ -145,11 +146,11 @@ def outputs(schema, cli, tmp_path):
         if schema == "scalingtool/run/v1":
             return [doc]
         return [json.loads((tmp_path / "run" / "summary.json").read_text())]
-    raise AssertionError(f"README documents {schema}, which this test does not run: add it")
+    raise AssertionError(f"the page documents {schema}, which this test does not run: add it")
 
 
 def test_every_json_command_is_documented():
-    """The README documents a schema for every command with ``--format json`` (and the run's
+    """The page documents a schema for every command with ``--format json`` (and the run's
     summary file); each schema string in the package is documented."""
     names = {s.split()[0] for s in documented()}
     package = Path(__file__).resolve().parents[2] / "scalingtool"
@@ -187,14 +188,14 @@ def test_json_keys_match_the_readme(schema, cli, tmp_path):
         if "--loss-curve" not in schema:
             assert doc["schema"] == schema.split()[0]
         undocumented = set(doc) - words - {"schema"}
-        assert not undocumented, f"{schema}: top-level keys not in the README: {sorted(undocumented)}"
+        assert not undocumented, f"{schema}: top-level keys not in the page: {sorted(undocumented)}"
         for name in ITEM_LISTS.get(schema, []):
             allowed = words | common | (tokens(documented()["scalingtool/verify/v2"]) - {"tier"}
                                         if schema == "scalingtool/run/v1" else set())
             for item in doc[name]:
                 extra = set(item) - allowed
-                assert not extra, f"{schema}: keys of {name}[] not in the README: {sorted(extra)}"
+                assert not extra, f"{schema}: keys of {name}[] not in the page: {sorted(extra)}"
     missing = words - keys - strings
-    assert not missing, f"{schema}: documented in the README but absent from the output: {sorted(missing)}"
+    assert not missing, f"{schema}: documented in the page but absent from the output: {sorted(missing)}"
     if schema == "scalingtool/run/v1":  # "checks (as in verify, without tier)"
         assert all("tier" not in c for doc in docs for c in doc["checks"])

@@ -110,8 +110,9 @@ def _param(example: Example):
 
 
 def _bash(command: str, cwd: Path) -> tuple[int, str]:
-    """Run a command line with shell syntax, ``scalingtool`` being this interpreter's package."""
-    prelude = f'scalingtool() {{ {shlex.quote(sys.executable)} -m scalingtool "$@"; }}\n'
+    """Run a command line with shell syntax, ``scalingtool`` and ``python`` being this interpreter."""
+    python = shlex.quote(sys.executable)
+    prelude = f'scalingtool() {{ {python} -m scalingtool "$@"; }}\npython() {{ {python} "$@"; }}\n'
     env = {**os.environ, "COLUMNS": COLUMNS, "NO_COLOR": "1"}
     done = subprocess.run(["bash", "-c", prelude + command], cwd=cwd, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
