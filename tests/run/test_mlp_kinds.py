@@ -242,14 +242,14 @@ def test_a_study_without_checks_prints_its_results_not_an_empty_table(cli, tmp_p
     assert document["reused"] == ["b3_2_d1_online_N16_g0", "b3_2_d1_online_N16_g1"]
 
 
-def test_the_readme_gain_example_is_a_valid_gain():
+def test_the_documented_gain_example_is_a_valid_gain():
     import re
     from pathlib import Path
 
     from scalingtool.readers import parse_toml
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
-    (block,) = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[[params.gains]]" in b]
-    gains = parse_toml(block, "README.md")["params"]["gains"]
+    page = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "write-a-recipe.md"
+    (block,) = [b for b in re.findall(r"```toml\n(.*?)```", page.read_text("utf-8"), re.S) if "[[params.gains]]" in b]
+    gains = parse_toml(block, "write-a-recipe.md")["params"]["gains"]
     _, params = _study(beta=["1/4"], depth=[4], width=[256], gains=gains)
     assert params.gains[0].part() == "b1_4_d4_online_N256_g1" and params.gains[0].value == Fraction(39, 250)
