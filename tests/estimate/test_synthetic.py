@@ -12,7 +12,7 @@ def test_small_coverage(regime):
     """4 tasks per regime at P = 600 with 40 resamplings: no task is rejected, the regime is
     found every time, and at least half of the 8 intervals (alpha and beta) hold the truth.
     A gross-failure check only: the full runs (marked slow) measured 91-96% at P = 600 and
-    86-95% at P = 1000 (see the README)."""
+    86-95% at P = 1000 (docs/results/2026-11-30-estimating-alpha-and-beta.md)."""
     c = coverage(regime, runs=4, samples=600, replicates=40)
     assert c.rejected == 0
     assert c.regime_right == 4
