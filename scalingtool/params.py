@@ -218,6 +218,11 @@ LIMITS: dict[str, Limit] = {
     "alpha_range": Limit(_F(1), _F(2**13), integer=True, meaning="k range of the capacity fit"),
     "max_substeps": Limit(_F(1), _F(10) ** 6, integer=True, meaning="most stable sub-steps of one unit of time"),
     "check_every": Limit(_F(1), _F(10) ** 6, integer=True, meaning="units of time between kernel re-estimates"),
+    # the CNN on vision tasks (theory §5)
+    "kernel_size": Limit(_F(1), _F(15), integer=True, meaning="convolution kernel size of the CNN"),
+    "test_samples": Limit(_F(1), _F(2**20), integer=True, meaning="held-out test samples of a vision task"),
+    "pool_samples": Limit(_F(100), _F(2**22), integer=True,
+                          meaning="MNIST-1D samples drawn once and cached, the online stream's pool"),
     # the reduced dynamics (theory §2, §3)
     "t_min": Limit(_F(0), _F(10) ** 30, low_open=True, meaning="first time of a run (over eta) or of a fit window"),
     "points_per_decade": Limit(_F(1), _F(1000), integer=True,

@@ -9,13 +9,14 @@ naming the field. The layers below take configs and trust them.
 """
 
 from .fields import (BACKENDS, DATA_MODES, DEFAULT_FIT, DEVICES, DTYPES, LR_RULES, MEASURES, PARAMETRISATIONS,
-                     PATHS, RNG_SOURCES, TAIL_MODES, Config, choice, field_schema, fit_window_steps, from_user,
+                     PATHS, RNG_SOURCES, TAIL_MODES, VISION_DATA, VISION_TASKS, Config, choice, field_schema, fit_window_steps, from_user,
                      parse_pair, parse_seeds)
 from .reduced import (DataCurveRun, FlowRun, FrontierFitRun, FrontierRun, LazySgdRun, ProjectedTask, SolveRun,
                       WidthCurveRun)
 from .simulate import LinearRun, ReluMLPRun
+from .vision import CnnRun
 
-__all__ = ["Config", "LinearRun", "ReluMLPRun", "FlowRun", "ProjectedTask", "LazySgdRun", "WidthCurveRun",
+__all__ = ["Config", "LinearRun", "ReluMLPRun", "CnnRun", "FlowRun", "ProjectedTask", "LazySgdRun", "WidthCurveRun",
            "DataCurveRun", "FrontierRun", "FrontierFitRun", "SolveRun", "from_user", "field_schema", "parse_seeds", "parse_pair",
            "fit_window_steps", "choice", "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES",
-           "LR_RULES", "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT"]
+           "LR_RULES", "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT", "VISION_TASKS", "VISION_DATA"]

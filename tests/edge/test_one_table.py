@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pytest
 
-from scalingtool.config import (DataCurveRun, FlowRun, FrontierFitRun, FrontierRun, LazySgdRun, LinearRun,
+from scalingtool.config import (CnnRun, DataCurveRun, FlowRun, FrontierFitRun, FrontierRun, LazySgdRun, LinearRun,
                                 ProjectedTask, ReluMLPRun, SolveRun, WidthCurveRun, field_schema)
 from scalingtool.config.reduced import T_MAX_FLOAT64
 from scalingtool.errors import UsageError
@@ -26,7 +26,7 @@ from tests.conftest import assert_usage_error
 _EPS = Fraction(1, 10**6)
 #: fields whose bounds depend on another field, set so that only the bound under test binds
 _COMPANIONS = {"test_points": {"modes": 1}, "alpha_range": {"kernel_points": 2**14},
-               "kernel_points": {"alpha_range": (2, 4)}}
+               "kernel_points": {"alpha_range": (2, 4)}, "samples": {"data": "finite", "batch": 1}}
 #: the same for the reduced configs, by (config, field): mpmath reaches t_max = 1e30 (float64 1e12),
 #: and a run starts at t_min/eta below t_max; modes >= width; a frontier fit needs beta > 1 and a transient window N^alpha/cut > 10 t_min
 _MP = {"precision": "mp:30"}
@@ -82,7 +82,7 @@ def _tail(message: str, value: Fraction) -> str:
     return message[message.index(marker):]
 
 
-CASES = [(cls, field, limit) for cls in (LinearRun, ReluMLPRun) for field, limit in _limited_fields(cls)]
+CASES = [(cls, field, limit) for cls in (LinearRun, ReluMLPRun, CnnRun) for field, limit in _limited_fields(cls)]
 
 
 @pytest.mark.parametrize("cls, field, limit", CASES, ids=[f"{c.__name__}.{f}" for c, f, _ in CASES])
