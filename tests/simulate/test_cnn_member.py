@@ -48,3 +48,17 @@ def test_lazy_network_kernel_is_taken_at_initialisation():
     net, x = _net((1, 8, 8), "avg", "same", 3, gamma0=0.0)
     fresh, _ = _net((1, 8, 8), "avg", "same", 3, gamma0=1.0)
     assert np.allclose(network_kernel(net, x), network_kernel(fresh, x), rtol=1e-12)
+
+
+def test_observe_at_calls_back_at_the_asked_steps_and_changes_nothing():
+    pytest.importorskip("sklearn")
+    from scalingtool.simulate.cnn import run_cnn
+
+    config = CnnRun.from_user(task="digits", data="finite", samples=64, batch=16, width=4, steps=8, seeds=(0, 1),
+                              test_samples=100, gamma0=1.0)
+    seen = []
+    hooked = run_cnn(config, observe_at=([0, 2, 8], lambda step, net: seen.append((step, net.point()[0].sum().item()))))
+    plain = run_cnn(config)
+    assert [s for s, _ in seen] == [0, 2, 8]
+    assert seen[0][1] != seen[-1][1]  # the network as it then is: the rich point moved
+    assert np.array_equal(hooked.loss, plain.loss)  # the same training, bit for bit
