@@ -19,6 +19,10 @@ class Dynamics(str, Enum):
     gd = "gd"
 
 
+class Network(str, Enum):
+    cnn = "cnn"
+
+
 class KernelDevice(str, Enum):
     cpu = "cpu"
     cuda = "cuda"
@@ -57,6 +61,11 @@ def estimate_cmd(
     spectrum: Optional[Path] = typer.Option(None, "--spectrum", help="Eigenvalues, one a line (.npy, .csv, text)."),
     model: Optional[str] = typer.Option(None, "--model", help="module:function returning (model, inputs, labels): its NTK at initialisation, traced over outputs (torch extra); labels: a float per input, a P x C target, or integer classes (centred one-hot)."),
     loss_curve: Optional[Path] = typer.Option(None, "--loss-curve", help="CSV with columns t,loss (optionally seed or width)."),
+    network: Optional[Network] = typer.Option(None, "--network", help="cnn: the simulator's CNN at initialisation, its NTK on the first --samples training images of --task, target the centred one-hot labels (vision extra)."),
+    task: Optional[str] = typer.Option(None, "--task", help="--network: mnist1d, digits, mnist, npz or folder (the last two with --data)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="--network with --task npz or folder: the .npz file or the image folder."),
+    width: int = typer.Option(16, "--width", help="--network: channels N of the first convolution (2N, 8N after)."),
+    kernel_size: int = typer.Option(3, "--kernel-size", help="--network: the convolutions' kernel size."),
     labels: Optional[Path] = typer.Option(None, "--labels", help="Labels, one per sample, or a P x C target (with --features or --gram)."),
     target_power: Optional[Path] = typer.Option(None, "--target-power", help="Target power per eigenmode (with --spectrum)."),
     with_spectrum: Optional[Path] = typer.Option(None, "--with-spectrum", help="With --loss-curve: eigenvalues to compare lazy and rich laws."),
@@ -64,7 +73,7 @@ def estimate_cmd(
     samples: Optional[int] = typer.Option(None, "--samples", help="--model: use the first P inputs; --spectrum: the P it came from (default: its length)."),
     window: str = typer.Option("auto", "--window", help="auto (the rule in the notes) or K1:K2 (modes, from 1)."),
     bootstrap: int = typer.Option(200, "--bootstrap", help="Bootstrap replicates (0: none)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (and, with --network, of the network)."),
     dynamics: Dynamics = typer.Option(Dynamics.sgd, "--dynamics", help="sgd (the paper's table) or gd (gradient flow) for the predictions."),
     decades: float = typer.Option(1.0, "--decades", help="--loss-curve: fit over the last this many decades of t."),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help="Refuse work needing more memory (e.g. 4G; default half the RAM)."),
@@ -77,7 +86,9 @@ def estimate_cmd(
 
     Example: scalingtool estimate --features X.npy --labels y.npy --bootstrap 200
     """
-    which = _sources(features=features, gram=gram, spectrum=spectrum, model=model, loss_curve=loss_curve)
+    which = _sources(features=features, gram=gram, spectrum=spectrum, model=model, loss_curve=loss_curve,
+                     network=network is not None)
+    _network_options(which, task, data, samples)
     if bootstrap < 0 or bootstrap > 100000:
         raise UsageError(f"--bootstrap: expected 0 to 100000, got {bootstrap}")
     check("seed", seed, "--seed")
@@ -97,8 +108,12 @@ def estimate_cmd(
             _loss_curve(loss_curve, with_spectrum, with_target_power, samples, window, bootstrap, seed,
                         dynamics.value, decades, fmt)
             return
-        result = _estimate(which, features, gram, spectrum, model, labels, target_power, samples, window,
-                           bootstrap, seed, dynamics.value, limit, device.value, float64)
+        if which == "network":
+            result = _network(task, data, samples, width, kernel_size, seed, window, bootstrap, dynamics.value,
+                              limit, float64)
+        else:
+            result = _estimate(which, features, gram, spectrum, model, labels, target_power, samples, window,
+                               bootstrap, seed, dynamics.value, limit, device.value, float64)
     except UsageError as exc:
         raise _with_option(exc) from None
     from ..estimate.report import estimate_report  # deferred: NumPy, as in _memory
@@ -154,6 +169,43 @@ def _estimate(which: str, features: Any, gram: Any, spectrum: Any, model: Any, l
         k = ntk_gram(net, inputs, limit, device, float64)
     eps = float(np.finfo(np.float64 if float64 else np.float32).eps)
     return run(k, y, f"model {model} (NTK)", eps)
+
+
+def _network_options(which: str, task: Optional[str], data: Optional[Path], samples: Optional[int]) -> None:
+    if which != "network":
+        if task is not None or data is not None:
+            raise UsageError("--task and --data go with --network")
+        return
+    if task is None:
+        raise UsageError("--network needs --task (mnist1d, digits, mnist, npz or folder)")
+    if samples is None:
+        raise UsageError("--network needs --samples: the number P of training images the NTK is taken on")
+
+
+def _network(task: str, data: Optional[Path], samples: int, width: int, kernel_size: int, seed: int, window: str,
+             bootstrap: int, dynamics: str, limit: float, float64: bool) -> Any:
+    # deferred: NumPy, the estimator and the simulator's network; keeps start-up light
+    from ..estimate.network import cnn_config, estimate_network
+
+    try:
+        config = cnn_config(task, samples, path=None if data is None else str(data), width=width,
+                            kernel_size=kernel_size, seed=seed, float64=float64)
+    except UsageError as exc:
+        raise UsageError(_option_names(str(exc))) from None
+    with progress_bar("bootstrap", bootstrap) as update:
+        try:
+            return estimate_network(config, samples, window=window, replicates=bootstrap, seed=seed,
+                                    dynamics=dynamics, max_memory=limit, progress=update)
+        except UsageError as exc:
+            raise UsageError(_option_names(str(exc))) from None
+
+
+def _option_names(text: str) -> str:
+    """The config's field names in a message as the options that set them."""
+    for field, option in (("kernel_size", "--kernel-size"), ("path", "--data"), ("task", "--task"),
+                          ("width", "--width"), ("samples", "--samples"), ("seeds", "--seed")):
+        text = text.replace(f"{field} ", f"{option} ", 1) if text.startswith(f"{field} ") else text
+    return text
 
 
 def _loss_curve(path: Any, spectrum: Any, target_power: Any, samples: Optional[int], window: str,

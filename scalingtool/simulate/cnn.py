@@ -19,7 +19,7 @@ trace term, a Hutchinson estimate, only for minibatches).
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -65,8 +65,13 @@ def simulate_cnn(*, progress: Callable[[int, int], object] | None = None, **opti
 
 
 def run_cnn(config: CnnRun, progress: Callable[[int, int], object] | None = None,
-            data: VisionData | None = None) -> SimulationResult:
+            data: VisionData | None = None,
+            observe_at: tuple[Sequence[int], Callable[[int, CnnNet], object]] | None = None) -> SimulationResult:
     """Train the network ``config`` describes on its task (or on ``data`` when given).
+
+    ``observe_at = (steps, callback)``: ``callback(step, net)`` after each of those steps (0:
+    before the first), with the network as it then is (e.g. its tangent kernel at
+    ``net.point()``); the callback must not change it.
 
     Returns a :class:`SimulationResult` (``kind="cnn"``): ``loss`` the test loss,
     ``extra["accuracy"]`` the test accuracy, ``extra["kernel_top"]`` the kernel's top eigenvalue
@@ -86,9 +91,10 @@ def run_cnn(config: CnnRun, progress: Callable[[int, int], object] | None = None
     with fitted_threads(work, STEP_SMALL, torch):
         run = _Training(config, data, torch, dev)
         clock = run.clock()
+        stepper = clock if observe_at is None else _Observed(clock, run.net, *observe_at)
         guard = BlowUpGuard(run.eta, label="kernel lambda_max", key="kernel_top",
                             advice=f" (default rule: lr = {run.eta_default:.3g})")
-        rec = run_loop(clock, run.observe, config.steps, log_spaced_steps(config.steps, config.record_per_decade),
+        rec = run_loop(stepper, run.observe, config.steps, log_spaced_steps(config.steps, config.record_per_decade),
                        guard, check_every=max(64, config.check_every), progress=progress)
     curves = rec.curves()
     empty = np.zeros((len(config.seeds), 0))
@@ -99,6 +105,22 @@ def run_cnn(config: CnnRun, progress: Callable[[int, int], object] | None = None
                             loss=curves.get("loss", empty), floor=np.zeros(len(config.seeds)), lr=run.eta,
                             fit_window=window, measure="loss", extra=extra, metadata=metadata,
                             interrupted=rec.interrupted)
+
+
+class _Observed:
+    """The clock's step, calling ``callback(step, net)`` after each step of ``steps`` (and at 0 now)."""
+
+    def __init__(self, clock: Callable[[], None], net: CnnNet, steps: Sequence[int],
+                 callback: Callable[[int, CnnNet], object]) -> None:
+        self.clock, self.net, self.wanted, self.callback, self.done = clock, net, set(int(s) for s in steps), callback, 0
+        if 0 in self.wanted:
+            callback(0, net)
+
+    def __call__(self) -> None:
+        self.clock()
+        self.done += 1
+        if self.done in self.wanted:
+            self.callback(self.done, self.net)
 
 
 class _Training:

@@ -15,7 +15,7 @@ RECIPES = builtin.names()
 # rich - lazy differences against their recorded quick reference runs).
 KNOWN_DISAGREEMENTS: set[tuple[str, str]] = set()
 #: kinds whose simulator needs PyTorch (an optional extra: skipped where it is missing)
-TORCH_KINDS = {"mlp-study"}
+TORCH_KINDS = {"mlp-study", "cnn-study"}
 
 
 def test_recipes_exist():
@@ -32,8 +32,12 @@ def test_recipe_parses_and_names_a_known_kind(name):
 @pytest.mark.parametrize("name", RECIPES)
 def test_recipe_runs_quick(name, tmp_path):
     pytest.importorskip("matplotlib")
-    if parse_recipe(*builtin.resolve(name)).kind in TORCH_KINDS:
+    kind = parse_recipe(*builtin.resolve(name)).kind
+    if kind in TORCH_KINDS:
         pytest.importorskip("torch")
+    if kind == "cnn-study":  # the vision tasks (the vision extra)
+        pytest.importorskip("mnist1d")
+        pytest.importorskip("sklearn")
     result = run_recipe(name, tmp_path, quick=True)
     assert result.outcome.checks
     for check in result.outcome.checks:
@@ -80,6 +84,12 @@ def _check_figure_contents(folder):
             # the running exponent of every part
             assert len(lines) == 7 and lines[2] >= 2 and lines[3] >= 1 and lines[4] >= 2 and lines[5] >= 1
             assert lines[6] == len(run["parts"])
+        elif kind == "cnn-study":  # losses, exponent vs gamma0, running exponent, spectra, alignment, accuracy
+            groups = {p.rsplit("_g", 1)[0] for p in run["parts"]}
+            # per group its laziest and richest loss curves, its errorbar line; a running
+            # exponent and an accuracy curve per part; a spectrum and an alignment per snapshot
+            assert len(lines) == 6 and lines[0] >= 2 * len(groups) and lines[1] >= len(groups)
+            assert lines[2] == lines[5] == len(run["parts"]) and lines[3] == lines[4] >= 2
         elif kind == "simulate-sweep":  # the map (no lines), then one margin curve per rich gamma0 + theory
             assert lines == [0, len(run["config"]["gamma0"])]
         else:  # curve families: each curve with its predicted power law

@@ -78,6 +78,7 @@ KINDS: dict[str, str] = {
     "simulate-sweep": "scalingtool.run.kinds.sweep",
     "estimate-digits": "scalingtool.run.kinds.estimate",
     "mlp-study": "scalingtool.run.kinds.mlp_study",
+    "cnn-study": "scalingtool.run.kinds.cnn_study",
 }
 
 

@@ -1,0 +1,101 @@
+"""The ``cnn-study`` kind's schema (theory §5): its ``[params]`` (:class:`CnnStudyParams`), its
+stored part data (:class:`CnnStudyData`), and the part ids of its grid."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Annotated, Any, Literal
+
+from pydantic import StringConstraints, model_validator
+
+from ....config import DTYPES, PARAMETRISATIONS, VISION_DATA
+from ....errors import UsageError
+from ...schema.fields import Positive, Values, limited, numbers, unique
+from ...schema.models import KindParams, StoredData
+
+__all__ = ["CnnStudyParams", "CnnStudyData", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
+
+#: the keys that span the grid of parts (each part gets one value of each)
+GRID = ("width", "gamma0")
+#: the built-in vision tasks a study runs on
+TASKS = ("mnist1d", "digits", "mnist")
+
+
+class CnnStudyParams(KindParams):
+    """``cnn-study`` (theory §5): one part per ``(width, gamma0)`` on one task and data mode."""
+
+    task: Literal[TASKS] = "mnist1d"  # type: ignore[valid-type]
+    data: Literal[VISION_DATA] = "online"  # type: ignore[valid-type]
+    #: P, the fixed training images of each seed (data = "finite" only)
+    samples: limited("data") | None = None  # type: ignore[valid-type]
+    gamma0: numbers("gamma0", 12)  # type: ignore[valid-type]
+    width: unique(limited("width"), 4) = [16]  # type: ignore[valid-type]
+    param: Literal[PARAMETRISATIONS] = "mup"  # type: ignore[valid-type]
+    seeds: limited("seeds") = 3  # type: ignore[valid-type]
+    steps: limited("steps") = 2000  # type: ignore[valid-type]
+    batch: limited("batch") = 64  # type: ignore[valid-type]
+    kernel_size: limited("kernel_size") = 3  # type: ignore[valid-type]
+    test_samples: limited("test_samples") = 1000  # type: ignore[valid-type]
+    pool_samples: limited("pool_samples") = 40000  # type: ignore[valid-type]
+    max_substeps: limited("max_substeps") = 64  # type: ignore[valid-type]
+    #: test images the tangent kernel is taken on (and alpha, beta estimated from)
+    kernel_points: limited("kernel_points") = 256  # type: ignore[valid-type]
+    #: tangent-kernel snapshots per decade of steps (and one at step 0)
+    kernel_per_decade: limited("kernel_per_decade") = 1  # type: ignore[valid-type]
+    #: modes of the alpha, beta fits: "auto" (the estimator's rule) or "K1:K2"
+    window: Annotated[str, StringConstraints(pattern=r"^(auto|[1-9][0-9]*:[1-9][0-9]*)$")] = "auto"
+    dtype: Literal[DTYPES] = "float32"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _modes(self) -> "CnnStudyParams":
+        if self.data == "online" and self.task != "mnist1d":
+            raise UsageError(f"data = 'online' needs task 'mnist1d' (a generated stream); task '{self.task}' "
+                             "is a fixed data set: use data = 'finite' with samples")
+        if self.kernel_points > self.test_samples:
+            raise UsageError(f"kernel_points = {self.kernel_points} is out of range: expected at most "
+                             f"test_samples = {self.test_samples} (the kernel is taken on test images)")
+        return self
+
+
+class CnnStudyData(StoredData):
+    time: Values  # type: ignore[valid-type]
+    loss: Values  # type: ignore[valid-type]
+    loss_seeds: list[list[float]]
+    accuracy: Values  # type: ignore[valid-type]
+    exponents: list[float]
+    mean: float
+    spread: float
+    window: tuple[Positive, Positive]
+    running_time: list[float]
+    running: list[float]
+    kernel_time: list[float]
+    modes: list[int]
+    spectrum: list[list[float]]
+    alignment: list[list[float]]
+    top: list[float]
+    #: the theory §6 estimate from the initial kernel (``failed``: why there is none)
+    estimate: dict[str, Any]
+    lr: float
+    substeps_total: int
+    elapsed_s: float
+    interrupted: bool
+
+
+def grid(params: CnnStudyParams) -> list[tuple[int, float]]:
+    """The ``(width, gamma0)`` of every part, in the plan's order."""
+    return list(itertools.product(params.width, [float(g) for g in params.gamma0]))
+
+
+def part_id(task: str, data: str, width: int, gamma0: float) -> str:
+    """The store id of the part of one configuration and gamma0."""
+    return f"{task}_{data}_N{width}_g{gamma0:g}"
+
+
+def config_key(pid: str) -> str:
+    """The configuration of a part: its id less the gamma0."""
+    return pid.rsplit("_g", 1)[0]
+
+
+def gamma0_of(pid: str) -> float:
+    """The gamma0 of a part, read back from its id."""
+    return float(pid.rsplit("_g", 1)[1])
