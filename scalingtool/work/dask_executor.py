@@ -21,7 +21,6 @@ import importlib.util
 import logging
 import math
 import multiprocessing
-import signal
 import socket
 import struct
 import time
@@ -29,6 +28,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import NumericalError, ScalingToolError, UsageError
 from .executor import Executor, OnDone, longest_first
+from .interrupts import interrupts_held, interrupts_outside_gc
 from .part import Part, Progress
 
 __all__ = ["DaskExecutor", "probe_scheduler", "DISTRIBUTED_EXTRA_MESSAGE", "RETRIES", "CONNECT_TIMEOUT",
@@ -109,25 +109,6 @@ def _import_distributed() -> Any:
     return distributed
 
 
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back while a cluster starts, and deliver it once it has.
-
-    Processes started meanwhile (the fork server, the nannies, the workers) inherit the blocked
-    signal, so a Ctrl-C at the terminal reaches this process alone: it stops the run and closes
-    the cluster, instead of every child printing its own traceback. A Ctrl-C pressed during the
-    start is pending, and raises ``KeyboardInterrupt`` here as soon as the start is done.
-    """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 class DaskExecutor(Executor):
     """Parts on a ``dask.distributed`` cluster: ``workers`` local processes (one thread each)
     or the cluster of the scheduler at ``scheduler``. Use as a context manager, or
@@ -144,9 +125,12 @@ class DaskExecutor(Executor):
         self.durations: list[float] = []
         self.groups_sent = 0
         self.client = None
+        self._interrupts = contextlib.ExitStack()
         try:
-            with _interrupts_held():
+            with interrupts_held():
                 self._start(distributed, workers, scheduler, timeout, resources)
+            # the scheduler's GC callback runs in this process: keep a Ctrl-C from dying in it
+            self._interrupts.enter_context(interrupts_outside_gc())
         except BaseException:  # e.g. Ctrl-C while the workers start: leave no process behind
             self.close()
             raise
@@ -320,6 +304,7 @@ class DaskExecutor(Executor):
                     thing.close()
                 except Exception:  # noqa: BLE001 - closing after Ctrl-C or a lost scheduler
                     pass
+        self._interrupts.close()
 
 
 def _has_dashboard() -> bool:

@@ -1,0 +1,86 @@
+"""Ctrl-C around a Dask cluster: held while it starts, and never lost inside a GC callback.
+
+Python runs a signal handler between two bytecodes of the main thread, wherever they are. Dask's
+scheduler (which a local cluster runs in this process) installs a garbage-collector callback; a
+``KeyboardInterrupt`` raised while that callback runs is swallowed by the interpreter, which
+prints "Exception ignored in ..." with a traceback and goes on as if Ctrl-C had never been
+pressed. :func:`interrupts_outside_gc` raises it where it can be caught instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+import threading
+from types import FrameType
+from typing import Any, Iterator
+
+__all__ = ["interrupts_held", "interrupts_outside_gc", "RETRY_SECONDS"]
+
+#: how long a Ctrl-C that arrived inside a GC callback waits before it is delivered again
+RETRY_SECONDS = 0.02
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back while a cluster starts, and deliver it once it has.
+
+    Processes started meanwhile (the fork server, the nannies, the workers) inherit the blocked
+    signal, so a Ctrl-C at the terminal reaches this process alone: it stops the run and closes
+    the cluster, instead of every child printing its own traceback. A Ctrl-C pressed during the
+    start is pending, and raises ``KeyboardInterrupt`` here as soon as the start is done.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _callback_codes() -> set[Any]:
+    """The code objects of the registered GC callbacks (functions or bound methods)."""
+    codes = set()
+    for callback in gc.callbacks:
+        function = getattr(callback, "__func__", callback)
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            codes.add(code)
+    return codes
+
+
+def in_gc_callback(frame: FrameType | None) -> bool:
+    """Whether ``frame`` or a frame that called it runs a registered GC callback."""
+    codes = _callback_codes()
+    while frame is not None and codes:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    if in_gc_callback(frame):  # raised here it would be swallowed: deliver it again shortly
+        threading.Timer(RETRY_SECONDS, os.kill, (os.getpid(), signal.SIGINT)).start()
+        return
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def interrupts_outside_gc() -> Iterator[None]:
+    """Within the block, Ctrl-C raises ``KeyboardInterrupt`` as usual, except that one arriving
+    inside a GC callback is delivered again a moment later, outside it (module docstring).
+    Outside the main thread, or where SIGINT is not Python's default handler, nothing changes."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1,0 +1,73 @@
+"""Ctrl-C during a Dask run: one arriving inside a GC callback (the scheduler's, in this
+process) is delivered again outside it instead of being swallowed by the interpreter."""
+
+import gc
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from scalingtool.work.interrupts import RETRY_SECONDS, in_gc_callback, interrupts_outside_gc
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+
+
+def _with_callback(callback):
+    gc.callbacks.append(callback)
+    try:
+        gc.collect()
+    finally:
+        gc.callbacks.remove(callback)
+
+
+def test_a_frame_inside_a_gc_callback_is_recognised():
+    seen = []
+
+    def callback(phase, info):
+        seen.append(in_gc_callback(sys._getframe()))
+
+    _with_callback(callback)
+    assert seen and all(seen)  # "start" and "stop" of the collection
+    assert not in_gc_callback(sys._getframe())
+
+
+def test_ctrl_c_inside_a_gc_callback_is_not_lost():
+    fired = []
+
+    def callback(phase, info):
+        if phase == "start" and not fired:
+            fired.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+            deadline = time.monotonic() + 0.2
+            while time.monotonic() < deadline:  # the handler runs here, inside the callback
+                pass
+
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_outside_gc():
+            _with_callback(callback)
+            # without the handler the interrupt was swallowed above; with it, it comes back here
+            time.sleep(20 * RETRY_SECONDS)
+            time.sleep(1.0)
+    assert fired
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_without_the_handler_the_interpreter_swallows_it(monkeypatch):
+    """Why the handler exists: the same Ctrl-C, with Python's default handler, is printed as
+    'Exception ignored' and never reaches the code that runs after the collection."""
+    fired = []
+
+    def callback(phase, info):
+        if phase == "start" and not fired:
+            fired.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+            deadline = time.monotonic() + 0.2
+            while time.monotonic() < deadline:
+                pass
+
+    swallowed = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: swallowed.append(unraisable.exc_type))
+    _with_callback(callback)  # no KeyboardInterrupt escapes
+    assert swallowed == [KeyboardInterrupt]
