@@ -8,6 +8,15 @@ import pytest
 from scalingtool.cli import main
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_cache(tmp_path_factory):
+    """Generated data (the MNIST-1D pool) are cached in a folder of the test session, never in
+    the user's cache folder; commands run in subprocesses inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCALINGTOOL_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @dataclass
 class Run:
     code: int
