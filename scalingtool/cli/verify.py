@@ -119,7 +119,7 @@ def verify_cmd(
     claims: Optional[List[str]] = typer.Option(None, "--claims", help="A TOML claims file (see README); repeat for several. Alone, only the claims are checked."),
     exact_only: bool = typer.Option(False, "--exact-only", help="Claims against the theory engine only, no numerics (well under a second)."),
     tier: Optional[str] = typer.Option(None, "--tier", help="Comma-separated tiers: theory, reduced, simulation (default: all, unless claims are given)."),
-    quick: bool = typer.Option(False, "--quick", help="The small tier grids (about 10 s on 2 cores); claims skip the frontier measurements."),
+    quick: bool = typer.Option(False, "--quick", help="The small tier grids (seconds); claims skip the frontier measurements."),
     junit_xml: Optional[str] = typer.Option(None, "--junit-xml", help="Also write JUnit XML to this file: a test case per claim and per tier row."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every row's note under its table (default: failed and skipped rows)."),
     fmt: TableFormat = format_option(),

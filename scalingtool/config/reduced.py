@@ -40,8 +40,8 @@ T_MAX_FLOAT64 = Fraction(10) ** 12
 DEFAULT_STEPPING = {"float64": (20, 2), "mp": (10, 1)}
 
 #: default widths of a frontier fit by capacity: for ``alpha < 5/2`` the transient window
-#: ``t <= N^alpha/cut`` is short and widths below 128 bias its width exponent (measured m = 1.12-1.23
-#: with 64..512, 0.99-1.03 with 128..1024); 3 seeds cost ~2-4 s (32..512) and ~10 s (128..1024) on 2 cores
+#: ``t <= N^alpha/cut`` is short and widths below 128 bias its width exponent ``m`` away from the
+#: predicted 1; widths from 128 bring it back (measured: docs results page 'Implementation measurements')
 DEFAULT_FIT_WIDTHS = {"alpha>=5/2": (32, 64, 128, 256, 512), "alpha<5/2": (128, 256, 512, 1024)}
 
 RICH_SGD = ("rich training with SGD has no exact reduced closure (theory §2): solve it as gradient "

@@ -77,9 +77,9 @@ def _replicate_spectrum(phi: np.ndarray, labels: np.ndarray, counts: np.ndarray,
     weight zero) as ``W^T W``, which NumPy computes as a symmetric rank-k update (``syrk``);
     :func:`~.lapack.eigh_along` gives its eigenvalues and the weights ``(v_k . b)^2`` without
     back-transforming eigenvectors. Both release the GIL, so replicates run side by side in
-    threads (:func:`bootstrap`). Measured at r = 800 on one thread: ``syrk`` 0.05 s,
-    ``eigh_along`` 0.07 s against 0.11-0.15 s for ``numpy.linalg.eigh`` with all vectors;
-    without powers (a capacity-only bootstrap) ``eigvalsh`` 0.05 s.
+    threads (:func:`bootstrap`). ``eigh_along`` is faster than ``numpy.linalg.eigh`` with all
+    vectors, and without powers (a capacity-only bootstrap) ``eigvalsh`` suffices (measured:
+    docs results page 'Implementation measurements').
     """
     samples = phi.shape[0]
     drawn = counts > 0

@@ -31,7 +31,7 @@ __all__ = ["eigh_top", "eigh_along", "tridiagonal_eigh", "EVD_FRACTION", "TRIDIA
 
 #: from this fraction of the eigenpairs on, the partial solver ``dsyevr`` (bisection and inverse
 #: iteration for a subset, whose re-orthogonalisation grows like the square of the count) is
-#: slower than a full solve: at n = 4000 the top 1600 took 17 s against 8.4 s for all (OpenBLAS)
+#: slower than a full solve (measured: docs results page 'Implementation measurements')
 EVD_FRACTION = 0.25
 #: below this size a full divide-and-conquer solve is as fast as any partial one
 TRIDIAGONAL_MIN = 1000
@@ -44,9 +44,9 @@ def eigh_top(matrix: np.ndarray, count: int, columns: int | None = None,
     columns), its projections on all ``count`` eigenvectors (``matrix`` is overwritten).
 
     Few pairs (under ``EVD_FRACTION`` of n): LAPACK's partial ``dsyevr``. Many pairs of a large
-    matrix: :func:`_tridiagonal_top`. Otherwise all pairs by divide and conquer. Measured with
-    OpenBLAS on 2 cores, n = 4000: top 400 by ``dsyevr`` 4.8 s (5.6 s the tridiagonal way); top
-    1600 the tridiagonal way 6.6-7.4 s, all 4000 by ``dsyevd`` 8.4-10 s, ``dsyevr`` 17 s.
+    matrix: :func:`_tridiagonal_top`. Otherwise all pairs by divide and conquer. Each route is
+    the fastest of the three where it is used (measured: docs results page 'Implementation
+    measurements').
     """
     scipy = require_scipy()
     n = matrix.shape[0]
@@ -67,13 +67,13 @@ def eigh_top(matrix: np.ndarray, count: int, columns: int | None = None,
 def _tridiagonal_top(matrix: np.ndarray, count: int, columns: int,
                      along: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """:func:`eigh_top` for many pairs of a large matrix: ``A = Q T Q^T`` (``dsytrd``, lower),
-    the eigenpairs of the tridiagonal ``T`` by divide and conquer (``dstevd``: 1.1-2.0 s at
-    n = 4000, against 1.8-2.4 s for the top 1600 by ``dstemr``), and ``Q z`` for the top
+    the eigenpairs of the tridiagonal ``T`` by divide and conquer (``dstevd``: all of them,
+    faster than the top ones by ``dstemr``), and ``Q z`` for the top
     ``columns`` only, by ``dormqr``: ``Q = diag(1, Q')``, with ``Q'`` the product of the
     reflectors ``dsytrd`` leaves below the subdiagonal, in the layout a QR factorisation of
     ``A[1:, :-1]`` would leave them. The projections of ``along`` on all ``count`` modes are
     ``z_k . (Q^T along)``: one reflected vector instead of ``count - columns`` back-transformed
-    eigenvectors (at n = 4000, 0.13 s against 0.8 s for 800 of them)."""
+    eigenvectors (measured: docs results page 'Implementation measurements')."""
     scipy = require_scipy()
     lapack = scipy.linalg.lapack
     a = np.ascontiguousarray(matrix)
@@ -106,8 +106,9 @@ def _apply_q(lapack: Any, reflectors: np.ndarray, tau: np.ndarray, block: np.nda
 def eigh_along(matrix: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) of a symmetric matrix and the weights ``(v_k . vector)^2`` of
     ``vector`` on their eigenvectors, without forming the eigenvectors (module docstring);
-    ``matrix`` is overwritten. Releases the GIL in its LAPACK calls. At n = 800 on one core:
-    0.07 s, against 0.11-0.15 s for ``numpy.linalg.eigh`` with all vectors."""
+    ``matrix`` is overwritten. Releases the GIL in its LAPACK calls. Faster than
+    ``numpy.linalg.eigh`` with all vectors (measured: docs results page 'Implementation
+    measurements')."""
     norm = float(np.linalg.norm(vector))
     if norm == 0.0 or not np.isfinite(norm):
         values, _ = tridiagonal_eigh(matrix)

@@ -7,14 +7,15 @@ sampled solver reaches (``N <= 1024``):
 
 * the finite-width transient ``N^-1 t^-(1-1/alpha)`` that sets the frontier is carried by the
   handful of top eigenmodes of ``Sigma`` at the frontier's times, so it does not self-average:
-  ``log10 L(t, N)`` differs from draw to draw by 0.1-0.3 (std over seeds, ``alpha = 3``,
-  ``beta = 5/4``, ``N = 16..512``), and a minimum over independent draws picks lucky ones,
-  which moves the envelope slope by +-0.1 depending on which widths are in the grid;
+  ``log10 L(t, N)`` differs from draw to draw by tenths of a decade, and a minimum over
+  independent draws picks lucky ones, which moves the envelope slope by about as much as the
+  differences it should resolve, depending on which widths are in the grid (measured: docs
+  results page 'Implementation measurements');
 * along fixed compute the transient falls only like ``N^-(1 - (1-1/alpha))`` while the width
   floor ``N^-alpha`` falls much faster, so the floor keeps pulling the optimum until the
   transient exceeds it by a large factor. For SGD with ``alpha = 2`` (super-easy, noise against
   transient) this needs ``N* >~ 10^3``: the smooth three-term model with measured amplitudes
-  has local slopes 0.85 at ``C = 1e3`` and 0.76 at ``C = 1e6`` against the limit 0.75.
+  approaches its limiting slope 3/4 only over several decades of ``C``.
 
 What this module does instead: it measures each term of theory §3's loss on the sampled surface
 and then solves theory §3's max-min with the *measured* exponents.
@@ -35,8 +36,8 @@ and then solves theory §3's max-min with the *measured* exponents.
 
 The error bar is a jackknife over seeds (leave one seed out, refit everything) and the
 ``drift`` when the window's end moves down by a decade (theory §4: a measurement reports its
-convergence figure). Cost on 2 cores (OPENBLAS_NUM_THREADS=1): 3 seeds of widths 32..512
-take ~2-4 s, of 128..1024 ~10 s.
+convergence figure). Its cost grows with the widths and seeds (measured: docs results page
+'Implementation measurements').
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ class DenseMask:
         return self.torch.bmm(self.mask, coef)
 
     def apply_t(self, values: Any) -> Any:
-        """``m^T v``: (S, B, d) -> (S, N, d); ``v^T m`` streams the mask by rows (5x faster on a CPU)."""
+        """``m^T v``: (S, B, d) -> (S, N, d); ``v^T m`` streams the mask by rows, faster on a CPU than
+        the transposed product (measured: docs results page 'Implementation measurements')."""
         return self.torch.bmm(values.transpose(1, 2).contiguous(), self.mask).transpose(1, 2)
 
 

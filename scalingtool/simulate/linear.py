@@ -14,9 +14,9 @@ loss (default); ``batch=Bsz`` -- online SGD with fresh Gaussian samples each ste
 
 Defaults: ``width=1024``, ``steps=3000``, population GD, default ``lr`` (``safety=1/2``,
 predicted ``s``), fit window ``[steps/30, steps]`` on ``loss - L_inf(N)``, and for rich
-training the recommended ``gamma0 = 2`` (:data:`RICH_GAMMA0`). With them, alpha = 2,
-beta = 1/2, 4 seeds (2 shared, busy CPU cores): lazy 0.519 +- 0.023 (theory 0.5) in ~1 min,
-rich 0.669 +- 0.016 (theory 2/3) in 2-5 min. Why:
+training the recommended ``gamma0 = 2`` (:data:`RICH_GAMMA0`). With them the lazy and rich
+exponents of ``alpha = 2``, ``beta = 1/2`` land within their seed spread of theory §3's 1/2
+and 2/3 (measured: docs results page 'Implementation measurements'). Why:
 
 * population GD: its gradients are exact, so a curve has no sampling noise and costs
   ``O(N^2)`` per step; for hard tasks the SGD-noise term ``t^-(2 - 1/alpha)`` decays faster
@@ -25,12 +25,12 @@ rich 0.669 +- 0.016 (theory 2/3) in 2-5 min. Why:
   needs more seeds for the same error bar);
 * ``measure="excess"``: the width floor ``L_inf(N)`` (exact for the drawn ``A``) is a
   separate term of theory §3; subtracting it keeps the signal term's slope visible up to
-  ``tau ~ N^alpha / 100`` instead of bending it from ``tau ~ 100`` (at N = 512 the raw
-  loss gives a lazy slope of ~0.42 over ``tau = 100..3000``, the excess loss ~0.5);
+  ``tau ~ N^alpha / 100`` instead of bending it from ``tau ~ 100`` (at moderate widths the
+  raw loss's lazy slope falls well below 1/2 over the window, the excess loss's does not);
 * ``width=1024``, ``gamma0=2``: rich training sits near its asymptotic slope from
   ``tau ~ 1`` on (at ``gamma0 = 1`` it approaches 2/3 from below over decades, theory §4),
   and the learned modes ``k ~ tau^(1/alpha)`` stay well below N over the fit window
-  (at N = 512 the rich slope dips to ~0.60 within the window);
+  (at half that width the rich slope dips below 2/3 within the window);
 * ``steps=3000``: with the default step the run ends at ``tau ~ 3000`` lazy and ``tau ~ 100``
   rich, both before the width effects; the window ``[steps/30, steps]`` spans 1.5 decades.
 

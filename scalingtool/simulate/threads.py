@@ -2,17 +2,18 @@
 
 torch runs its CPU kernels on an OpenMP team (one thread per core by default), MKL's LAPACK
 inside it included; NumPy's OpenBLAS keeps a pool of its own. A symmetric eigen-decomposition
-of a few hundred rows (``torch.linalg.eigvalsh`` of a 512 x 512 kernel, ~20 ms on one
-thread) goes through hundreds of short parallel regions, each ending at a barrier that every
-thread of the team must reach. On a machine whose cores are busy with other work, one thread
-of the team is always waiting for a time slice, and each barrier then costs a scheduler
-quantum: the same decomposition took 0.7-5 s, 30 to 250 times its one-thread time. Such
-problems are too small to gain from a second thread even on an idle machine; so is the
+of a few hundred rows (``torch.linalg.eigvalsh`` of a 512 x 512 kernel) goes through
+hundreds of short parallel regions, each ending at a barrier that every thread of the team
+must reach. On a machine whose cores are busy with other work, one thread of the team is
+always waiting for a time slice, and each barrier then costs a scheduler quantum, so the
+decomposition runs many times slower than on one thread (measured: docs results page
+'Implementation measurements'; ``benchmarks/bench_mlp_threads.py``). Such problems are too
+small to gain from a second thread even on an idle machine; so is the
 training step of a narrow network (a few thousand activations), whose small kernels (such as
 ``torch.searchsorted``, parallel from 200 elements) open a parallel region each. After every
 parallel region the team's idle threads also spin for a while before they sleep, burning a
 core the rest of the process (or the machine) could use; and changing torch's thread count
-costs milliseconds. So a small run takes one count for its whole numerical body.
+is not free. So a small run takes one count for its whole numerical body.
 
 :func:`fitted_threads` is a context that sets torch's intra-op threads, and the BLAS and
 OpenMP pools that :mod:`threadpoolctl` finds (when it is installed), to :func:`thread_count`
@@ -31,7 +32,7 @@ __all__ = ["fitted_threads", "thread_count", "DECOMPOSITION_SMALL", "STEP_SMALL"
 #: a symmetric eigen-decomposition of order n (work n^3) up to n = 1024 runs on one thread
 DECOMPOSITION_SMALL = 1024.0**3
 #: a training step sweeping S x B x N activations (work S B N, times N per extra hidden layer)
-#: up to this runs on one thread: about 0.1 GFLOP, a few milliseconds on one core
+#: up to this runs on one thread: about 0.1 GFLOP, too little work to gain from a second thread
 STEP_SMALL = 2.0**24
 
 

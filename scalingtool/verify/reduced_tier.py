@@ -93,7 +93,7 @@ def cases(quick: bool) -> list[Case]:
             Case("n_star", F(2), F(1, 2), "lazy", "gd", 0.05, _ALLOCATION, False),
             Case("n_star", F(2), F(1, 2), "rich", "gd", 0.05, _ALLOCATION, False),
             Case("compute", F(3), F(5, 4), "lazy", "gd", 0.035, _TERM_FIT),
-            Case("compute", F(2), F(3), "lazy", "sgd", 0.035, _TERM_FIT, False),  # widths to 1024: 5 s
+            Case("compute", F(2), F(3), "lazy", "sgd", 0.035, _TERM_FIT, False),  # widths to 1024: full grid only
             Case("n_star", F(2), F(3), "lazy", "sgd", 0.04, _TERM_FIT, False),
             Case("compute", F(3), F(5, 4), "rich", "gd", 0.035, _TERM_FIT, False),
             Case("n_star", F(3), F(5, 4), "lazy", "gd", 0.04, _TERM_FIT, False)]

@@ -40,7 +40,7 @@ _RICH = 2.0  # gamma0 of the rich runs (simulate.RICH_GAMMA0: rich slope from ta
 
 #: the two margin tasks: (alpha, beta), width (quick, full), tolerance and its reason
 _MARGIN_TASKS = (
-    # quick: the hard task at N = 256 (its many feature modes make N = 512 cost 7 s of CPU);
+    # quick: the hard task at N = 256 (its many feature modes make N = 512 too slow for the quick tier);
     # the easy task keeps N = 512, where its finite-width shift (0.08) is well inside 0.15
     ((F(2), F(1, 2)), (256, 1024), 0.05,
      "population GD: margin 0.135 at N = 256 (quick, 2 seeds), 0.161 at N = 512; apart from no "
@@ -64,8 +64,8 @@ def _exponent(alpha: F, beta: F, gamma0: float, width: int, quick: bool) -> tupl
 
 
 def _margin_parts(quick: bool) -> list[Part]:
-    """One part per task and training (the rich runs are the tier's longest: ~60 s each at
-    N = 1024 on one core, lazy 8-22 s)."""
+    """One part per task and training (the rich runs are the tier's longest; each part's
+    ``cost`` is its rough duration, docs results page 'Implementation measurements')."""
     parts = []
     for (a, b), widths, _, _ in _MARGIN_TASKS:
         width = widths[0] if quick else widths[1]
@@ -160,7 +160,8 @@ def _relu_run(seed: int, gamma0: float) -> tuple[float, float, float] | None:
 
 
 def _relu_parts() -> list[Part]:
-    """One part per seed and training (rich 20-75 s each on one core, lazy ~2 s)."""
+    """One part per seed and training (the rich runs far longer than the lazy; each part's
+    ``cost`` is its rough duration, docs results page 'Implementation measurements')."""
     return [Part.of(f"relu depth={_RELU['depth']} seed={seed} {training}", partial(_relu_run, seed, gamma0),
                     cost)
             for seed in _RELU_SEEDS for training, gamma0, cost in (("rich", 1.0, 50.0), ("lazy", 0.0, 2.0))]
@@ -190,7 +191,7 @@ def _relu_rows(measured: list[tuple[float, float, float] | None]) -> list[Check]
 
 
 def simulation_plan(quick: bool = False) -> TierPlan:
-    """The simulation tier (module docstring); ``quick`` keeps it under a minute on 2 cores."""
+    """The simulation tier (module docstring); ``quick`` keeps it short (small widths, no ReLU row)."""
     margin = _margin_parts(quick)
     relu = [] if quick else _relu_parts()
     parts = margin + relu + [Part.of("follow", _follow_checks, 0.6),

@@ -49,7 +49,7 @@ def _compare(a: Fraction, b: Fraction, dynamics: str) -> list[Check]:
 
 def theory_plan(quick: bool = False) -> TierPlan:
     """Compiled formulas against the SymPy engine on the default grid, every quantity: one
-    part per task and dynamics (about 0.05 s each)."""
+    part per task and dynamics (each quick: no solving, only formulas)."""
     grid = QUICK_GRID if quick else GRID
     parts = [Part.of(f"{case_name(a, b)} {d}", partial(_compare, a, b, d), 0.05)
              for a, b in grid for d in ("sgd", "gd")]

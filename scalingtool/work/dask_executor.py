@@ -39,8 +39,8 @@ DISTRIBUTED_EXTRA_MESSAGE = "running on a Dask cluster needs dask.distributed: p
 RETRIES = 2
 #: seconds to wait for a scheduler (and for its first worker) before giving up
 CONNECT_TIMEOUT = 10.0
-#: parts shorter than this are sent in groups: one round trip costs ~2-10 ms on a local
-#: cluster (benchmarks/bench_dask.py), so a group this long keeps the overhead near 1%
+#: parts shorter than this are sent in groups: a group this long dwarfs the round trip of a
+#: local cluster (measured: docs results page 'Implementation measurements'; benchmarks/bench_dask.py)
 MIN_TASK_SECONDS = 0.5
 #: parts kept in flight per worker thread once parts are known to be short (enough to hide
 #: the round trip, few enough that Ctrl-C has little to cancel); long or not yet timed parts
@@ -147,8 +147,8 @@ class DaskExecutor(Executor):
             # Dask's nanny starts workers with single-threaded BLAS (kept: one worker per core)
             # and MALLOC_TRIM_THRESHOLD_=65536, which returns freed memory to the system at
             # once; our loops allocate N x N temporaries every step, and with it a simulation
-            # part ran 12% slower (benchmarks/bench_dask.py), so the local cluster leaves
-            # glibc's default
+            # part ran slower (measured: docs results page 'Implementation measurements'),
+            # so the local cluster leaves glibc's default
             dask.config.set({"distributed.nanny.pre-spawn-environ": {
                 name: 1 for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}})
             if "forkserver" in multiprocessing.get_all_start_methods():
