@@ -134,6 +134,20 @@ def test_a_path_of_the_wrong_kind_is_one_line(tmp_path, cli, task, path, fragmen
     assert_usage_error(cli("run", str(recipe), "--out", str(tmp_path / "run")), fragment)
 
 
+@pytest.mark.parametrize("change,fragment", [
+    ("test_samples = 20", "test_samples = 60 is out of range: path holds 60 images and needs some for training; "
+                          "expected at most 59"),
+    ("samples = 24", "samples = 41 is out of range: path holds 60 images, 20 of them held out (test_samples); "
+                     "expected at most 40"),
+])
+def test_a_set_larger_than_the_users_images_is_one_line(tmp_path, cli, change, fragment):
+    recipe = _recipe(tmp_path / "study")
+    _images(tmp_path / "study" / "images.npz")
+    value = {"test_samples": "60", "samples": "41"}[change.split()[0]]
+    recipe.write_text(recipe.read_text().replace(change, change.split("=")[0] + "= " + value))
+    assert_usage_error(cli("run", str(recipe), "--out", str(tmp_path / "run")), fragment)
+
+
 def test_a_users_task_needs_a_path_and_a_fixed_set(tmp_path, cli):
     recipe = _recipe(tmp_path / "study")
     _images(tmp_path / "study" / "images.npz")

@@ -72,6 +72,8 @@ class CnnStudyParams(KindParams):
     def _modes(self) -> "CnnStudyParams":
         if self.task in OWN and self.path is None:
             raise UsageError(f"task = '{self.task}' needs path: the .npz file or the image folder")
+        if self.path is not None:
+            _check_sizes(_check_path(self.task, self.path), self.test_samples, self.samples)
         if self.data == "online" and self.task != "mnist1d":
             raise UsageError(f"data = 'online' needs task 'mnist1d' (a generated stream); task '{self.task}' "
                              "is a fixed data set: use data = 'finite' with samples")
@@ -81,18 +83,26 @@ class CnnStudyParams(KindParams):
         return self
 
 
-def _check_path(task: str, path: str) -> None:
-    """``path`` is for the user's own tasks and names a readable .npz (its arrays' headers) or
-    an image folder (its class folders), or a one-line :class:`UsageError`."""
+def _check_path(task: str, path: str) -> int:
+    """The number of images at ``path``, for the user's own tasks: a readable .npz (its arrays'
+    headers) or an image folder (its class folders); else a one-line :class:`UsageError`."""
     # deferred: the image readers load when a recipe names a user's images, not for every kind
     from ....simulate.vision import check_folder, check_npz
 
     if task not in OWN:
         raise UsageError(f"path is only for task 'npz' or 'folder', not '{task}'")
-    if task == "npz":
-        check_npz(path)
-    else:
-        check_folder(path)
+    return check_npz(path)[1][0] if task == "npz" else check_folder(path)
+
+
+def _check_sizes(images: int, test_samples: int, samples: int | None) -> None:
+    """The held-out images and the training set fit in the user's ``images``
+    (:func:`~scalingtool.simulate.vision.data.split_test` holds out ``test_samples``)."""
+    if test_samples >= images:
+        raise UsageError(f"test_samples = {test_samples} is out of range: path holds {images} images and "
+                         f"needs some for training; expected at most {images - 1}")
+    if samples is not None and samples > images - test_samples:
+        raise UsageError(f"samples = {samples} is out of range: path holds {images} images, {test_samples} "
+                         f"of them held out (test_samples); expected at most {images - test_samples}")
 
 
 class CnnStudyData(StoredData):
