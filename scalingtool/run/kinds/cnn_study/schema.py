@@ -25,7 +25,8 @@ OWN = ("npz", "folder")
 
 
 class CnnStudyParams(KindParams):
-    """``cnn-study`` (theory §5): one part per ``(width, gamma0)`` on one task and data mode."""
+    """``cnn-study`` (theory §5): one part per ``(width, gamma0)`` on one task and data mode; a
+    user's own images with ``task = "npz"`` or ``"folder"`` and ``path`` (data = "finite")."""
 
     task: Literal[TASKS] = "mnist1d"  # type: ignore[valid-type]
     path: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = Field(default=None, description=(
