@@ -30,17 +30,33 @@ from .sources import MIN_SAMPLES
 #: the vision tasks' extra (the message of :mod:`scalingtool.simulate.vision`, which needs torch to import)
 VISION_MISSING = "the CNN's NTK on a vision task needs the vision extra: pip install 'scalingtool[vision]'"
 
+#: the held-out images of a user's data set when it has enough (CnnRun's default test set)
+_HELD_OUT = 1000
+
 __all__ = ["network_task", "network_kernel", "estimate_network", "spectrum_alignment", "cnn_config"]
 
 
 def cnn_config(task: str, samples: int, *, path: str | None = None, width: int = 16, kernel_size: int = 3,
                seed: int = 0, float64: bool = False) -> CnnRun:
     """The CnnRun of one network on ``task`` whose first ``samples`` training images are used
-    (online for a generated task, else a finite set of that size), checked once."""
+    (online for a generated task, else a finite set of that size), checked once.
+
+    The kernel needs no held-out images: a user's images (``npz``, ``folder``) hold out the
+    default 1000 where they have ``samples + 1000``, else those beyond ``samples`` (at least
+    one). The training images are a fixed permutation's first ones
+    (:func:`~scalingtool.simulate.vision.data.split_test`), so the first ``samples`` are the
+    same images whatever is held out."""
     data = "online" if task == "mnist1d" else "finite"
+    test = {}
+    if task in ("npz", "folder") and path is not None:
+        # deferred: the image readers load only when a network is estimated on a user's images
+        from ..simulate.vision import check_folder, check_npz
+
+        images = check_npz(path)[1][0] if task == "npz" else check_folder(path)
+        test["test_samples"] = max(1, min(_HELD_OUT, images - samples))
     return CnnRun.from_user(task=task, path=path, width=width, kernel_size=kernel_size, seeds=(seed,), data=data,
                             samples=None if data == "online" else samples, batch=min(64, samples),
-                            dtype="float64" if float64 else "float32")
+                            dtype="float64" if float64 else "float32", **test)
 
 
 def network_kernel(net: Any, x: Any, *, member: int = 0, limit_bytes: float | None = None,

@@ -141,7 +141,8 @@ def _within(progress: Callable[[float, int], None], data: dict[str, Any], parts:
 def _prepare(recipe: str | Path | Recipe, quick: bool) -> tuple[Recipe, Kind, KindParams, list[Part]]:
     recipe = recipe if isinstance(recipe, Recipe) else parse_recipe(*resolve(recipe))
     kind = get_kind(recipe.kind, recipe.layer, recipe.source)
-    params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick)
+    params = validate_params(kind.schema, recipe.params, recipe.quick, recipe.source, quick,
+                             {"folder": recipe.folder})
     return recipe, kind, params, _plan(kind, params, recipe.source)
 
 

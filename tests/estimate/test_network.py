@@ -100,3 +100,20 @@ def test_missing_torch_names_the_vision_extra(cli, monkeypatch):
     monkeypatch.setattr(network, "require_torch", missing)
     assert_usage_error(cli("estimate", "--network", "cnn", "--task", "digits", "--samples", "100"),
                        "scalingtool[vision]")
+
+
+@pytest.mark.parametrize("images,samples,held_out", [(600, 400, 200), (3000, 400, 1000), (401, 400, 1)])
+def test_a_users_small_data_set_holds_out_what_the_kernel_does_not_use(tmp_path, images, samples, held_out):
+    # the NTK is taken on training images only: a set of fewer than samples + 1000 images holds
+    # out the rest (at least one), and the first `samples` training images stay the same ones
+    y = np.arange(images) % 3
+    np.savez(tmp_path / "mine.npz", x=np.zeros((images, 6, 6), np.float32) + y[:, None, None], y=y)
+    config = network.cnn_config("npz", samples, path=str(tmp_path / "mine.npz"), width=2)
+    assert config.test_samples == held_out
+    from scalingtool.simulate.vision import load_task
+
+    train = load_task(config).y_train
+    assert len(train) == images - held_out
+    # the same images as under any other held-out size that leaves them for training: a fixed
+    # permutation of seed 0 whose first `samples` are the training images' first ones
+    assert np.array_equal(train[:samples], y[np.random.default_rng(0).permutation(images)[:samples]])

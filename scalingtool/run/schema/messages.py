@@ -93,22 +93,24 @@ def _message(exc: ValidationError, model: type[BaseModel], source: str, section:
     return f"{where}{key}: {what.removeprefix(f'{loc[0]}: ')}"
 
 
-def validate(model: type[M], value: Any, source: str, section: str | None = None) -> M:
-    """``model`` validated from ``value``, or a one-line :class:`UsageError`."""
+def validate(model: type[M], value: Any, source: str, section: str | None = None,
+             context: dict[str, Any] | None = None) -> M:
+    """``model`` validated from ``value``, or a one-line :class:`UsageError`; ``context`` reaches
+    the model's validators (``{"folder": ...}``: the recipe's folder, for relative paths)."""
     if not isinstance(value, dict):
         where = f"[{section}]" if section else "the file"
         raise UsageError(f"{source}: {where} must be a table (object), got {shown(value)}")
     try:
-        return model.model_validate(value)
+        return model.model_validate(value, context=context)
     except ValidationError as exc:
         raise UsageError(_message(exc, model, source, section)) from None
 
 
 def validate_params(model: type[M], params: dict[str, Any], quick: dict[str, Any], source: str,
-                    use_quick: bool) -> M:
+                    use_quick: bool, context: dict[str, Any] | None = None) -> M:
     """A kind's parameters: ``[params]`` alone and with ``[quick]`` applied must both be valid;
-    the one asked for (``use_quick``) is returned."""
-    plain = validate(model, params, source, "params")
+    the one asked for (``use_quick``) is returned (``context``: as for :func:`validate`)."""
+    plain = validate(model, params, source, "params", context)
     unknown = [k for k in quick if k not in model.model_fields]
     if unknown:
         raise UsageError(f"{source}: [quick] unknown key {shown(unknown[0])} "
@@ -116,7 +118,7 @@ def validate_params(model: type[M], params: dict[str, Any], quick: dict[str, Any
     if not quick:
         return plain
     try:
-        fast = model.model_validate({**params, **quick})
+        fast = model.model_validate({**params, **quick}, context=context)
     except ValidationError as exc:
         raise UsageError(_message(exc, model, source, "params", {k: "quick" for k in quick})) from None
     return fast if use_quick else plain

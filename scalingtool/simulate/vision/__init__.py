@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ...config import CnnRun
 from .data import VISION_MISSING, TrainStream, VisionData, centred_onehot
-from .images import load_digits, load_folder, load_mnist, load_npz
+from .images import check_folder, check_npz, fingerprint, load_digits, load_folder, load_mnist, load_npz
 from .mnist1d import cache_folder, load_mnist1d
 
-__all__ = ["VisionData", "TrainStream", "centred_onehot", "load_task", "cache_folder", "VISION_MISSING"]
+__all__ = ["VisionData", "TrainStream", "centred_onehot", "load_task", "cache_folder", "VISION_MISSING",
+           "check_npz", "check_folder", "fingerprint"]
 
 
 def load_task(config: CnnRun) -> VisionData:

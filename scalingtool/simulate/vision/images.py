@@ -14,6 +14,7 @@ split once into training and held-out test images (:func:`~.data.split_test`).
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ from ...files import check_user_file
 from ...resources import require_memory
 from .data import VISION_MISSING, VisionData, split_test
 
-__all__ = ["load_digits", "load_mnist", "load_npz", "load_folder", "MNIST_MISSING"]
+__all__ = ["load_digits", "load_mnist", "load_npz", "load_folder", "check_npz", "check_folder", "fingerprint",
+           "MNIST_MISSING"]
 
 MNIST_MISSING = "task 'mnist' needs the mnist extra: pip install 'scalingtool[mnist]'"
 #: the largest .npz or image folder read (bytes on disk)
@@ -79,8 +81,9 @@ def _member_header(path: Path, archive: zipfile.ZipFile, name: str) -> tuple[tup
     return tuple(int(n) for n in shape), dtype
 
 
-def load_npz(path: str, test_samples: int) -> VisionData:
-    """A user's ``.npz`` (module docstring)."""
+def check_npz(path: str) -> tuple[Path, tuple[int, ...]]:
+    """The file and the shape of ``x`` of a user's ``.npz``, its arrays' headers checked
+    (module docstring) without reading the arrays; a one-line :class:`UsageError` otherwise."""
     file = check_user_file(path, ".npz file", limit=_MAX_BYTES)
     try:
         with zipfile.ZipFile(file) as archive:
@@ -93,6 +96,12 @@ def load_npz(path: str, test_samples: int) -> VisionData:
     if y_shape != (x_shape[0],) or y_type.kind not in "iub":
         raise UsageError(f"{shown(str(file), 80)}: 'y' must hold {x_shape[0]} integer labels, found "
                          f"shape {y_shape} of {y_type}")
+    return file, x_shape
+
+
+def load_npz(path: str, test_samples: int) -> VisionData:
+    """A user's ``.npz`` (module docstring)."""
+    file, x_shape = check_npz(path)
     require_memory(3 * 4 * float(np.prod(x_shape, dtype=float)), f"the images in {shown(str(file), 80)} {x_shape}",
                    "the size of the data set")
     try:
@@ -115,6 +124,7 @@ def _pillow() -> Any:
 
 
 def _listing(root: Path) -> list[tuple[str, list[Path]]]:
+    """The class folders of ``root`` that hold images, sorted, each with its image files sorted."""
     if not root.is_dir():
         raise UsageError(f"{shown(str(root), 80)}: expected an image folder (root/CLASS/*.png)")
     classes = sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.name)
@@ -124,6 +134,37 @@ def _listing(root: Path) -> list[tuple[str, list[Path]]]:
         raise UsageError(f"{shown(str(root), 80)}: expected at least 2 class folders holding images "
                          f"(root/CLASS/*.png), found {len(listing)}")
     return listing
+
+
+def check_folder(path: str) -> int:
+    """The number of images of a user's image folder, its layout checked (module docstring)
+    without opening an image; a one-line :class:`UsageError` otherwise."""
+    return sum(len(files) for _, files in _listing(Path(path)))
+
+
+def fingerprint(task: str, path: str) -> str:
+    """The SHA-256 (hex) of what ``load_npz`` or ``load_folder`` reads from ``path``: for an
+    ``.npz`` the SHA-256 of its bytes (what ``sha256sum`` prints); for a folder, of each image's
+    ``CLASS/NAME``, size and bytes in the order read (so a renamed class or file counts).
+
+    The content, not sizes and modification times: an edit that keeps a file's size and time
+    is seen, and a copied or touched file of the same content is the same data. It costs one
+    read of the files, less than decoding them for training."""
+    digest = hashlib.sha256()
+    if task == "npz":
+        files = [(check_npz(path)[0], None)]
+    else:
+        files = [(p, f"{name}/{p.name}") for name, paths in _listing(Path(path)) for p in paths]
+    for file, label in files:
+        try:
+            if label is not None:
+                digest.update(f"{label}\0{file.stat().st_size}\0".encode("utf-8", "surrogateescape"))
+            with open(file, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as exc:
+            raise UsageError(f"{shown(str(file), 80)}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+    return digest.hexdigest()
 
 
 def load_folder(path: str, test_samples: int) -> VisionData:

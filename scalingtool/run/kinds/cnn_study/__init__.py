@@ -2,7 +2,10 @@
 
 One part per ``(width, gamma0)`` of the recipe's grid on one task and data mode (online
 MNIST-1D, or a fixed set of P images trained for many epochs), each an ensemble of seeds trained
-by :func:`~scalingtool.simulate.cnn.run_cnn` at equal time ``t = eta * steps``. A part stores the
+by :func:`~scalingtool.simulate.cnn.run_cnn` at equal time ``t = eta * steps``. The task is
+a built-in one or the user's own images (``task = "npz"`` or ``"folder"`` with ``path``,
+relative to the recipe's folder); such a part names its data by their SHA-256, so changed
+images recompute it. A part stores the
 test loss and accuracy curves, the per-seed time exponents over the last decade and the
 running exponent over sliding one-decade windows (theory §4: a transient shows as a bump, a
 power law as a plateau), and the empirical tangent kernel of member 0 on ``kernel_points``

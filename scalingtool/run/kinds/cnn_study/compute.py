@@ -28,7 +28,7 @@ _STORED_MODES = 24
 def _run_config(params: dict[str, Any], width: int, gamma0: float) -> CnnRun:
     """The network of one part, checked as a whole (a bad combination stops the plan)."""
     finite = params["data"] == "finite"
-    return CnnRun.from_user(task=params["task"], data=params["data"], samples=params["samples"] if finite else None,
+    return CnnRun.from_user(task=params["task"], path=params["path"], data=params["data"], samples=params["samples"] if finite else None,
                             width=width, gamma0=gamma0, param=params["param"], seeds=tuple(range(params["seeds"])),
                             steps=params["steps"], batch=params["batch"], kernel_size=params["kernel_size"],
                             test_samples=params["test_samples"], pool_samples=params["pool_samples"],
@@ -36,11 +36,19 @@ def _run_config(params: dict[str, Any], width: int, gamma0: float) -> CnnRun:
 
 
 def plan(params: CnnStudyParams) -> list[Part]:
+    """One part per ``(width, gamma0)``. A part of the user's own images names them by content
+    (``data_sha256``, :func:`~scalingtool.simulate.vision.fingerprint`), not by path: changed
+    images recompute the part, the same images moved elsewhere reuse it."""
     config = params.config()
     shared = {k: v for k, v in config.items() if k not in GRID}
+    own = {k: v for k, v in shared.items() if k != "path"}
+    if params.path is not None:
+        # deferred: the image readers load only when a recipe names a user's images
+        from ....simulate.vision import fingerprint
+        own["data_sha256"] = fingerprint(params.task, params.path)
 
     def part(width: int, g: float) -> Part:
-        spec = {"width_run": width, "gamma0_run": g, **shared}
+        spec = {"width_run": width, "gamma0_run": g, **own}
         run = _run_config(shared, width, g)
 
         def compute(progress: Any) -> dict[str, Any]:
