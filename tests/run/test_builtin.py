@@ -21,7 +21,7 @@ from tests.conftest import assert_usage_error
 
 ROOT = Path(__file__).resolve().parents[2]
 
-EXPECTED = {"cnn-digits", "cnn-mnist1d", "cnn-standard", "data-curve", "estimate-digits", "frontier", "mlp-circle", "mlp-study", "mlp-study-data", "mlp-study-deep",
+EXPECTED = {"cnn-digits", "cnn-mnist1d", "cnn-mnist1d-late", "cnn-standard", "data-curve", "estimate-digits", "frontier", "mlp-circle", "mlp-study", "mlp-study-data", "mlp-study-deep",
             "mlp-study-deep-data", "mlp-study-deep-hard", "mlp-study-deep-late", "mlp-study-depth",
             "mlp-study-depth-late",
             "mlp-study-kernel", "mlp-study-late", "mlp-study-ntk", "mlp-study-width", "phase", "sgd-noise",
