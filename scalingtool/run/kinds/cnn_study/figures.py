@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .schema import CnnStudyParams, config_key, gamma0_of
+from ..study_ids import by_configuration
+from .schema import CnnStudyParams, gamma0_of
 
 __all__ = ["draw"]
 
@@ -26,17 +27,11 @@ def draw(params: CnnStudyParams, data: dict[str, dict[str, Any]], plt: Any) -> A
     return figure
 
 
-def _groups(data: dict[str, dict[str, Any]]) -> dict[str, list[tuple[float, dict[str, Any]]]]:
-    groups: dict[str, list[tuple[float, dict[str, Any]]]] = {}
-    for pid, d in data.items():
-        groups.setdefault(config_key(pid), []).append((gamma0_of(pid), d))
-    return {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
-
 
 def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
     """Each configuration's laziest and richest mean curves, each with the slope theory
     predicts for it from the initial kernel (dashed, through the curve's end)."""
-    for i, (key, runs) in enumerate(_groups(data).items()):
+    for i, (key, runs) in enumerate(by_configuration(data).items()):
         for j, (g, d) in ((0, runs[0]), (1, runs[-1])) if len(runs) > 1 else ((0, runs[0]),):
             t, loss = np.asarray(d["time"], float), np.asarray(d["loss"], float)
             keep = t > 0
@@ -52,7 +47,7 @@ def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 
 def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    groups = _groups(data)
+    groups = by_configuration(data)
     positive = [g for v in groups.values() for g, _ in v if g > 0]
     zero_at = min(positive) / 3 if positive else 1.0  # gamma0 = 0 drawn left of the smallest
     for i, (key, runs) in enumerate(groups.items()):
@@ -75,7 +70,7 @@ def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 
 def _draw_running(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    for i, (key, runs) in enumerate(_groups(data).items()):
+    for i, (key, runs) in enumerate(by_configuration(data).items()):
         for j, (g, d) in enumerate(runs):
             if d["running_time"]:
                 ax.semilogx(d["running_time"], d["running"], color=f"C{i % 10}", lw=0.8 + 0.5 * j,
@@ -116,7 +111,7 @@ def _draw_alignment(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 
 def _draw_accuracy(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    for i, (key, runs) in enumerate(_groups(data).items()):
+    for i, (key, runs) in enumerate(by_configuration(data).items()):
         for j, (g, d) in enumerate(runs):
             t = np.asarray(d["time"], float)
             ax.semilogx(t[t > 0], np.asarray(d["accuracy"], float)[t > 0], color=f"C{i % 10}",

@@ -13,6 +13,7 @@ from ....config import DTYPES, PARAMETRISATIONS, VISION_DATA
 from ....errors import UsageError
 from ...schema.fields import Positive, Values, limited, numbers, unique
 from ...schema.models import KindParams, StoredData
+from ..study_ids import config_key, gamma0_of
 
 __all__ = ["CnnStudyParams", "CnnStudyData", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
 
@@ -138,13 +139,3 @@ def grid(params: CnnStudyParams) -> list[tuple[int, float]]:
 def part_id(task: str, data: str, width: int, gamma0: float) -> str:
     """The store id of the part of one configuration and gamma0."""
     return f"{task}_{data}_N{width}_g{gamma0:g}"
-
-
-def config_key(pid: str) -> str:
-    """The configuration of a part: its id less the gamma0."""
-    return pid.rsplit("_g", 1)[0]
-
-
-def gamma0_of(pid: str) -> float:
-    """The gamma0 of a part, read back from its id."""
-    return float(pid.rsplit("_g", 1)[1])

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ....simulate.slope import running_exponent
+from ..study_ids import by_configuration
 from .compute import config_bridges
 from .schema import StudyParams, config_key, gamma0_of
 
@@ -31,15 +32,9 @@ def draw(params: StudyParams, data: dict[str, dict[str, Any]], plt: Any) -> Any:
     return figure
 
 
-def _groups(data: dict[str, dict[str, Any]]) -> dict[str, list[tuple[float, dict[str, Any]]]]:
-    groups: dict[str, list[tuple[float, dict[str, Any]]]] = {}
-    for pid, d in data.items():
-        groups.setdefault(config_key(pid), []).append((gamma0_of(pid), d))
-    return {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
-
 
 def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    groups = _groups(data)
+    groups = by_configuration(data)
     positive = [g for v in groups.values() for g, _ in v if g > 0]
     zero_at = min(positive) / 3 if positive else 1.0  # gamma0 = 0 drawn left of the smallest
     for i, (key, runs) in enumerate(groups.items()):
@@ -68,7 +63,7 @@ def _draw_exponents(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 
 def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    for i, (key, runs) in enumerate(_groups(data).items()):
+    for i, (key, runs) in enumerate(by_configuration(data).items()):
         for j, (g, d) in enumerate(runs):
             t, loss = np.asarray(d["time"], float), np.asarray(d["loss"], float)
             keep = t > 0
@@ -81,7 +76,7 @@ def _draw_losses(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 
 def _draw_running(ax: Any, data: dict[str, dict[str, Any]]) -> None:
-    for i, (key, runs) in enumerate(_groups(data).items()):
+    for i, (key, runs) in enumerate(by_configuration(data).items()):
         for g, d in runs:
             centres, local = running_exponent(np.asarray(d["time"], float), np.asarray(d["loss"], float))
             ax.semilogx(centres, local, "o-" if g else "o:", ms=3, color=f"C{i % 10}",
@@ -150,7 +145,7 @@ def _draw_eigenvalues(ax: Any, data: dict[str, dict[str, Any]]) -> None:
 
 def _draw_residual_kernel(ax: Any, data: dict[str, dict[str, Any]]) -> None:
     pid, _ = _richest(data)
-    runs = _groups(data)[config_key(pid)]
+    runs = by_configuration(data)[config_key(pid)]
     if not any(d.get("residual_rayleigh") for _, d in runs):
         ax.set_axis_off()
         return

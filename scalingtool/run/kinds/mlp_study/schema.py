@@ -11,6 +11,7 @@ from pydantic import Field
 from ....config import DATA_MODES, DTYPES, PARAMETRISATIONS
 from ...schema.fields import Exact, Positive, Tolerance, Values, limited, numbers, positive, unique
 from ...schema.models import KindParams, StoredData
+from ..study_ids import config_key, gamma0_of
 
 __all__ = ["StudyParams", "StudyData", "EXPECT", "GRID", "grid", "part_id", "config_key", "gamma0_of"]
 
@@ -86,13 +87,3 @@ def grid(params: StudyParams) -> list[tuple[str, int, str, int, float]]:
 def part_id(beta: str, depth: int, data: str, width: int, gamma0: float) -> str:
     """The store id of the part of one configuration and gamma0."""
     return f"b{beta}_d{depth}_{data}_N{width}_g{gamma0:g}".replace("/", "_")
-
-
-def config_key(pid: str) -> str:
-    """The configuration of a part: its id less the gamma0."""
-    return pid.rsplit("_g", 1)[0]
-
-
-def gamma0_of(pid: str) -> float:
-    """The gamma0 of a part, read back from its id."""
-    return float(pid.rsplit("_g", 1)[1])
