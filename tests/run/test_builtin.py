@@ -44,7 +44,7 @@ def test_pyproject_lists_every_package():
     # the packages are listed (the recipes' folder is mapped in): a new subpackage must be added
     doc = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "scalingtool").rglob("__init__.py")}
-    assert set(doc["packages"]) == found | {"scalingtool.recipes", "scalingtool.recipes.references"}
+    assert set(doc["packages"]) == found | {"scalingtool.recipes", "scalingtool.recipes.references", "scalingtool.theory_pages"}
     assert doc["package-dir"] == {"scalingtool.recipes": "recipes"}
 
 
