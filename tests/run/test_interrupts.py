@@ -22,6 +22,22 @@ def _with_callback(callback):
         gc.callbacks.remove(callback)
 
 
+def _interrupting_callback():
+    """A GC callback that sends this process Ctrl-C once and waits inside the callback, where
+    Python runs the signal handler; ``fired`` records that it did."""
+    fired = []
+
+    def callback(phase, info):
+        if phase == "start" and not fired:
+            fired.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+            deadline = time.monotonic() + 0.2
+            while time.monotonic() < deadline:  # the handler runs here, inside the callback
+                pass
+
+    return fired, callback
+
+
 def test_a_frame_inside_a_gc_callback_is_recognised():
     seen = []
 
@@ -34,15 +50,7 @@ def test_a_frame_inside_a_gc_callback_is_recognised():
 
 
 def test_ctrl_c_inside_a_gc_callback_is_not_lost():
-    fired = []
-
-    def callback(phase, info):
-        if phase == "start" and not fired:
-            fired.append(True)
-            os.kill(os.getpid(), signal.SIGINT)
-            deadline = time.monotonic() + 0.2
-            while time.monotonic() < deadline:  # the handler runs here, inside the callback
-                pass
+    fired, callback = _interrupting_callback()
 
     with pytest.raises(KeyboardInterrupt):
         with interrupts_outside_gc():
@@ -57,15 +65,7 @@ def test_ctrl_c_inside_a_gc_callback_is_not_lost():
 def test_without_the_handler_the_interpreter_swallows_it(monkeypatch):
     """Why the handler exists: the same Ctrl-C, with Python's default handler, is printed as
     'Exception ignored' and never reaches the code that runs after the collection."""
-    fired = []
-
-    def callback(phase, info):
-        if phase == "start" and not fired:
-            fired.append(True)
-            os.kill(os.getpid(), signal.SIGINT)
-            deadline = time.monotonic() + 0.2
-            while time.monotonic() < deadline:
-                pass
+    fired, callback = _interrupting_callback()
 
     swallowed = []
     monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: swallowed.append(unraisable.exc_type))
