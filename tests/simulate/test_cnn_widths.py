@@ -1,7 +1,7 @@
 """Width consistency of the centred CNN (slow): under muP a fixed gamma0 gives the same
-learning curve at every width (theory §5, the mean-field limit), within the seeds' spread; the
-standard (NTK) parametrisation at the same gamma0 runs lazier as the width grows, so its
-curves separate."""
+learning curve at every width (theory §5, the mean-field limit), up to finite-width corrections
+that only make the narrower network worse; the standard (NTK) parametrisation at the same gamma0
+runs lazier as the width grows (gamma = gamma0 / sqrt(8N)), so its wider network is worse."""
 
 from __future__ import annotations
 
@@ -15,32 +15,35 @@ from .test_cnn import _task
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not HAVE_TORCH, reason="needs PyTorch")]
 
+NARROW, WIDE = 16, 128  # ntk: gamma 16 / sqrt(128) = 1.41 and 16 / sqrt(1024) = 0.5, a ratio sqrt(8)
 
-def _curves(param: str, gamma0: str, width: int, data) -> tuple[np.ndarray, np.ndarray]:
-    """(loss, kernel top eigenvalue) at the recorded steps, one row per seed."""
+
+def _loss(param: str, gamma0: str, width: int, data) -> np.ndarray:
+    """The test loss at the recorded steps, one row per seed."""
     from scalingtool.simulate.cnn import run_cnn
 
-    config = CnnRun.from_user(width=width, param=param, gamma0=gamma0, steps=300, batch=16, seeds=4, lr="0.5",
+    config = CnnRun.from_user(width=width, param=param, gamma0=gamma0, steps=60, batch=16, seeds=4, lr="0.5",
                               test_samples=200, max_substeps=256)
-    result = run_cnn(config, data=data)
-    return result.loss, result.extra["kernel_top"]
+    return run_cnn(config, data=data).loss[:, 1:]  # step 0: f = 0 at every width
 
 
-def _gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|difference of the seed means| over the standard error of that difference, per point."""
-    se = np.sqrt(a.var(axis=0, ddof=1) / len(a) + b.var(axis=0, ddof=1) / len(b))
-    return np.abs(a.mean(axis=0) - b.mean(axis=0)) / np.maximum(se, 1e-12)
+def _excess(wide: np.ndarray, narrow: np.ndarray) -> np.ndarray:
+    """(mean wide loss - mean narrow loss) over the standard error of that difference, per point."""
+    se = np.sqrt(wide.var(axis=0, ddof=1) / len(wide) + narrow.var(axis=0, ddof=1) / len(narrow))
+    return (wide.mean(axis=0) - narrow.mean(axis=0)) / np.maximum(se, 1e-12)
 
 
 def test_mup_widths_agree_where_standard_widths_do_not():
     data = _task(n=2000, test=200, classes=4, seed=3)
-    (loss16, top16), (loss64, top64) = (_curves("mup", "1", w, data) for w in (16, 64))
-    (nloss16, _), (nloss64, _) = (_curves("ntk", "16", w, data) for w in (16, 64))  # gamma 1.41 and 0.71
-    # muP: the whole loss curve and the kernel's growth agree at every recorded step within the
-    # seeds' spread (3.5 standard errors: about 25 recorded points are compared, so a bound of
-    # 3 would be crossed by chance in a few per cent of runs)
-    assert _gap(loss16[:, 1:], loss64[:, 1:]).max() < 3.5
-    assert _gap(top16, top64).max() < 3.5
-    # standard parametrisation, same nominal gamma0: the wider network learns less, and its
-    # final loss is many standard errors away from the narrower one's
-    assert _gap(nloss16[:, -1:], nloss64[:, -1:])[0] > 3.5
+    mup = _excess(_loss("mup", "1", WIDE, data), _loss("mup", "1", NARROW, data))
+    ntk = _excess(_loss("ntk", "16", WIDE, data), _loss("ntk", "16", NARROW, data))
+    # muP: the wider network is nowhere worse than the narrower beyond the seeds' spread. One-sided,
+    # as theory predicts: the finite-width correction to the mean loss is positive and O(1/N), so
+    # the narrower curve may sit above, never below. 3.5 standard errors over the ~14 recorded
+    # points: a t variable of 6 degrees of freedom exceeds 3.5 with probability 0.6 %, so a chance
+    # crossing somewhere along the (correlated) curve stays at a few per cent at most.
+    assert mup.max() < 3.5, mup
+    # standard parametrisation, same nominal gamma0: the wider network is lazier, and lazy
+    # learning is slower on this task, so at the last step (one comparison) its loss is higher by
+    # many standard errors (3.5: one-sided chance 0.6 %)
+    assert ntk[-1] > 3.5, ntk
