@@ -14,6 +14,19 @@ from scalingtool.work.interrupts import RETRY_SECONDS, in_gc_callback, interrupt
 pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
 
 
+@pytest.fixture(autouse=True)
+def _python_default_sigint():
+    """Each test starts from Python's own Ctrl-C handling, whatever ran before it in the session
+    (another test or library may have set a handler, or blocked SIGINT), and leaves it as found."""
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+
+
 def _with_callback(callback):
     gc.callbacks.append(callback)
     try:
