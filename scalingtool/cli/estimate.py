@@ -180,6 +180,8 @@ def _network_options(which: str, task: Optional[str], data: Optional[Path], samp
         raise UsageError("--network needs --task (mnist1d, digits, mnist, npz or folder)")
     if samples is None:
         raise UsageError("--network needs --samples: the number P of training images the NTK is taken on")
+    if task in ("npz", "folder") and data is None:
+        raise UsageError(f"--task {task} needs --data: the .npz file or the image folder")
 
 
 def _network(task: str, data: Optional[Path], samples: int, width: int, kernel_size: int, seed: int, window: str,

@@ -81,6 +81,7 @@ def test_cli_network_estimate_on_digits(cli):
     (["--task", "digits", "--samples", "5000"], "797 training images"),
     (["--task", "digits", "--samples", "100", "--data", "x.npz"], "--data"),
     (["--task", "npz", "--samples", "100", "--data", "missing.npz"], "missing.npz"),
+    (["--task", "npz", "--samples", "100"], "--task npz needs --data"),
     (["--task", "digits"], "--samples"),
     (["--samples", "100"], "--task"),
     (["--task", "digits", "--samples", "100", "--kernel-size", "4"], "odd"),
