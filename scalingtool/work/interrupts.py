@@ -1,9 +1,10 @@
 """Ctrl-C around a Dask cluster: held while it starts, and never lost inside a GC callback.
 
-Python runs a signal handler between two bytecodes of the main thread, wherever they are. Dask's
-scheduler (which a local cluster runs in this process) installs a garbage-collector callback; a
-``KeyboardInterrupt`` raised while that callback runs is swallowed by the interpreter, which
-prints "Exception ignored in ..." with a traceback and goes on as if Ctrl-C had never been
+Python runs a signal handler between two bytecodes of the main thread, wherever they are. A
+``KeyboardInterrupt`` raised inside a garbage-collector callback (Dask's scheduler, which a local
+cluster runs in this process, installs one) or inside a finalizer (``__del__``, e.g. of an
+asyncio event loop Dask left behind, run by the collector) is swallowed by the interpreter,
+which prints "Exception ignored in ..." with a traceback and goes on as if Ctrl-C had never been
 pressed. :func:`interrupts_outside_gc` raises it where it can be caught instead.
 """
 
@@ -53,18 +54,28 @@ def _callback_codes() -> set[Any]:
     return codes
 
 
+#: whether a collection is under way (set by :func:`_track`, registered with the handler)
+_collecting = False
+
+
+def _track(phase: str, info: dict[str, Any]) -> None:
+    global _collecting
+    _collecting = phase == "start"
+
+
 def in_gc_callback(frame: FrameType | None) -> bool:
-    """Whether ``frame`` or a frame that called it runs a registered GC callback."""
+    """Whether ``frame`` or a frame that called it runs a registered GC callback or a finalizer
+    (``__del__``): places where an exception raised is swallowed."""
     codes = _callback_codes()
-    while frame is not None and codes:
-        if frame.f_code in codes:
+    while frame is not None:
+        if frame.f_code in codes or frame.f_code.co_name == "__del__":
             return True
         frame = frame.f_back
     return False
 
 
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
-    if in_gc_callback(frame):  # raised here it would be swallowed: deliver it again shortly
+    if _collecting or in_gc_callback(frame):  # raised here it would be swallowed: deliver it again shortly
         threading.Timer(RETRY_SECONDS, os.kill, (os.getpid(), signal.SIGINT)).start()
         return
     raise KeyboardInterrupt
@@ -73,14 +84,17 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
 @contextlib.contextmanager
 def interrupts_outside_gc() -> Iterator[None]:
     """Within the block, Ctrl-C raises ``KeyboardInterrupt`` as usual, except that one arriving
-    inside a GC callback is delivered again a moment later, outside it (module docstring).
+    during a collection or inside a finalizer is delivered again a moment later, outside it
+    (module docstring).
     Outside the main thread, or where SIGINT is not Python's default handler, nothing changes."""
     if threading.current_thread() is not threading.main_thread() \
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield
         return
     signal.signal(signal.SIGINT, _on_sigint)
+    gc.callbacks.append(_track)
     try:
         yield
     finally:
+        gc.callbacks.remove(_track)
         signal.signal(signal.SIGINT, signal.default_int_handler)

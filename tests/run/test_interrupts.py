@@ -75,6 +75,21 @@ def test_ctrl_c_inside_a_gc_callback_is_not_lost():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_ctrl_c_inside_a_finalizer_is_not_lost():
+    class Interrupting:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            deadline = time.monotonic() + 0.2
+            while time.monotonic() < deadline:  # the handler runs here, inside __del__
+                pass
+
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_outside_gc():
+            thing = Interrupting()
+            del thing  # the finalizer runs now; the interrupt comes back below
+            time.sleep(1.0)
+
+
 def test_without_the_handler_the_interpreter_swallows_it(monkeypatch):
     """Why the handler exists: the same Ctrl-C, with Python's default handler, is printed as
     'Exception ignored' and never reaches the code that runs after the collection."""
