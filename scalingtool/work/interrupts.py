@@ -14,6 +14,7 @@ import contextlib
 import gc
 import os
 import signal
+import sys
 import threading
 from types import FrameType
 from typing import Any, Iterator
@@ -74,18 +75,43 @@ def in_gc_callback(frame: FrameType | None) -> bool:
     return False
 
 
+#: re-deliveries of a Ctrl-C that arrived where it would have been swallowed, not yet made
+_pending: list[threading.Timer] = []
+
+
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
     if _collecting or in_gc_callback(frame):  # raised here it would be swallowed: deliver it again shortly
-        threading.Timer(RETRY_SECONDS, os.kill, (os.getpid(), signal.SIGINT)).start()
+        timer = threading.Timer(RETRY_SECONDS, _redeliver)
+        timer.daemon = True  # never holds the interpreter's exit
+        _pending.append(timer)
+        timer.start()
         return
+    _cancel_pending()
     raise KeyboardInterrupt
+
+
+def _redeliver() -> None:
+    """Send the Ctrl-C again, while this module's handler is still the one installed (never
+    to a process that left the block or is shutting down)."""
+    if signal.getsignal(signal.SIGINT) is _on_sigint and not sys.is_finalizing():
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def _cancel_pending() -> bool:
+    """Cancel the re-deliveries not yet made; whether there were any."""
+    waiting = False
+    for timer in _pending:
+        waiting |= timer.is_alive()
+        timer.cancel()
+    _pending.clear()
+    return waiting
 
 
 @contextlib.contextmanager
 def interrupts_outside_gc() -> Iterator[None]:
     """Within the block, Ctrl-C raises ``KeyboardInterrupt`` as usual, except that one arriving
     during a collection or inside a finalizer is delivered again a moment later, outside it
-    (module docstring).
+    (module docstring), or on leaving the block if that comes first: never after it.
     Outside the main thread, or where SIGINT is not Python's default handler, nothing changes."""
     if threading.current_thread() is not threading.main_thread() \
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
@@ -98,3 +124,5 @@ def interrupts_outside_gc() -> Iterator[None]:
     finally:
         gc.callbacks.remove(_track)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if _cancel_pending():  # a Ctrl-C still waiting to come back: it comes back here, in scope
+            raise KeyboardInterrupt
