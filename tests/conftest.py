@@ -3,9 +3,24 @@
 import signal
 from dataclasses import dataclass
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from scalingtool.cli import main
+
+# Property-based tests draw the same examples on every default run (a stop's CI cannot turn red
+# by the luck of a draw; their corpora of @example reproducers run as well), and new random ones
+# under `pytest -m slow`, where the fuzzers explore. HYPOTHESIS_PROFILE=explore forces the latter.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+
+
+def pytest_configure(config):
+    marks = config.getoption("markexpr", default="") or ""
+    exploring = "slow" in marks and "not slow" not in marks
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("explore" if exploring else "repeatable"))
 
 
 @pytest.fixture(scope="session", autouse=True)
