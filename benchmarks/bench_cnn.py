@@ -19,20 +19,9 @@ from __future__ import annotations
 
 import argparse
 import copy
-import math
 import os
-import time
 
-
-def _time(fn, repeat: int) -> float:
-    fn()  # warm-up
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            fn()
-        best = min(best, (time.perf_counter() - start) / repeat)
-    return best
+from timing import best_per_call  # benchmarks/timing.py: this folder is on the path of a script run
 
 
 def _naive(torch, net, run, lr: float):
@@ -92,8 +81,8 @@ def main() -> None:
     config = CnnRun.from_user(width=args.width, batch=args.batch, seeds=args.seeds, gamma0=args.gamma0,
                               pool_samples=args.pool, test_samples=200, steps=10**6, lr="0.1")
     run = _Training(config, load_task(config), torch, "cpu")
-    ours = _time(lambda: run.substep(0.1), args.repeat)
-    naive = _time(_naive(torch, run.net, run, 0.1), args.repeat)
+    ours = best_per_call(lambda: run.substep(0.1), args.repeat)
+    naive = best_per_call(_naive(torch, run.net, run, 0.1), args.repeat)
     print(f"CNN step on MNIST-1D: width {args.width}, batch {args.batch}, {args.seeds} seeds, float32; "
           f"cpu_count = {os.cpu_count()}, torch threads = {torch.get_num_threads()}")
     for name, sec in (("scalingtool simulator", ours), ("naive nn.Module + SGD", naive)):

@@ -21,20 +21,10 @@ import argparse
 import copy
 import math
 import os
-import time
 
 import numpy as np
 
-
-def _time(fn, repeat: int) -> float:
-    fn()  # warm-up
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            fn()
-        best = min(best, (time.perf_counter() - start) / repeat)
-    return best
+from timing import best_per_call  # benchmarks/timing.py: this folder is on the path of a script run
 
 
 def _naive(torch, weights: dict, gamma: float, x, y, lr: float):
@@ -110,11 +100,11 @@ def main() -> None:
     x = torch.as_tensor(xg)[None].expand(len(seeds), args.points, 2).contiguous()
     y = torch.as_tensor(y_np)
     g0 = net.initial(x)
-    results = {"scalingtool torch": _time(lambda: net.step(x, y, lr, g0), args.repeat)}
+    results = {"scalingtool torch": best_per_call(lambda: net.step(x, y, lr, g0), args.repeat)}
     if args.depth == 1:
         ref = NumpyCircleNetwork(seeds, args.width, args.gamma0)
-        results["numpy reference"] = _time(lambda: ref.step(xg, y_np, lr), args.repeat)
-    results["naive nn.Module + SGD"] = _time(_naive(torch, weights, args.gamma0, x, y, lr), args.repeat)
+        results["numpy reference"] = best_per_call(lambda: ref.step(xg, y_np, lr), args.repeat)
+    results["naive nn.Module + SGD"] = best_per_call(_naive(torch, weights, args.gamma0, x, y, lr), args.repeat)
 
     base = results["scalingtool torch"]
     print(f"ReLU MLP step: depth {args.depth}, width {args.width}, {args.points} points, {len(seeds)} seeds, "
